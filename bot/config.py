@@ -1,0 +1,297 @@
+"""config.toml → validated, frozen settings (pydantic). Secrets come from the environment.
+
+``load_settings(path)`` validates once at start; a bad value raises ``ConfigError``
+whose message is one line naming the key and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigError
+from bot.resources import default_config_path
+
+KNOWN_VENUES = ("binance", "binanceusdm", "okx", "bybit", "hyperliquid")
+KNOWN_TIMEFRAMES = ("1h", "4h", "1d")
+_SYMBOL_RE = re.compile(r"^[A-Z0-9]{2,15}$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class VenuesSettings(_Model):
+    """Which venues to query and how patiently."""
+
+    spot: str = "binance"
+    derivatives: tuple[str, ...] = ("binanceusdm", "okx", "bybit", "hyperliquid")
+    timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 8.0
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    backoff_seconds: Annotated[float, Field(ge=0, le=60)] = 0.5
+    api_url: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("spot")
+    @classmethod
+    def _known_spot(cls, v: str) -> str:
+        if v not in KNOWN_VENUES:
+            raise ValueError(f"one of {', '.join(KNOWN_VENUES)}")
+        return v
+
+    @field_validator("derivatives")
+    @classmethod
+    def _known_derivatives(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for venue in v:
+            if venue not in KNOWN_VENUES:
+                raise ValueError(f"venue ids from {', '.join(KNOWN_VENUES)}, not {venue!r}")
+        return v
+
+    @field_validator("api_url")
+    @classmethod
+    def _urls(cls, v: dict[str, str]) -> dict[str, str]:
+        for venue, url in v.items():
+            if venue not in KNOWN_VENUES:
+                raise ValueError(f"venue ids from {', '.join(KNOWN_VENUES)}, not {venue!r}")
+            if not re.match(r"^https?://[^/\s]+", url):
+                raise ValueError(f"an http(s) URL for {venue}, not {url!r}")
+        return v
+
+
+class SymbolSettings(_Model):
+    """One tradable symbol with its aliases and each venue's market symbol."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    spot: str
+    markets: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        if not _SYMBOL_RE.match(v):
+            raise ValueError("an upper-case ticker such as BTC")
+        return v
+
+    @field_validator("spot")
+    @classmethod
+    def _spot(cls, v: str) -> str:
+        if "/" not in v:
+            raise ValueError("a ccxt spot symbol such as BTC/USDT")
+        return v
+
+
+class TimeframeSettings(_Model):
+    """Candle timeframes and history length."""
+
+    enabled: tuple[str, ...] = KNOWN_TIMEFRAMES
+    bars: Annotated[int, Field(ge=50, le=1500)] = 300
+
+    @field_validator("enabled")
+    @classmethod
+    def _tfs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for tf in v:
+            if tf not in KNOWN_TIMEFRAMES:
+                raise ValueError(f"timeframes from {', '.join(KNOWN_TIMEFRAMES)}, not {tf!r}")
+        return v
+
+
+PositiveInt = Annotated[int, Field(gt=0, le=1000)]
+
+
+class IndicatorSettings(_Model):
+    """Indicator periods."""
+
+    sma: tuple[PositiveInt, ...] = (20, 50, 100, 200)
+    ema: tuple[PositiveInt, ...] = (20, 50)
+    rsi: PositiveInt = 14
+    macd: tuple[PositiveInt, PositiveInt, PositiveInt] = (12, 26, 9)
+    dmi: PositiveInt = 14
+    atr: PositiveInt = 14
+
+
+class CacheSettings(_Model):
+    """Freshness of cached values, in seconds."""
+
+    ticker_ttl: Annotated[float, Field(ge=0)] = 10
+    candles_ttl: Annotated[float, Field(ge=0)] = 30
+    derivatives_ttl: Annotated[float, Field(ge=0)] = 60
+    whales_ttl: Annotated[float, Field(ge=0)] = 120
+    stale_max_seconds: Annotated[float, Field(ge=0)] = 1800
+
+
+class TrackedWhale(_Model):
+    """A Hyperliquid address to follow."""
+
+    address: str
+    label: str
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        if not re.fullmatch(r"0x[0-9a-fA-F]{40}", v):
+            raise ValueError("a 0x-prefixed 40-hex-digit address")
+        return v.lower()
+
+
+class WhaleSettings(_Model):
+    """Whale tracking."""
+
+    large_trade_usd: Annotated[float, Field(gt=0)] = 1_000_000
+    tracked: tuple[TrackedWhale, ...] = ()
+
+
+class ScheduleSettings(_Model):
+    """Subscription defaults."""
+
+    default: str = "daily 08:00"
+    timezone: str = "UTC"
+    max_subscriptions_per_chat: Annotated[int, Field(ge=1, le=100)] = 10
+    catch_up_grace_minutes: Annotated[float, Field(ge=0)] = 30
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError("an IANA time zone such as Europe/Berlin") from e
+        return v
+
+
+class StorageSettings(_Model):
+    """Where subscriptions and stored posts live."""
+
+    url: str = "sqlite:///var/market-commentator.sqlite3"
+    retention_days: Annotated[float, Field(gt=0)] = 30
+
+    @field_validator("url")
+    @classmethod
+    def _sqlite(cls, v: str) -> str:
+        if not v.startswith("sqlite:///") and v != "sqlite://:memory:":
+            raise ValueError("a sqlite:///path URL")
+        return v
+
+    def sqlite_path(self, base: Path) -> str:
+        """The database path (relative paths resolve against ``base``)."""
+        if self.url == "sqlite://:memory:":
+            return ":memory:"
+        raw = self.url.removeprefix("sqlite:///")
+        path = Path(raw)
+        return str(path if path.is_absolute() else base / path)
+
+
+class TelegramSettings(_Model):
+    """Telegram transport settings (the token comes from the environment)."""
+
+    api_url: str = "https://api.telegram.org/bot"
+    operators: tuple[int, ...] = ()
+    allowed_chats: tuple[int, ...] = ()
+    per_user_concurrency: Annotated[int, Field(ge=1, le=20)] = 2
+
+
+class Settings(_Model):
+    """The whole validated configuration."""
+
+    locale: str = "en_US"
+    venues: VenuesSettings = Field(default_factory=VenuesSettings)
+    symbols: tuple[SymbolSettings, ...]
+    timeframes: TimeframeSettings = Field(default_factory=TimeframeSettings)
+    indicators: IndicatorSettings = Field(default_factory=IndicatorSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
+    whales: WhaleSettings = Field(default_factory=WhaleSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    config_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, v: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(v)
+        except (UnknownLocaleError, ValueError) as e:
+            raise ValueError("a Babel locale such as en_US") from e
+        return v
+
+    @model_validator(mode="after")
+    def _symbols_unique(self) -> Settings:
+        if not self.symbols:
+            raise ValueError("at least one [[symbols]] entry")
+        seen: set[str] = set()
+        for s in self.symbols:
+            for key in (s.name.lower(), *(a.lower() for a in s.aliases)):
+                if key in seen:
+                    raise ValueError(f"symbol names and aliases must be unique ({key!r} twice)")
+                seen.add(key)
+        return self
+
+    def symbol(self, name: str) -> SymbolSettings | None:
+        """The symbol whose name or alias is ``name`` (case-insensitive)."""
+        key = name.strip().lower().lstrip("$/")
+        for s in self.symbols:
+            if key == s.name.lower() or key in (a.lower() for a in s.aliases):
+                return s
+        return None
+
+    @property
+    def symbol_names(self) -> tuple[str, ...]:
+        """Configured symbol names, in config order."""
+        return tuple(s.name for s in self.symbols)
+
+    def database_path(self) -> str:
+        """The SQLite path, relative paths resolved against the config file's folder."""
+        return self.storage.sqlite_path(self.config_dir)
+
+
+def telegram_token() -> str | None:
+    """The bot token from ``TELEGRAM_BOT_TOKEN`` (never from a file, never logged)."""
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    return token or None
+
+
+def telegram_api_url(settings: Settings) -> str:
+    """The Bot API base URL: ``TELEGRAM_API_URL`` overrides the config."""
+    return os.environ.get("TELEGRAM_API_URL", "").strip() or settings.telegram.api_url
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"] if not isinstance(p, int) or True)
+    msg = first["msg"].removeprefix("Value error, ")
+    return f"{loc or '(top level)'}: expected {msg}" if first["type"] == "value_error" else (
+        f"{loc or '(top level)'}: {msg}"
+    )
+
+
+def settings_from_dict(data: dict[str, Any], config_dir: Path = Path(".")) -> Settings:
+    """Validate a parsed TOML document."""
+    try:
+        return Settings.model_validate({**data, "config_dir": config_dir})
+    except ValidationError as e:
+        raise ConfigError(f"config error in {_describe(e)}") from e
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Read and validate ``path`` (default: the bundled config.toml)."""
+    p = Path(path) if path is not None else default_config_path()
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {p}: {e.strerror or e}") from e
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{p} is not valid TOML: {e}") from e
+    try:
+        return settings_from_dict(data, p.resolve().parent)
+    except ConfigError as e:
+        raise ConfigError(f"{p}: {e}") from e.__cause__

@@ -1,0 +1,111 @@
+"""The project's own exception tree. Third-party errors are translated at the boundary.
+
+::
+
+    BotError                      base of everything the bot raises on purpose
+    ├── ConfigError               bad config.toml or environment (names the key)
+    ├── UserInputError            something a user typed that we cannot act on
+    │   ├── UnknownSymbolError    symbol not configured (carries a suggestion)
+    │   └── BadArgumentError      malformed argument (schedule, timeframe, time…)
+    ├── DataError                 data we were given is unusable
+    │   ├── ReplayDataError       replay folder missing / malformed file
+    │   └── OutOfRangeError       requested time outside the data's range
+    ├── VenueError                a venue failed to give us a value
+    │   ├── TemporaryVenueError   retry makes sense
+    │   │   ├── VenueTimeoutError
+    │   │   ├── VenueNetworkError
+    │   │   └── VenueRateLimitedError
+    │   └── PermanentVenueError   retry is pointless
+    │       ├── VenueSymbolError  the venue does not list the market
+    │       ├── VenueNotSupportedError  capability missing at that venue
+    │       └── VenueBadResponseError   garbage or unparseable answer
+    └── StorageError              the database refused an operation
+"""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Base of the bot's own errors."""
+
+
+class ConfigError(BotError):
+    """Configuration is invalid; the message names the key and what is expected."""
+
+
+class UserInputError(BotError):
+    """Input from a user that cannot be acted on."""
+
+
+class UnknownSymbolError(UserInputError):
+    """The symbol is not one the bot knows."""
+
+    def __init__(self, symbol: str, suggestion: str | None = None) -> None:
+        super().__init__(symbol)
+        self.symbol = symbol
+        self.suggestion = suggestion
+
+
+class BadArgumentError(UserInputError):
+    """A malformed argument."""
+
+
+class DataError(BotError):
+    """Data handed to the bot is unusable."""
+
+
+class ReplayDataError(DataError):
+    """Replay folder missing or a file malformed."""
+
+
+class OutOfRangeError(DataError):
+    """A requested time lies outside the data's range."""
+
+
+class VenueError(BotError):
+    """A venue could not provide a value."""
+
+    temporary = False
+
+    def __init__(self, venue: str, message: str) -> None:
+        super().__init__(f"{venue}: {message}")
+        self.venue = venue
+        self.reason = message
+
+
+class TemporaryVenueError(VenueError):
+    """A failure that may go away on retry."""
+
+    temporary = True
+
+
+class VenueTimeoutError(TemporaryVenueError):
+    """The venue did not answer in time."""
+
+
+class VenueNetworkError(TemporaryVenueError):
+    """Connection failed or the venue answered 5xx."""
+
+
+class VenueRateLimitedError(TemporaryVenueError):
+    """The venue rate-limited us."""
+
+
+class PermanentVenueError(VenueError):
+    """A failure a retry will not fix."""
+
+
+class VenueSymbolError(PermanentVenueError):
+    """The venue does not list this market."""
+
+
+class VenueNotSupportedError(PermanentVenueError):
+    """The venue lacks this capability."""
+
+
+class VenueBadResponseError(PermanentVenueError):
+    """The venue's answer could not be parsed into valid values."""
+
+
+class StorageError(BotError):
+    """The database refused an operation."""
