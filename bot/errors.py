@@ -41,13 +41,36 @@ class UnknownSymbolError(UserInputError):
     """The symbol is not one the bot knows."""
 
     def __init__(self, symbol: str, suggestion: str | None = None) -> None:
-        super().__init__(symbol)
+        hint = f" (did you mean {suggestion}?)" if suggestion else ""
+        super().__init__(f"unknown symbol {symbol!r}{hint}")
         self.symbol = symbol
         self.suggestion = suggestion
 
 
 class BadArgumentError(UserInputError):
-    """A malformed argument."""
+    """A malformed argument, with structured fields a reply template can explain.
+
+    ``kind`` names the argument ("schedule", "timezone", …), ``reason`` is a short machine
+    code for what is wrong, ``value`` what the user typed, ``suggestion`` a likely intended
+    value, ``examples`` valid values to show. The message itself is for developers.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "argument",
+        reason: str = "invalid",
+        value: str = "",
+        suggestion: str | None = None,
+        examples: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.reason = reason
+        self.value = value
+        self.suggestion = suggestion
+        self.examples = examples
 
 
 class DataError(BotError):

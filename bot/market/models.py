@@ -41,7 +41,7 @@ def ms_from_utc(when: datetime) -> int:
 
 
 def _frozen(a: npt.ArrayLike, dtype: type) -> npt.NDArray[np.generic]:
-    arr = np.array(a, dtype=dtype, copy=True)
+    arr: npt.NDArray[np.generic] = np.array(a, dtype=dtype, copy=True)
     arr.setflags(write=False)
     return arr
 
@@ -79,10 +79,10 @@ class CandleSeries:
     ) -> CandleSeries:
         """Build a series, copying inputs into read-only arrays."""
         ot = _frozen(open_time, np.int64)
-        cols = [_frozen(c, np.float64) for c in (open_, high, low, close, volume)]
-        if any(len(c) != len(ot) for c in cols):
+        o, h, lo, c, v = (_frozen(x, np.float64) for x in (open_, high, low, close, volume))
+        if any(len(x) != len(ot) for x in (o, h, lo, c, v)):
             raise ValueError("candle columns differ in length")
-        return cls(timeframe, ot, *cols, forming=forming)  # type: ignore[arg-type]
+        return cls(timeframe, ot, o, h, lo, c, v, forming)  # type: ignore[arg-type]
 
     @classmethod
     def empty(cls, timeframe: str) -> CandleSeries:
