@@ -1,0 +1,1 @@
+"""Digest scheduling: schedules, timezones, slot arithmetic and fan-out planning (pure)."""

@@ -1,0 +1,92 @@
+"""Timezone names from users: any case accepted, near misses get a suggestion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo, available_timezones
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.errors import BadArgumentError
+from bot.scheduling.timezones import parse_timezone
+
+REAL_NAMES = sorted(available_timezones() - {"Factory", "localtime", "posixrules"})
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("europe/berlin", "Europe/Berlin"),
+        ("  EUROPE/BERLIN ", "Europe/Berlin"),
+        ("america/new york", "America/New_York"),
+        ("utc", "UTC"),
+        ("Etc/GMT+2", "Etc/GMT+2"),
+    ],
+)
+def test_iana_names_are_accepted_in_any_case(typed: str, zone: str) -> None:
+    assert parse_timezone(typed) == ZoneInfo(zone)
+    assert parse_timezone(typed).key == zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggestion"),
+    [
+        ("Europe/Berln", "Europe/Berlin"),
+        ("Europe/Berlinn", "Europe/Berlin"),
+        ("Amerika/New_York", "America/New_York"),
+        ("Berlin", "Europe/Berlin"),
+        ("new york", "America/New_York"),
+        ("Tokio", "Asia/Tokyo"),
+    ],
+)
+def test_near_misses_are_rejected_with_a_suggestion(typed: str, suggestion: str) -> None:
+    with pytest.raises(BadArgumentError) as caught:
+        parse_timezone(typed)
+    assert caught.value.kind == "timezone"
+    assert caught.value.reason == "unknown_timezone"
+    assert caught.value.suggestion == suggestion
+    assert caught.value.value == typed.strip()
+
+
+@pytest.mark.parametrize("typed", ["xyz", "", "Mars/Olympus_Mons_Base", "localtime", "Factory"])
+def test_unknown_names_are_rejected_with_examples(typed: str) -> None:
+    with pytest.raises(BadArgumentError) as caught:
+        parse_timezone(typed)
+    assert caught.value.kind == "timezone"
+    assert caught.value.suggestion is None
+    assert "Europe/Berlin" in caught.value.examples
+
+
+@pytest.mark.parametrize("typed", ["GMT+2", "+02:00", "utc-5", "UTC+5:30"])
+def test_utc_offsets_are_refused_without_a_misleading_etc_suggestion(typed: str) -> None:
+    with pytest.raises(BadArgumentError) as caught:
+        parse_timezone(typed)
+    assert caught.value.reason == "utc_offset"
+    assert caught.value.suggestion is None
+
+
+def test_path_like_input_never_reaches_the_filesystem() -> None:
+    with pytest.raises(BadArgumentError):
+        parse_timezone("../../etc/passwd")
+
+
+@given(st.sampled_from(REAL_NAMES), st.sampled_from([str.lower, str.upper, str.swapcase]))
+def test_every_zone_name_is_found_whatever_its_case(
+    name: str, recase: Callable[[str], str]
+) -> None:
+    assert parse_timezone(recase(name)).key == name
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_zone_or_a_timezone_error(text: str) -> None:
+    try:
+        zone = parse_timezone(text)
+    except BadArgumentError as error:
+        assert error.kind == "timezone"
+        if error.suggestion is not None:
+            assert parse_timezone(error.suggestion).key == error.suggestion
+    else:
+        assert zone.key in REAL_NAMES
