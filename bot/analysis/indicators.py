@@ -1,0 +1,82 @@
+"""Technical indicators through TA-Lib, read at the last bar (the forming candle included)."""
+
+from __future__ import annotations
+
+import math
+from types import MappingProxyType
+
+import numpy as np
+import talib
+
+from bot.analysis.model import IndicatorSet, MacdValue
+from bot.config import IndicatorSettings
+from bot.market.models import TIMEFRAME_MS, CandleSeries, FloatArray
+
+#: Bars of log returns behind the realised volatility.
+REALIZED_VOL_BARS = 30
+_YEAR_MS = 365 * 86_400_000
+
+
+def last_value(values: FloatArray) -> float | None:
+    """The last element as a float, or None when absent or not finite."""
+    if len(values) == 0:
+        return None
+    v = float(values[-1])
+    return v if math.isfinite(v) else None
+
+
+def _clean(a: FloatArray) -> FloatArray:
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+def realized_vol_pct(
+    close: FloatArray, timeframe: str, bars: int = REALIZED_VOL_BARS
+) -> float | None:
+    """Annualised standard deviation of the last ``bars`` log returns, in percent."""
+    if len(close) < bars + 1 or np.any(close[-bars - 1 :] <= 0):
+        return None
+    returns = np.diff(np.log(close[-bars - 1 :]))
+    if not np.all(np.isfinite(returns)):
+        return None
+    per_year = _YEAR_MS / TIMEFRAME_MS.get(timeframe, TIMEFRAME_MS["1d"])
+    return float(np.std(returns, ddof=1) * math.sqrt(per_year) * 100.0)
+
+
+def compute_indicators(series: CandleSeries, periods: IndicatorSettings) -> IndicatorSet:
+    """All configured indicators for one timeframe; warm-up not met → None."""
+    high, low, close = _clean(series.high), _clean(series.low), _clean(series.close)
+    if len(close) == 0:
+        return IndicatorSet(
+            timeframe=series.timeframe, bars=0, close=None,
+            sma=MappingProxyType(dict.fromkeys(periods.sma)),
+            ema=MappingProxyType(dict.fromkeys(periods.ema)),
+        )
+    sma = {p: last_value(talib.SMA(close, timeperiod=p)) for p in periods.sma}
+    ema = {p: last_value(talib.EMA(close, timeperiod=p)) for p in periods.ema}
+    fast, slow, signal = periods.macd
+    macd, macd_signal, macd_hist = talib.MACD(
+        close, fastperiod=fast, slowperiod=slow, signalperiod=signal
+    )
+    return IndicatorSet(
+        timeframe=series.timeframe,
+        bars=len(close),
+        close=last_value(close),
+        forming=series.forming,
+        sma=MappingProxyType(sma),
+        ema=MappingProxyType(ema),
+        rsi=last_value(talib.RSI(close, timeperiod=periods.rsi)),
+        macd=MacdValue(last_value(macd), last_value(macd_signal), last_value(macd_hist)),
+        plus_di=last_value(talib.PLUS_DI(high, low, close, timeperiod=periods.dmi)),
+        minus_di=last_value(talib.MINUS_DI(high, low, close, timeperiod=periods.dmi)),
+        adx=last_value(talib.ADX(high, low, close, timeperiod=periods.dmi)),
+        atr=last_value(talib.ATR(high, low, close, timeperiod=periods.atr)),
+        realized_vol_pct=realized_vol_pct(close, series.timeframe),
+    )
+
+
+def atr_series(series: CandleSeries, period: int) -> FloatArray:
+    """The ATR over the whole series (NaN during warm-up)."""
+    return np.asarray(
+        talib.ATR(_clean(series.high), _clean(series.low), _clean(series.close), timeperiod=period),
+        dtype=np.float64,
+    )

@@ -1,0 +1,404 @@
+"""The Analysis result: frozen, typed facts about one MarketSnapshot (no wording).
+
+Every number a post may quote lives here. Values that could not be computed
+(missing warm-up, missing venue) are ``None``; never NaN. Times are aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Literal
+
+from bot.market.models import SourceKind
+
+LevelKind = Literal["support", "resistance"]
+LevelSource = Literal["pivot", "sma", "ema", "round"]
+TrendStrength = Literal["weak", "emerging", "strong", "very strong"]
+Direction = Literal["bullish", "bearish"]
+ReasonDirection = Literal["bullish", "bearish", "neutral"]
+RsiState = Literal["oversold", "weak", "neutral", "strong", "overbought"]
+BiasLabel = Literal["strongly bearish", "bearish", "neutral", "bullish", "strongly bullish"]
+Confidence = Literal["low", "medium", "high"]
+Scenario = Literal["continuation", "pullback", "reversal"]
+ChangeKind = Literal["opened", "closed", "increased", "reduced", "flipped"]
+RankMoveKind = Literal["entered_ranking", "left_ranking"]
+EventKind = Literal[
+    "crash", "rebound", "breakout", "breakdown", "range", "squeeze", "volume_surge",
+    "level_breached",
+]
+DivergenceKind = Literal["long_short_spread", "funding_spread", "volume_vs_open_interest"]
+
+
+def _empty_map() -> Mapping[int, float | None]:
+    return MappingProxyType({})
+
+
+# ---------------------------------------------------------------- indicators
+
+
+@dataclass(frozen=True, slots=True)
+class MacdValue:
+    """MACD line, signal line and histogram (None during warm-up)."""
+
+    macd: float | None = None
+    signal: float | None = None
+    hist: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorSet:
+    """Indicator values at the last bar (the forming candle included) of one timeframe.
+
+    ``sma``/``ema`` map a period (20, 50, ...) to its value. ``realized_vol_pct`` is the
+    annualised standard deviation of log returns over the last ``dmi`` bars, in percent.
+    """
+
+    timeframe: str
+    bars: int
+    close: float | None
+    forming: bool = False
+    sma: Mapping[int, float | None] = field(default_factory=_empty_map)
+    ema: Mapping[int, float | None] = field(default_factory=_empty_map)
+    rsi: float | None = None
+    macd: MacdValue = field(default_factory=MacdValue)
+    plus_di: float | None = None
+    minus_di: float | None = None
+    adx: float | None = None
+    atr: float | None = None
+    realized_vol_pct: float | None = None
+
+
+# -------------------------------------------------------------- price action
+
+
+@dataclass(frozen=True, slots=True)
+class SwingMove:
+    """The largest recent drop from a high to a low, then the rebound off that low.
+
+    ``drop_pct`` is negative (e.g. −7.0); ``rebound_pct`` positive or zero.
+    """
+
+    high: float
+    high_time: datetime
+    low: float
+    low_time: datetime
+    drop_pct: float
+    drop_usd: float
+    rebound_high: float
+    rebound_high_time: datetime
+    rebound_pct: float
+    rebound_usd: float
+    window_hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class LevelBreach:
+    """A level that price crossed inside the window ("broke below the $80k support")."""
+
+    price: float
+    label: str
+    direction: Literal["below", "above"]
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PriceAction:
+    """Last price, rolling changes, 24h extremes and the crash/rebound narrative."""
+
+    last: float
+    change_24h_pct: float | None = None
+    change_24h_usd: float | None = None
+    change_7d_pct: float | None = None
+    low_24h: float | None = None
+    low_24h_time: datetime | None = None
+    high_24h: float | None = None
+    high_24h_time: datetime | None = None
+    swing: SwingMove | None = None
+    breaches: tuple[LevelBreach, ...] = ()
+
+
+# -------------------------------------------------------------------- levels
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A support or resistance level; ``label`` is a short tag such as ``"4h SMA50"``.
+
+    ``distance_pct`` is (price − last) / last × 100 at the analysis time.
+    """
+
+    price: float
+    kind: LevelKind
+    source: LevelSource
+    timeframe: str | None
+    touches: int
+    label: str
+    distance_pct: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Levels:
+    """Levels sorted by distance from price (nearest first), supports below, resistances above.
+
+    ``next_support`` is the nearest meaningful support; ``reversal`` the level a recovery
+    must reclaim (a major moving average or cluster above price).
+    """
+
+    support: tuple[Level, ...] = ()
+    resistance: tuple[Level, ...] = ()
+    next_support: Level | None = None
+    reversal: Level | None = None
+
+
+# --------------------------------------------------------------------- trend
+
+
+@dataclass(frozen=True, slots=True)
+class MaPosition:
+    """Where price stands against one moving average."""
+
+    label: str
+    value: float
+    above: bool
+    distance_pct: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrendReading:
+    """DMI/ADX reading, price vs moving averages and RSI state for one timeframe."""
+
+    timeframe: str
+    adx: float | None = None
+    plus_di: float | None = None
+    minus_di: float | None = None
+    strength: TrendStrength | None = None
+    direction: Direction | None = None
+    ma_positions: tuple[MaPosition, ...] = ()
+    rsi: float | None = None
+    rsi_state: RsiState | None = None
+
+
+# --------------------------------------------------------------- derivatives
+
+
+@dataclass(frozen=True, slots=True)
+class VenueRow:
+    """One venue's derivatives metrics (USD), with changes in percent."""
+
+    venue: str
+    open_interest_usd: float | None = None
+    open_interest_change_24h_pct: float | None = None
+    volume_24h_usd: float | None = None
+    volume_change_pct: float | None = None
+    long_short_ratio: float | None = None
+    long_share: float | None = None
+    funding_rate_8h: float | None = None
+    funding_interval_hours: float | None = None
+    stale_metrics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """An aggregate value with the venues it covers."""
+
+    value: float | None = None
+    venues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VenueMissing:
+    """A venue (``metric == "*"``) or one of its metrics left out, with the reason."""
+
+    venue: str
+    metric: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Divergence:
+    """A notable disagreement between venues, or between volume and open interest."""
+
+    kind: DivergenceKind
+    high_venue: str | None = None
+    high_value: float | None = None
+    low_venue: str | None = None
+    low_value: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Derivatives:
+    """Per-venue rows and aggregates; every aggregate names its venues."""
+
+    venues: tuple[VenueRow, ...] = ()
+    open_interest_usd: Aggregate = field(default_factory=Aggregate)
+    open_interest_change_24h_pct: Aggregate = field(default_factory=Aggregate)
+    volume_24h_usd: Aggregate = field(default_factory=Aggregate)
+    volume_change_pct: Aggregate = field(default_factory=Aggregate)
+    long_short_ratio: Aggregate = field(default_factory=Aggregate)
+    funding_rate_8h_mean: Aggregate = field(default_factory=Aggregate)
+    funding_rate_8h_spread: Aggregate = field(default_factory=Aggregate)
+    divergences: tuple[Divergence, ...] = ()
+    missing: tuple[VenueMissing, ...] = ()
+
+
+# -------------------------------------------------------------------- whales
+
+
+@dataclass(frozen=True, slots=True)
+class WhalePositionView:
+    """One whale position for the symbol."""
+
+    address: str
+    label: str | None
+    side: Literal["long", "short"]
+    size: float
+    notional_usd: float
+    entry_price: float | None = None
+    leverage: float | None = None
+    liquidation_price: float | None = None
+    unrealized_pnl: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PositionChange:
+    """A change of one trader's position between two observations (from its own list)."""
+
+    address: str
+    label: str | None
+    kind: ChangeKind
+    side: Literal["long", "short"]
+    notional_usd: float
+    previous_side: Literal["long", "short"] | None = None
+    previous_notional_usd: float = 0.0
+    delta_usd: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RankMove:
+    """A position that entered or left the ranked top-N list (not necessarily opened/closed).
+
+    ``still_open`` tells, when the trader's own list is known, whether it is still held.
+    """
+
+    address: str
+    label: str | None
+    kind: RankMoveKind
+    side: Literal["long", "short"]
+    notional_usd: float
+    still_open: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WhaleAnalysis:
+    """Whale positioning in the symbol: totals, largest positions, changes since before."""
+
+    coin: str
+    as_of: datetime
+    source: str
+    addresses_covered: int
+    addresses_with_position: int
+    long_notional_usd: float
+    short_notional_usd: float
+    net_notional_usd: float
+    long_count: int = 0
+    short_count: int = 0
+    largest: tuple[WhalePositionView, ...] = ()
+    previous_as_of: datetime | None = None
+    changes: tuple[PositionChange, ...] = ()
+    rank_moves: tuple[RankMove, ...] = ()
+
+
+# ---------------------------------------------------------------------- bias
+
+
+@dataclass(frozen=True, slots=True)
+class BiasReason:
+    """One typed fact behind the bias: ``contribution`` = ±weight × strength in [−w, w]."""
+
+    indicator: str
+    timeframe: str | None
+    value: float | None
+    direction: ReasonDirection
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class Bias:
+    """Score in [−1, 1], its label and confidence, and the reasons (largest first)."""
+
+    score: float
+    label: BiasLabel
+    confidence: Confidence
+    reasons: tuple[BiasReason, ...] = ()
+
+
+# ------------------------------------------------------------------- outlook
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A level that confirms (``target``) or invalidates (``reclaim``) the scenario."""
+
+    role: Literal["target", "reclaim", "invalidation"]
+    level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What's next: continuation, pullback or reversal of the prevailing direction."""
+
+    scenario: Scenario
+    direction: Direction | None
+    triggers: tuple[Trigger, ...] = ()
+
+
+# -------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A notable episode. ``change_pct`` is signed; ``ratio`` e.g. a volume multiple.
+
+    Fields not meaningful for a kind stay None (a range has low/high in price_from/to).
+    """
+
+    kind: EventKind
+    timeframe: str
+    start: datetime
+    end: datetime
+    change_pct: float | None = None
+    price_from: float | None = None
+    price_to: float | None = None
+    level_price: float | None = None
+    level_label: str | None = None
+    ratio: float | None = None
+    direction: Direction | None = None
+
+
+# ------------------------------------------------------------------ analysis
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the commentary may say about ``symbol`` at ``as_of``."""
+
+    symbol: str
+    as_of: datetime
+    source: SourceKind
+    price: PriceAction | None
+    indicators: Mapping[str, IndicatorSet]
+    trend: Mapping[str, TrendReading]
+    levels: Levels
+    derivatives: Derivatives
+    whales: WhaleAnalysis | None
+    bias: Bias
+    outlook: Outlook
+    events: tuple[Event, ...] = ()
+
+    def event(self, kind: EventKind) -> Event | None:
+        """The first event of ``kind``, if any."""
+        return next((e for e in self.events if e.kind == kind), None)
