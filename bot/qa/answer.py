@@ -1,0 +1,62 @@
+"""Turn a matched (or context-resolved) question into answer text.
+
+Catalog intents are rendered by the commentary's answer templates from the analysis;
+questions outside the catalog get "I can answer …" with examples, and coins the bot does
+not follow get a short "I don't follow X" (templates in ``templates/qa/``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.analysis.model import Analysis
+from bot.commentary.posts import EXPLAIN_TOPICS, render_answer
+from bot.commentary.render import render_template
+from bot.commentary.telegram_html import Flavour
+from bot.qa.context import Resolution
+from bot.qa.intents import INTENTS, UNKNOWN, examples_for_help
+from bot.qa.match import Match
+
+#: Topics the commentary explains under another name (ATR is the volatility gauge).
+TOPIC_STAND_INS = {"volatility": "atr"}
+
+
+def can_answer_text(flavour: Flavour, symbols: Sequence[str], understood: bool = False) -> str:
+    """The "I can answer …" reply with one example per intent."""
+    return render_template(
+        "qa/can_answer.j2", flavour, examples=list(examples_for_help()),
+        symbols=list(symbols), understood=understood,
+    )
+
+
+def unsupported_text(symbol: str, flavour: Flavour, symbols: Sequence[str]) -> str:
+    """The reply to a question about a coin the bot does not follow."""
+    return render_template("qa/unsupported.j2", flavour, symbol=symbol, symbols=list(symbols))
+
+
+def answer_question(
+    match_result: Match | Resolution,
+    analysis: Analysis | None,
+    flavour: Flavour,
+    symbols: Sequence[str] = (),
+) -> str:
+    """The answer text for ``match_result`` from ``analysis`` (``symbols``: coins followed).
+
+    ``analysis`` may be ``None`` only when no market numbers are needed (unknown, help,
+    unsupported coin); a catalog intent without analysis raises ``ValueError``.
+    """
+    intent, topic = match_result.intent, match_result.topic
+    symbol = match_result.symbol
+    if intent == UNKNOWN:
+        return can_answer_text(flavour, symbols)
+    if symbol is not None and not match_result.symbol_supported:
+        return unsupported_text(symbol, flavour, symbols)
+    if intent not in INTENTS:
+        raise ValueError(f"unknown intent {intent!r}")
+    if analysis is None:
+        if intent == "help":
+            return can_answer_text(flavour, symbols, understood=True)
+        raise ValueError(f"intent {intent!r} needs an analysis")
+    if topic is not None and topic not in EXPLAIN_TOPICS:
+        topic = TOPIC_STAND_INS.get(topic, topic)
+    return render_answer(intent, analysis, flavour, topic=topic)

@@ -1,0 +1,335 @@
+"""The catalog of follow-up intents: keywords, synonyms, slang and example questions.
+
+Each intent maps onto one commentary answer template. A keyword is a phrase of one or
+more words with a weight; ``match.py`` sums the weights of the keywords it finds (fuzzily,
+so typos still count) and picks the best-scoring intent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+INTENTS: tuple[str, ...] = (
+    "price",
+    "change",
+    "range",
+    "trend",
+    "bias",
+    "support",
+    "resistance",
+    "outlook",
+    "whales",
+    "long_short",
+    "open_interest",
+    "volume",
+    "funding",
+    "explain",
+    "help",
+)
+UNKNOWN = "unknown"
+
+# Explain topics, named as the commentary's ``answers/_topics.j2`` names them.
+TOPICS: tuple[str, ...] = (
+    "rsi", "macd", "adx", "dmi", "atr", "sma", "ema", "funding", "open_interest",
+    "long_short", "liquidation", "leverage", "support", "resistance", "volatility",
+    "volume", "bias", "whales",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    """A phrase (space-separated words) that votes for an intent with ``weight``.
+
+    A ``generic`` keyword ("will", "today") only counts in a question that also has
+    market context: a symbol or a non-generic keyword of any intent.
+    """
+
+    phrase: str
+    weight: float
+    generic: bool = False
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The phrase split into words, skipped words left out."""
+        return tuple(w for w in self.phrase.split() if w not in SKIPPED_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class IntentSpec:
+    """One intent: its voting keywords and example questions shown to users."""
+
+    name: str
+    keywords: tuple[Keyword, ...]
+    examples: tuple[str, ...]
+
+
+def _kw(weight: float, *phrases: str, generic: bool = False) -> tuple[Keyword, ...]:
+    return tuple(Keyword(p, weight, generic) for p in phrases)
+
+
+# A metric noun ("funding", "oi") outranks words that merely describe it ("high", "trend").
+METRIC_INTENTS: frozenset[str] = frozenset(
+    {"open_interest", "volume", "funding", "long_short", "whales"}
+)
+MODIFIER_INTENTS: frozenset[str] = frozenset({"change", "range", "trend"})
+MODIFIER_DISCOUNT = 0.5
+
+# Tiers: the subject noun of an intent, a strong cue, a supporting word, a hint.
+METRIC, NOUN, STRONG, MEDIUM, WEAK = 4.5, 4.0, 3.0, 2.0, 1.0
+
+# Words skipped when phrases are compared ("how much is it down" ~ "how much is down").
+SKIPPED_WORDS: frozenset[str] = frozenset({"it", "the", "a", "an", "this", "that", "we"})
+
+_MOVES_ING = ("dumping", "pumping", "tanking", "crashing", "bleeding", "falling", "dropping",
+              "rising", "rallying", "surging", "plunging", "sinking", "dipping", "mooning",
+              "going down", "going up")
+
+_SPECS: tuple[IntentSpec, ...] = (
+    IntentSpec(
+        "price",
+        _kw(NOUN, "price", "prices", "px", "quote", "last price", "price now", "spot price")
+        + _kw(STRONG, "cost", "worth", "trading at", "whats at", "what is at", "sitting at",
+              "where is trading", "where is at", "usd", "going for", "trading for", "ticker")
+        + _kw(STRONG, "how much is", "how much for", "how much", generic=True)
+        + _kw(MEDIUM, "dollars", "value", "in dollars")
+        + _kw(MEDIUM, "at", generic=True)
+        + _kw(WEAK, "current", "now", "where is", "where are", generic=True),
+        ("btc price?", "how much is eth right now?", "where is sol trading?"),
+    ),
+    IntentSpec(
+        "change",
+        _kw(NOUN, "performance", "perform", "performed", "percent", "%", "24h change",
+            "daily change", "weekly change", "percentage", "up or down today")
+        + _kw(NOUN, *(f"how much {verb}" for verb in (
+            "dumped", "dropped", "pumped", "fell", "gained", "lost", "moved", "up", "down",
+            "rose", "rallied", "crashed", "tanked")))
+        + _kw(STRONG, "change", "changes", "move", "moved", "moving", "up or down",
+              "how is doing", "gain", "gains", "lose", "lost", "loss", "green", "red",
+              "how much did", "how much has", "pnl", "since yesterday", "bleeding")
+        + _kw(MEDIUM, "dump", "dumped", "pump", "pumped", "drop", "dropped", "fall", "fell",
+              "rise", "rose", "rally", "rallied", "tanked", "crashed", "surged", "plunged",
+              "dipped", "climbing", "did", "since", "down", "up", *_MOVES_ING)
+        + _kw(MEDIUM, "24h", "24 hours", generic=True)
+        + _kw(WEAK, "how much", "today", "this week", "doing", "daily", generic=True),
+        ("how much did btc move today?", "is eth up or down?", "sol 24h change"),
+    ),
+    IntentSpec(
+        "range",
+        _kw(NOUN, "range", "high low", "hi lo", "high and low", "lowest", "highest",
+            "day range", "trading range", "bottom of", "low of", "high of", "highest price",
+            "lowest price", "high price", "low price", "price range", "how deep", "was top",
+            "was bottom", "was high", "was low", "was lowest", "was highest", "min max",
+            "extremes")
+        + _kw(STRONG, "high", "low", "highs", "lows", "wick", "wicked", "bounce", "bounced",
+              "rebound", "rebounded", "how low did", "how high did", "how far did", "peak",
+              "peaked", "intraday", "swing")
+        + _kw(MEDIUM, "crash", "top", "bottom", "deep", "dip"),
+        ("what was today's high and low?", "how low did btc go?", "did eth bounce?"),
+    ),
+    IntentSpec(
+        "trend",
+        _kw(NOUN, "trend", "trending", "uptrend", "downtrend", "adx", "dmi", "di", "rsi",
+            "macd", "overbought", "oversold", "momentum", "technicals", "technical",
+            "indicators", "indicator", "ta", "trend strength", "trendline",
+            "market structure", "sideways", "choppy")
+        + _kw(STRONG, "chart", "charts", "structure")
+        + _kw(MEDIUM, "strong", "strength", "weak", "reading"),
+        ("is the trend strong?", "what's the rsi on btc?", "is eth overbought?"),
+    ),
+    IntentSpec(
+        "bias",
+        _kw(NOUN, "bias", "bullish", "bearish", "bull or bear", "bullish or bearish",
+            "sentiment", "why tho", "buy or sell")
+        + _kw(STRONG, "neutral", "bull", "bear", "reasoning", "reason", "how come", "why so",
+              "what makes", "long or short", "your read", "your take", "your view",
+              "thoughts", "opinion", "read", "mood", "vibe", "vibes", "stance", "verdict")
+        + _kw(STRONG, "should i buy", "should i sell", "time to buy", "time to sell",
+              generic=True)
+        + _kw(MEDIUM, "why", "call", "direction", *_MOVES_ING)
+        + _kw(MEDIUM, "should i", generic=True),
+        ("why bearish?", "is btc bullish or bearish?", "what's the bias on eth?"),
+    ),
+    IntentSpec(
+        "support",
+        _kw(NOUN, "support", "supports", "supp", "floor", "demand zone", "buy the dip",
+            "buyers step in", "how low can", "needs to hold", "need to hold", "must hold",
+            "where will bounce", "where can bounce", "where could bounce", "bounce zone",
+            "bounce level", "buy wall", "levels below", "level below", "level down",
+            "buy zone", "where to buy", "safety net")
+        + _kw(STRONG, "demand", "hold", "holds", "find support", "at what price", "bids",
+              "entry", "entries")
+        + _kw(MEDIUM, "buyers", "below", "under")
+        + _kw(MEDIUM, "dip", "nearest", "levels", "level", "zone", generic=True),
+        ("where is support?", "next support for eth", "how low can btc go?"),
+    ),
+    IntentSpec(
+        "resistance",
+        _kw(NOUN, "resistance", "resistances", "res", "resist", "ceiling", "supply zone",
+            "breakout level", "reversal level", "needs to break", "need to break",
+            "to go higher", "flip bullish", "turn bullish", "levels above", "level above",
+            "level up", "sell zone", "where to sell", "sell wall", "take profit")
+        + _kw(STRONG, "supply", "breakout", "break", "reversal", "flip", "sellers",
+              "overhead", "cap", "capped", "reclaim", "retake", "break above",
+              "at what price", "wall")
+        + _kw(MEDIUM, "above")
+        + _kw(MEDIUM, "levels", "level", "zone", "zones", generic=True),
+        ("where is resistance?", "what does btc need to break?", "reversal level?"),
+    ),
+    IntentSpec(
+        "outlook",
+        _kw(NOUN, "outlook", "wen", "moon", "lambo", "prediction", "predictions", "predict",
+            "forecast", "target", "price target", "whats next", "what is next",
+            "what next", "next move", "where we going", "what happens", "to num",
+            "hit num", "reach num", "what now", "now what", "coming", "when num",
+            "num when", "from here", "where do go", "where are going", "where is going",
+            "where going", "price prediction", "price forecast", "price outlook",
+            "going up or down", "headed", "where headed", "bull run", "bear market")
+        + _kw(STRONG, "heading", "expect", "recover", "downside", "upside", "scenario",
+              "play", "plan", "going higher", "going lower", "go higher", "go lower",
+              "bottom in", "top in", "more downside", "more upside", "go up", "go down",
+              "capitulation", "higher", "lower")
+        + _kw(MEDIUM, "next")
+        + _kw(MEDIUM, "will", "going to", "future", "week ahead", "short term",
+              "long term", "pump", "dump", "when", "num", generic=True)
+        + _kw(WEAK, "tomorrow", "going", "can", "later", generic=True),
+        ("what's next for btc?", "wen moon?", "will eth go up?"),
+    ),
+    IntentSpec(
+        "whales",
+        _kw(METRIC, "whale", "whales", "smart money", "big players", "big wallets",
+            "big trades", "big money", "big boys", "big guys", "big fish", "large trades",
+            "whale alert", "institutions", "funds", "big holders", "sharks", "insiders")
+        + _kw(STRONG, "wallets", "big buyers", "big sellers", "accumulating", "accumulation",
+              "distribution", "hyperliquid")
+        + _kw(MEDIUM, "flows")
+        + _kw(MEDIUM, "big", "large", generic=True),
+        ("what are whales doing?", "any big trades on eth?", "whale positions?"),
+    ),
+    IntentSpec(
+        "long_short",
+        _kw(METRIC, "long short", "longs shorts", "long short ratio", "ls", "lsr",
+            "ls ratio", "long to short", "longs to shorts", "positioning", "positioned",
+            "longs vs shorts", "long vs short", "everyone long", "everyone short",
+            "how many shorts", "how many longs", "traders long", "traders short",
+            "% long", "% short", "% are long", "% are short", "percent long",
+            "percent short", "longs or shorts", "long or short ratio", "who is winning",
+            "winning", "account ratio", "top trader ratio")
+        + _kw(STRONG, "crowded", "traders", "ratio of longs", "most people", "people long",
+              "people short", "most long", "most short")
+        + _kw(MEDIUM, "are long", "are short", "long or short", "ratio", "squeeze")
+        + _kw(WEAK, "longs", "shorts"),
+        ("long/short ratio?", "are traders long or short?", "eth l/s ratio"),
+    ),
+    IntentSpec(
+        "open_interest",
+        _kw(METRIC, "open interest", "oi", "open positions", "leverage building",
+            "open contracts", "open int")
+        + _kw(STRONG, "interest")
+        + _kw(MEDIUM, "leverage", "positions", "open"),
+        ("open interest on btc?", "is oi rising?", "eth oi"),
+    ),
+    IntentSpec(
+        "volume",
+        _kw(METRIC, "volume", "volumes", "vol", "traded", "turnover", "trading volume",
+            "how active")
+        + _kw(MEDIUM, "activity", "liquidity"),
+        ("how much volume today?", "btc trading volume", "is volume dropping?"),
+    ),
+    IntentSpec(
+        "funding",
+        _kw(METRIC, "funding", "fundings", "funding rate", "funding rates", "longs paying",
+            "shorts paying", "paying", "funding fee", "perp premium")
+        + _kw(STRONG, "pay", "pays", "carry", "premium", "basis")
+        + _kw(MEDIUM, "rate", "rates", "fees", "negative", "positive"),
+        ("funding rate?", "is funding negative?", "eth funding"),
+    ),
+    IntentSpec(
+        "explain",
+        (),
+        ("what is rsi?", "what does open interest mean?", "explain funding"),
+    ),
+    IntentSpec(
+        "help",
+        _kw(NOUN, "help", "halp", "commands", "command", "what can you do", "what can i ask",
+            "what do you know", "how do i use", "how does this work", "what questions",
+            "how to use", "what can you", "what do you do", "what can bot do",
+            "what does bot do", "what can do", "what is bot", "guide", "tutorial",
+            "instructions", "how to", "how does bot work", "what are you", "what can i do",
+            "usage", "example questions", "what should i ask", "how do i ask")
+        + _kw(STRONG, "can you do", "options", "menu", "features", "examples")
+        + _kw(MEDIUM, "bot", "ask"),
+        ("help", "what can you do?", "what can I ask?"),
+    ),
+)
+
+CATALOG: Mapping[str, IntentSpec] = MappingProxyType({s.name: s for s in _SPECS})
+
+# Explain topics: canonical topic → phrases that name it.
+TOPIC_PHRASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "rsi": ("rsi", "relative strength", "relative strength index", "overbought",
+                "oversold"),
+        "macd": ("macd", "signal line", "macd histogram"),
+        "adx": ("adx", "average directional", "average directional index"),
+        "dmi": ("dmi", "di", "directional movement", "directional movement index"),
+        "atr": ("atr", "average true range", "true range"),
+        "sma": ("sma", "simple moving average", "moving average", "moving averages", "ma",
+                "mas", "golden cross", "death cross"),
+        "ema": ("ema", "exponential moving average", "emas"),
+        "funding": ("funding", "funding rate", "funding rates"),
+        "open_interest": ("open interest", "oi"),
+        "long_short": ("long short ratio", "long short", "ls ratio", "longs shorts", "ls"),
+        "liquidation": ("liquidation", "liquidations", "liquidated", "liq", "liqs",
+                        "rekt", "liquidate", "liquidation price"),
+        "leverage": ("leverage", "leveraged", "margin", "margin trading", "num x",
+                     "10x", "100x", "5x", "20x", "50x", "25x"),
+        "support": ("support", "support level", "support and resistance", "supports"),
+        "resistance": ("resistance", "resistance level", "resistances"),
+        "volatility": ("volatility", "volatile"),
+        "volume": ("volume", "trading volume", "volumes"),
+        "bias": ("bias",),
+        "whales": ("whale", "whales"),
+    }
+)
+
+# Words that ask for a definition rather than a reading.
+EXPLAIN_CUES: tuple[str, ...] = (
+    "mean", "means", "meaning", "explain", "explained", "define", "definition", "eli5",
+    "difference between", "counts as", "stand for", "stands for", "how do get",
+    "tell me about", "teach", "calculated", "how to read", "how do read", "how do you read",
+)
+EXPLAIN_QUESTION_STARTS: tuple[str, ...] = ("what is", "wtf is", "whats", "what are")
+EXPLAIN_WORK_CUES: tuple[str, ...] = ("how does", "how do")
+
+# Words allowed around the topic in a bare "what is X?" definition question.
+DEFINITION_EXTRAS: frozenset[str] = frozenset(
+    {"a", "an", "exactly", "in", "crypto", "trading", "actually", "again", "please",
+     "indicator", "thing", "ratio", "rate", "level", "levels", "futures", "bro", "ser",
+     "and", "or", "mean", "even", "anyway"}
+)
+
+# Topics with a live reading: "whats funding" asks for the value, not a definition.
+READING_TOPICS: frozenset[str] = frozenset(
+    {"funding", "open_interest", "long_short", "volume", "bias", "support", "resistance"}
+)
+# Topics no reading intent covers: a bare mention ("liquidations?") asks what they are.
+EXPLAIN_ONLY_TOPICS: frozenset[str] = frozenset(
+    {"liquidation", "leverage", "atr", "sma", "ema", "volatility"}
+)
+
+# Greetings and chit-chat removed before matching ("what's up" is not about price).
+SMALL_TALK: tuple[str, ...] = ("whats up", "what is up", "wassup", "wazzup", "sup")
+
+# Bare follow-up fillers: "and eth?", "same for sol", "what about doge then".
+FOLLOWUP_FILLERS: frozenset[str] = frozenset(
+    {"and", "what", "about", "how", "same", "for", "too", "also", "then", "now", "ok",
+     "okay", "pls", "please", "but", "the", "with", "same for", "one", "plz", "so",
+     "is", "of", "ser", "hmm", "k"}
+)
+
+
+def examples_for_help() -> tuple[str, ...]:
+    """One example question per answerable intent, in catalog order."""
+    return tuple(CATALOG[name].examples[0] for name in INTENTS if name != "help")

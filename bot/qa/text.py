@@ -1,0 +1,84 @@
+"""Chat-text normalisation: emojis to words, contractions and slang expanded, tokens split.
+
+Case is kept in tokens (symbol extraction needs "LINK" vs "link"); ``word_of`` turns a
+token into the lower-case word the intent matcher compares.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
+
+EMOJI_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "🐋": "whale", "🐳": "whale", "🚀": "moon", "🌙": "moon", "🌕": "moon",
+        "🐻": "bear", "🐂": "bull", "🐃": "bull", "📈": "up", "📉": "down",
+        "💸": "funding", "🔮": "outlook", "🆘": "help", "❓": "?", "🤔": "?",
+    }
+)
+
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (r"^\s*/ask(?:@\w+)?", " "),
+        (r"@\w+", " "),
+        (r"\bl\s*/\s*s\b", " ls "),
+        (r"[+\-−]\s*di\b", " di "),
+        (r"/(?!(?:usdt|usdc|usd|busd)\b)", " "),
+        (r"\b(?:what|wat|wut|wht|wot)\s*'\s*s\b|\bwhats\b|\bwats\b|\bwuts\b", " whats "),
+        (r"\b(?:wat|wut|wht|wot|wa)\b", " what "),
+        (r"\bwhere\s*'\s*s\b|\bwheres\b", " where is "),
+        (r"\bhow\s*'\s*s\b|\bhows\b", " how is "),
+        (r"\bit\s*'\s*s\b|\bits\b", " it is "),
+        (r"\bwhat\s*'\s*re\b", " what are "),
+        (r"\b(\w+)\s*'\s*s\b", r" \1 "),
+        (r"\b(\w+)n\s*'\s*t\b", r" \1 not "),
+        (r"\brn\b", " now "),
+        (r"\bu\b", " you "),
+        (r"\bur\b", " your "),
+        (r"\br\b", " are "),
+        (r"\by\b", " why "),
+        (r"\b(?:pls|plz|plox|pleas)\b", " please "),
+        (r"\b(?:da|teh)\b", " the "),
+        (r"\bgonna\b", " going to "),
+        (r"\bwanna\b", " want to "),
+        (r"\bcuz\b|\bcoz\b", " because "),
+        (r"\btmrw\b|\btmr\b", " tomorrow "),
+        (r"\bvs\.?\b|\bversus\b", " vs "),
+    )
+)
+_TOKEN_RE = re.compile(r"[$#]?[A-Za-z0-9]+(?:/(?:usdt|usdc|usd|busd))?(?::[A-Za-z]+)?|%",
+                       re.IGNORECASE)
+_NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)?[km]?$")
+#: Only the start of a very long message is read (a question is short).
+MAX_CHARS = 400
+
+
+def tokens(text: str) -> list[str]:
+    """``text`` (its first ``MAX_CHARS``) normalised and split into case-preserving tokens."""
+    clean = unicodedata.normalize("NFKC", text[:MAX_CHARS]).replace("’", "'").replace("`", "'")
+    for emoji, word in EMOJI_WORDS.items():
+        clean = clean.replace(emoji, f" {word} ")
+    for pattern, replacement in _REWRITES:
+        clean = pattern.sub(replacement, clean)
+    return _TOKEN_RE.findall(clean)
+
+
+def word_of(token: str) -> str:
+    """The lower-case word for ``token``; numbers such as 100k become ``num``."""
+    word = token.lower().lstrip("$#")
+    return "num" if _NUMBER_RE.match(word) else word
+
+
+def stems(word: str) -> tuple[str, ...]:
+    """``word`` and its crude stems (plural, -ing, -ed) for keyword comparison."""
+    forms = [word]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if len(word) > 5 and word.endswith("ing"):
+        forms.extend((word[:-3], word[:-3] + "e", word[:-4]))
+    if len(word) > 4 and word.endswith("ed"):
+        forms.extend((word[:-2], word[:-1], word[:-3]))
+    return tuple(forms)
