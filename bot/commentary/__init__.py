@@ -1,0 +1,59 @@
+"""Commentary: view models → jinja2 templates → Telegram HTML or plain text, and charts.
+
+Public API (see ``posts`` and ``charts``)::
+
+    render_article(analysis, chat_id=..., flavour="html", recent_headlines=()) -> RenderedPost
+    render_quick / render_whales / render_levels / render_answer / render_help / render_error
+    render_template(name, flavour, **context)       # for other packages' templates
+    set_locale(settings.locale)                     # once at start-up
+    await render_chart(snapshot, analysis, timeframe) -> PNG bytes
+"""
+
+from bot.commentary.charts import render_chart, render_chart_sync
+from bot.commentary.posts import (
+    EXPLAIN_TOPICS,
+    INTENTS,
+    RenderedPost,
+    render_answer,
+    render_article,
+    render_error,
+    render_help,
+    render_levels,
+    render_quick,
+    render_whales,
+)
+from bot.commentary.related import RelatedQuestion
+from bot.commentary.render import render_messages, render_template, set_locale
+from bot.commentary.telegram_html import (
+    CAPTION_LIMIT,
+    MESSAGE_LIMIT,
+    fit_caption,
+    split_message,
+    utf16_len,
+    visible_len,
+)
+
+__all__ = [
+    "CAPTION_LIMIT",
+    "EXPLAIN_TOPICS",
+    "INTENTS",
+    "MESSAGE_LIMIT",
+    "RelatedQuestion",
+    "RenderedPost",
+    "fit_caption",
+    "render_answer",
+    "render_article",
+    "render_chart",
+    "render_chart_sync",
+    "render_error",
+    "render_help",
+    "render_levels",
+    "render_messages",
+    "render_quick",
+    "render_template",
+    "render_whales",
+    "set_locale",
+    "split_message",
+    "utf16_len",
+    "visible_len",
+]

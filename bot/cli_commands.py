@@ -1,0 +1,158 @@
+"""What each CLI subcommand does, given validated settings and parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+
+from bot.config import Settings
+from bot.errors import BadArgumentError
+from bot.market.source import MarketSource
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_when(text: str | None) -> datetime | None:
+    """ISO-8601 → aware UTC datetime (naive input is taken as UTC)."""
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as e:
+        raise BadArgumentError(f"--at {text!r} is not an ISO-8601 time such as "
+                               "2026-02-04T12:00:00Z") from e
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def parse_duration(text: str) -> timedelta:
+    """'30s', '5m', '1h', '2d' → timedelta."""
+    m = _DURATION_RE.match(text)
+    if not m or float(m.group(1)) <= 0:
+        raise BadArgumentError(f"{text!r} is not a duration such as 30s, 5m, 1h or 2d")
+    return timedelta(seconds=float(m.group(1)) * _UNIT_SECONDS[m.group(2)])
+
+
+def resolve_symbol(settings: Settings, text: str) -> str:
+    """A configured symbol name for ``text`` (name or alias), else UnknownSymbolError."""
+    from bot.telegram.symbols import SymbolResolver
+
+    return SymbolResolver(settings).resolve(text)
+
+
+async def open_source(settings: Settings, args: argparse.Namespace) -> MarketSource:
+    """The market source the arguments ask for: demo, replay or live (default)."""
+    at = parse_when(getattr(args, "at", None))
+    if getattr(args, "demo", False):
+        from bot.market.demo import DemoSource
+
+        return DemoSource(settings, at=at)
+    if getattr(args, "replay", None) is not None:
+        from bot.market.replay import ReplaySource
+
+        return ReplaySource(args.replay, at, settings)
+    if at is not None:
+        raise BadArgumentError("--at needs --demo or --replay DIR (live data is always now)")
+    from bot.market.ccxt_source import CcxtSource
+
+    live = CcxtSource(settings)
+    await live.start()
+    return live
+
+
+async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the article (text, Telegram HTML messages, or JSON)."""
+    from bot.analysis import analyse
+    from bot.analysis.serialize import analysis_to_json
+    from bot.commentary import render_article, render_chart
+
+    symbol = resolve_symbol(settings, args.symbol)
+    source = await open_source(settings, args)
+    try:
+        snapshot = await source.snapshot(symbol)
+    finally:
+        await source.close()
+    analysis = analyse(snapshot, settings)
+    post = render_article(analysis, chat_id=0, flavour="html" if args.format == "html" else "text")
+    if args.format == "json":
+        doc = analysis_to_json(analysis)
+        doc["headline"] = post.headline
+        doc["text"] = "\n\n".join(post.messages)
+        print(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False))
+    elif args.format == "html":
+        print("\n-----\n".join(post.messages))
+    else:
+        print("\n\n".join(post.messages))
+    if args.chart is not None:
+        png = await render_chart(snapshot, analysis, args.timeframe)
+        args.chart.write_bytes(png)
+    return 0
+
+
+async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer one question; JSON {intent, topic, symbol, answer} or the answer text."""
+    from bot.qa.cli import ask
+
+    source = await open_source(settings, args)
+    try:
+        result = await ask(settings, source, args.question, args.symbol)
+    finally:
+        await source.close()
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(result["answer"])
+    return 0
+
+
+async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    """The console chat: the bot's own handlers behind a terminal prompt."""
+    from bot.console import run_console
+
+    source = await open_source(settings, args)
+    try:
+        return await run_console(settings, source, args.say)
+    finally:
+        await source.close()
+
+
+async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the Telegram bot (polling, or a webhook with --webhook)."""
+    from bot.telegram.app import run_bot
+
+    source = await open_source(settings, args)
+    try:
+        await run_bot(settings, source, webhook_url=args.webhook, port=args.port)
+    finally:
+        await source.close()
+    return 0
+
+
+async def cmd_record(settings: Settings, args: argparse.Namespace) -> int:
+    """Poll the live source and write replayable JSON-lines snapshots."""
+    from bot.market.record import record
+
+    symbols = [resolve_symbol(settings, s) for s in args.symbols.split(",") if s.strip()]
+    duration = parse_duration(args.duration).total_seconds()
+    every = parse_duration(args.every).total_seconds()
+    count = await record(settings, args.directory, symbols, duration, every)
+    return 0 if count > 0 else 1
+
+
+COMMANDS = {
+    "digest": cmd_digest,
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "run": cmd_run,
+    "record": cmd_record,
+}
+
+
+async def dispatch(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the subcommand named in ``args``."""
+    rc = await COMMANDS[args.command](settings, args)
+    sys.stdout.flush()
+    return rc

@@ -1,0 +1,124 @@
+"""Scenario phrase banks: headline and opening variants, chosen reproducibly per chat.
+
+Banks live in ``templates/phrases/*.toml``: tables keyed ``direction.strength.event``
+with ``*`` wildcards, each a list of jinja2 variants. All variants whose key matches
+the scenario form the pool; a seeded shuffle (chat id, snapshot time) orders it and
+the first variant that renders and is not among the chat's recent headlines wins.
+A variant that needs a missing value (or calls ``need(False)``) is skipped.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from jinja2 import TemplateError
+
+from bot.commentary.render import render_string
+from bot.commentary.telegram_html import Flavour
+from bot.commentary.views import PostView, Scenario
+from bot.resources import templates_dir
+
+Bank = Literal["headlines", "openings"]
+_PRELUDE = (
+    '{% import "_macros/words.j2" as w %}{% import "_macros/markup.j2" as m %}'
+    '{% set coin = w.coin(v.symbol) %}'
+)
+
+
+class SkipVariant(Exception):
+    """Raised inside a variant whose precondition does not hold."""
+
+
+def need(condition: object) -> str:
+    """Template helper: skip this variant unless ``condition`` is truthy."""
+    if not condition:
+        raise SkipVariant
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A chosen variant: its bank key and index, and its text in both flavours."""
+
+    key: str
+    index: int
+    text: str
+    html: str
+
+
+@cache
+def load_bank(bank: Bank) -> dict[str, tuple[str, ...]]:
+    """The variants of ``bank`` by scenario key (cached)."""
+    path = templates_dir() / "phrases" / f"{bank}.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {key: tuple(entry["variants"]) for key, entry in data.items()}
+
+
+def _matches(pattern: str, scenario: Scenario) -> bool:
+    wanted = (scenario.direction, scenario.strength, scenario.event)
+    parts = pattern.split(".")
+    return len(parts) == 3 and all(p in ("*", w) for p, w in zip(parts, wanted, strict=True))
+
+
+def pool(bank: Bank, scenario: Scenario) -> list[tuple[str, int, str]]:
+    """Every (key, index, source) variant that fits ``scenario``."""
+    return [
+        (key, i, source)
+        for key, variants in sorted(load_bank(bank).items())
+        if _matches(key, scenario)
+        for i, source in enumerate(variants)
+    ]
+
+
+def _render(source: str, flavour: Flavour, context: dict[str, Any]) -> str | None:
+    try:
+        return render_string(_PRELUDE + source, flavour, need=need, **context).strip()
+    except (SkipVariant, TemplateError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def specificity(key: str) -> int:
+    """How many parts of a bank key are not wildcards (0–3)."""
+    return sum(part != "*" for part in key.split("."))
+
+
+def seeded_order(variants: Sequence[tuple[str, int, str]], chat_id: int, view: PostView,
+                 salt: str) -> list[tuple[str, int, str]]:
+    """Variants in a reproducible random order for (chat, snapshot time, salt).
+
+    A weighted shuffle (Efraimidis–Spirakis): variants of more specific keys come first
+    more often (weight 1 + specificity), generic ones still get their turn.
+    """
+    rng = random.Random(f"{chat_id}|{view.as_of.isoformat()}|{salt}")
+    keyed = [(rng.random() ** (1.0 / (1 + specificity(v[0]))), v) for v in variants]
+    return [v for _, v in sorted(keyed, key=lambda kv: kv[0], reverse=True)]
+
+
+def choose(bank: Bank, view: PostView, chat_id: int, avoid: Sequence[str] = (),
+           context: dict[str, Any] | None = None) -> Phrase:
+    """The variant for this chat and snapshot, avoiding texts in ``avoid``.
+
+    When every variant was used recently, the one used longest ago is taken.
+    """
+    ctx = {"v": view, **(context or {})}
+    recent = [a.strip().casefold() for a in avoid]
+    fallback: tuple[int, Phrase] | None = None
+    for key, index, source in seeded_order(pool(bank, view.scenario), chat_id, view, bank):
+        text = _render(source, "text", ctx)
+        if not text:
+            continue
+        phrase = Phrase(key, index, text, _render(source, "html", ctx) or text)
+        folded = text.casefold()
+        if folded not in recent:
+            return phrase
+        last_used = len(recent) - 1 - recent[::-1].index(folded)
+        if fallback is None or last_used < fallback[0]:
+            fallback = (last_used, phrase)
+    if fallback is None:
+        raise LookupError(f"no {bank} variant renders for scenario {view.scenario.key}")
+    return fallback[1]
