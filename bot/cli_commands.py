@@ -152,7 +152,10 @@ COMMANDS = {
 
 
 async def dispatch(settings: Settings, args: argparse.Namespace) -> int:
-    """Run the subcommand named in ``args``."""
+    """Run the subcommand named in ``args`` (number formats follow ``settings.locale``)."""
+    from bot.commentary import set_locale
+
+    set_locale(settings.locale)
     rc = await COMMANDS[args.command](settings, args)
     sys.stdout.flush()
     return rc

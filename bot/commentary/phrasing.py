@@ -83,19 +83,24 @@ def _render(source: str, flavour: Flavour, context: dict[str, Any]) -> str | Non
 
 
 def specificity(key: str) -> int:
-    """How many parts of a bank key are not wildcards (0–3)."""
-    return sum(part != "*" for part in key.split("."))
+    """How specific a bank key is: the event part counts double (0–4).
+
+    A crash or a breakout is the story of the day, so its phrasing outranks a
+    phrasing keyed on direction or trend strength alone.
+    """
+    direction, strength, event = (key.split(".") + ["*", "*", "*"])[:3]
+    return (direction != "*") + (strength != "*") + 2 * (event != "*")
 
 
 def seeded_order(variants: Sequence[tuple[str, int, str]], chat_id: int, view: PostView,
                  salt: str) -> list[tuple[str, int, str]]:
-    """Variants in a reproducible random order for (chat, snapshot time, salt).
+    """Variants in a reproducible order for (chat, snapshot time, salt).
 
-    A weighted shuffle (Efraimidis–Spirakis): variants of more specific keys come first
-    more often (weight 1 + specificity), generic ones still get their turn.
+    The most specific keys come first (shuffled among themselves); the more generic
+    ones follow and are reached when a chat has recently seen every specific variant.
     """
     rng = random.Random(f"{chat_id}|{view.as_of.isoformat()}|{salt}")
-    keyed = [(rng.random() ** (1.0 / (1 + specificity(v[0]))), v) for v in variants]
+    keyed = [((specificity(v[0]), rng.random()), v) for v in variants]
     return [v for _, v in sorted(keyed, key=lambda kv: kv[0], reverse=True)]
 
 
