@@ -37,7 +37,7 @@ def ms_from_utc(when: datetime) -> int:
     """Aware datetime → milliseconds since the epoch (naive input is rejected)."""
     if when.tzinfo is None:
         raise ValueError("naive datetime: the market model uses aware UTC datetimes only")
-    return int(round(when.timestamp() * 1000))
+    return round(when.timestamp() * 1000)
 
 
 def _frozen(a: npt.ArrayLike, dtype: type) -> npt.NDArray[np.generic]:

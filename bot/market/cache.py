@@ -1,0 +1,127 @@
+"""A TTL cache with single-flight and stale-while-error, keyed per (venue, metric, symbol).
+
+* fresh: a value younger than its TTL is returned without an upstream call;
+* single-flight: concurrent callers of the same key share one upstream call
+  (the call runs in its own task, so a caller's timeout does not cancel it);
+* stale-while-error: when the call fails with a ``VenueError`` and a last good
+  value younger than ``stale_max_seconds`` exists, that value is returned with
+  its age and ``stale=True``; permanent errors are remembered for one TTL so a
+  broken venue is not asked again by every caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from bot.errors import VenueError
+
+T = TypeVar("T")
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class Cached(Generic[T]):
+    """A value from the cache with its age in seconds; ``stale`` after a venue error."""
+
+    value: T
+    age_seconds: float
+    stale: bool = False
+    error: VenueError | None = None
+
+
+@dataclass(slots=True)
+class _Entry:
+    value: Any
+    stored_at: float
+
+
+@dataclass(slots=True)
+class _Failure:
+    error: VenueError
+    failed_at: float
+
+
+class TtlCache:
+    """TTL + single-flight + stale-while-error cache of async fetches."""
+
+    def __init__(self, stale_max_seconds: float, clock: Clock = time.monotonic) -> None:
+        self._stale_max = stale_max_seconds
+        self._clock = clock
+        self._entries: dict[Hashable, _Entry] = {}
+        self._failures: dict[Hashable, _Failure] = {}
+        self._inflight: dict[Hashable, asyncio.Task[Any]] = {}
+        self.upstream_calls = 0
+
+    async def get(
+        self, key: Hashable, ttl: float, fetch: Callable[[], Awaitable[T]]
+    ) -> Cached[T]:
+        """The value of ``key``: cached if fresh, else fetched once for all concurrent callers."""
+        now = self._clock()
+        entry = self._entries.get(key)
+        if entry is not None and now - entry.stored_at < ttl:
+            return Cached(entry.value, now - entry.stored_at)
+        failure = self._failures.get(key)
+        if failure is not None and not failure.error.temporary and now - failure.failed_at < ttl:
+            return self._stale_or_raise(key, failure.error)
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._fetch(key, fetch))
+            task.add_done_callback(_retrieve_exception)
+            self._inflight[key] = task
+        try:
+            value = await asyncio.shield(task)
+        except VenueError as e:
+            return self._stale_or_raise(key, e)
+        return Cached(value, 0.0)
+
+    async def _fetch(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+        self.upstream_calls += 1
+        try:
+            value = await fetch()
+        except VenueError as e:
+            self._failures[key] = _Failure(e, self._clock())
+            raise
+        finally:
+            self._inflight.pop(key, None)
+        self._entries[key] = _Entry(value, self._clock())
+        self._failures.pop(key, None)
+        return value
+
+    def _stale_or_raise(self, key: Hashable, error: VenueError) -> Cached[Any]:
+        entry = self._entries.get(key)
+        if entry is not None:
+            age = self._clock() - entry.stored_at
+            if age <= self._stale_max:
+                return Cached(entry.value, age, stale=True, error=error)
+        raise error
+
+    def last_good(self, key: Hashable) -> Cached[Any] | None:
+        """The last good value of ``key`` as stale if younger than ``stale_max_seconds``."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        age = self._clock() - entry.stored_at
+        return Cached(entry.value, age, stale=True) if age <= self._stale_max else None
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The last good value of ``key`` regardless of age (``None`` if never fetched)."""
+        entry = self._entries.get(key)
+        return None if entry is None else entry.value
+
+    async def close(self) -> None:
+        """Cancel fetches still in flight."""
+        tasks = list(self._inflight.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._inflight.clear()
+
+
+def _retrieve_exception(task: asyncio.Task[Any]) -> None:
+    """Mark a failed fetch's exception as seen even when every waiter gave up."""
+    if not task.cancelled():
+        task.exception()

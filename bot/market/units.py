@@ -1,0 +1,34 @@
+"""Unit conversions: contracts → USD and funding → 8-hour rate. Pure functions.
+
+Venues count open interest and volume differently: okx in contracts of
+``contractSize`` coins, binance/bybit/hyperliquid in coins (contract size 1).
+Everything the bot shows is USD, computed as amount × contractSize × price.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
+_HOURS_PER_UNIT = {"m": 1 / 60, "h": 1.0, "d": 24.0}
+
+
+def contracts_to_usd(amount: float, contract_size: float, price: float) -> float:
+    """USD value of ``amount`` contracts of ``contract_size`` coins at ``price``."""
+    return amount * contract_size * price
+
+
+def interval_hours(interval: str | None, default_hours: float) -> float:
+    """Hours of a ccxt funding interval such as ``'8h'`` or ``'1h'`` (default if unknown)."""
+    if not interval:
+        return default_hours
+    match = _INTERVAL_RE.match(interval)
+    if match is None:
+        return default_hours
+    hours = float(match.group(1)) * _HOURS_PER_UNIT[match.group(2)]
+    return hours if hours > 0 else default_hours
+
+
+def funding_to_8h(rate: float, hours: float) -> float:
+    """A funding rate paid every ``hours`` hours, expressed per 8 hours."""
+    return rate * 8.0 / hours
