@@ -70,6 +70,8 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.commentary import render_article, render_chart
 
     symbol = resolve_symbol(settings, args.symbol)
+    if args.chart is not None and not args.chart.parent.is_dir():
+        raise BadArgumentError(f"--chart {args.chart}: folder {args.chart.parent} does not exist")
     source = await open_source(settings, args)
     try:
         snapshot = await source.snapshot(symbol)
@@ -88,7 +90,10 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         print("\n\n".join(post.messages))
     if args.chart is not None:
         png = await render_chart(snapshot, analysis, args.timeframe)
-        args.chart.write_bytes(png)
+        try:
+            args.chart.write_bytes(png)
+        except OSError as e:
+            raise BadArgumentError(f"--chart {args.chart}: {e.strerror or e}") from e
     return 0
 
 

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import ConfigError
 from bot.resources import default_config_path
@@ -222,17 +222,18 @@ class Settings(_Model):
             raise ValueError("a Babel locale such as en_US") from e
         return v
 
-    @model_validator(mode="after")
-    def _symbols_unique(self) -> Settings:
-        if not self.symbols:
+    @field_validator("symbols")
+    @classmethod
+    def _symbols_unique(cls, v: tuple[SymbolSettings, ...]) -> tuple[SymbolSettings, ...]:
+        if not v:
             raise ValueError("at least one [[symbols]] entry")
         seen: set[str] = set()
-        for s in self.symbols:
+        for s in v:
             for key in (s.name.lower(), *(a.lower() for a in s.aliases)):
                 if key in seen:
-                    raise ValueError(f"symbol names and aliases must be unique ({key!r} twice)")
+                    raise ValueError(f"unique names and aliases, but {key!r} appears twice")
                 seen.add(key)
-        return self
+        return v
 
     def symbol(self, name: str) -> SymbolSettings | None:
         """The symbol whose name or alias is ``name`` (case-insensitive)."""
@@ -263,13 +264,32 @@ def telegram_api_url(settings: Settings) -> str:
     return os.environ.get("TELEGRAM_API_URL", "").strip() or settings.telegram.api_url
 
 
+_PLAIN_MESSAGES = {
+    "extra_forbidden": "unknown key (not a setting; check the spelling against config.toml)",
+    "missing": "missing; this key is required",
+}
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as the TOML key a user edits: ``symbols[0].name``."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
+
+
 def _describe(err: ValidationError) -> str:
+    """One line: the key, then what is expected (and, for plain type/range errors, what was got)."""
     first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"] if not isinstance(p, int) or True)
-    msg = first["msg"].removeprefix("Value error, ")
-    return f"{loc or '(top level)'}: expected {msg}" if first["type"] == "value_error" else (
-        f"{loc or '(top level)'}: {msg}"
-    )
+    key = _key_path(first["loc"])
+    kind = first["type"]
+    if kind == "value_error":
+        return f"{key}: expected {first['msg'].removeprefix('Value error, ')}"
+    if kind in _PLAIN_MESSAGES:
+        return f"{key}: {_PLAIN_MESSAGES[kind]}"
+    got = first.get("input")
+    shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
+    return f"{key}: {first['msg']}{shown}"
 
 
 def settings_from_dict(data: dict[str, Any], config_dir: Path = Path(".")) -> Settings:
