@@ -86,14 +86,31 @@ _MOVES_ING = ("dumping", "pumping", "tanking", "crashing", "bleeding", "falling"
               "rising", "rallying", "surging", "plunging", "sinking", "dipping", "mooning",
               "going down", "going up")
 
+_MOVES_PAST = ("dumped", "pumped", "dropped", "fell", "rose", "rallied", "tanked", "crashed",
+               "surged", "plunged", "dipped", "bled", "mooned", "nuked", "gained", "lost")
+# Future verbs ("will it bounce", "gonna dump") ask for the outlook, whatever the verb.
+_FUTURE_AUX = ("will", "going to", "gonna", "gon", "about to", "likely to", "could", "might")
+_FUTURE_VERBS = ("bounce", "pump", "dump", "recover", "moon", "crash", "rally", "drop",
+                 "go up", "go down", "break out", "reverse", "continue", "keep going",
+                 "dump more", "pump more", "go lower", "go higher", "fall", "rise")
+_EXPECTED_MOVES = ("reversal", "bounce", "squeeze", "dump", "pump", "crash", "rally",
+                   "breakout", "correction", "pullback", "recovery", "moon", "dip", "flush")
+_WHY_MOVES = ("dump", "pump", "drop", "crash", "dip", "rally", "tank", "bleed", "fall",
+              "red", "green", "down", "up", "weak", "strong", "moon", "nuke", "sell off",
+              "selloff", "bounce", "going down", "going up")
+
 _SPECS: tuple[IntentSpec, ...] = (
     IntentSpec(
         "price",
-        _kw(NOUN, "price", "prices", "px", "quote", "last price", "price now", "spot price")
+        _kw(NOUN, "price", "prices", "px", "quote", "last price", "price now", "spot price",
+            "price check", "prc", "pric", "how much now", "how much currently",
+            "how much is now")
         + _kw(STRONG, "cost", "worth", "trading at", "whats at", "what is at", "sitting at",
               "where is trading", "where is at", "usd", "going for", "trading for", "ticker")
         + _kw(STRONG, "how much is", "how much for", "how much", generic=True)
         + _kw(MEDIUM, "dollars", "value", "in dollars")
+        + _kw(STRONG, "rate", generic=True)
+        + _kw(MEDIUM, "trading", generic=True)
         + _kw(MEDIUM, "at", generic=True)
         + _kw(WEAK, "current", "now", "where is", "where are", generic=True),
         ("btc price?", "how much is eth right now?", "where is sol trading?"),
@@ -102,16 +119,20 @@ _SPECS: tuple[IntentSpec, ...] = (
         "change",
         _kw(NOUN, "performance", "perform", "performed", "percent", "%", "24h change",
             "daily change", "weekly change", "percentage", "up or down today")
-        + _kw(NOUN, *(f"how much {verb}" for verb in (
-            "dumped", "dropped", "pumped", "fell", "gained", "lost", "moved", "up", "down",
-            "rose", "rallied", "crashed", "tanked")))
+        + _kw(NOUN, *(f"how much {aux}{verb}" for aux in ("", "is ", "are ", "has ", "did ")
+                      for verb in ("dumped", "dropped", "pumped", "fell", "gained", "lost",
+                                   "moved", "up", "down", "rose", "rallied", "crashed",
+                                   "tanked", "dump", "pump", "drop", "move", "gain", "lose")))
+        + _kw(NOUN, *(f"{move} how much" for move in (
+            "dump", "pump", "drop", "fall", "rise", "rally", "tank", "crash", "move", "gain",
+            "lose", "down", "up", "bleed", "dip")))
         + _kw(STRONG, "change", "changes", "move", "moved", "moving", "up or down",
               "how is doing", "gain", "gains", "lose", "lost", "loss", "green", "red",
               "how much did", "how much has", "pnl", "since yesterday", "bleeding")
-        + _kw(MEDIUM, "dump", "dumped", "pump", "pumped", "drop", "dropped", "fall", "fell",
-              "rise", "rose", "rally", "rallied", "tanked", "crashed", "surged", "plunged",
-              "dipped", "climbing", "did", "since", "down", "up", *_MOVES_ING)
-        + _kw(MEDIUM, "24h", "24 hours", generic=True)
+        + _kw(STRONG, *_MOVES_PAST)
+        + _kw(MEDIUM, "dump", "pump", "drop", "fall", "rise", "rally", "climbing", "did",
+              "since", "down", "up", *_MOVES_ING)
+        + _kw(MEDIUM + 0.5, "24h", "24 hours", "1d", "7d")
         + _kw(WEAK, "how much", "today", "this week", "doing", "daily", generic=True),
         ("how much did btc move today?", "is eth up or down?", "sol 24h change"),
     ),
@@ -121,8 +142,10 @@ _SPECS: tuple[IntentSpec, ...] = (
             "day range", "trading range", "bottom of", "low of", "high of", "highest price",
             "lowest price", "high price", "low price", "price range", "how deep", "was top",
             "was bottom", "was high", "was low", "was lowest", "was highest", "min max",
-            "extremes")
-        + _kw(STRONG, "high", "low", "highs", "lows", "wick", "wicked", "bounce", "bounced",
+            "extremes", "topped", "bottomed", "did top", "did bottom", "topped at",
+            "bottomed at", "top today", "bottom today", "wicked")
+        + _kw(NOUN, "wick", "wicks", "how much wick", "did wick")
+        + _kw(STRONG, "high", "low", "highs", "lows", "bounce", "bounced",
               "rebound", "rebounded", "how low did", "how high did", "how far did", "peak",
               "peaked", "intraday", "swing")
         + _kw(MEDIUM, "crash", "top", "bottom", "deep", "dip"),
@@ -133,7 +156,10 @@ _SPECS: tuple[IntentSpec, ...] = (
         _kw(NOUN, "trend", "trending", "uptrend", "downtrend", "adx", "dmi", "di", "rsi",
             "macd", "overbought", "oversold", "momentum", "technicals", "technical",
             "indicators", "indicator", "ta", "trend strength", "trendline",
-            "market structure", "sideways", "choppy")
+            "market structure", "sideways", "choppy", "chopping", "ma", "mas", "sma", "ema",
+            "moving average", "moving averages", "golden cross", "death cross", "crossover",
+            "ta say", "bearish divergence", "bullish divergence", "divergence")
+        + _kw(NOUN + 0.5, "ranging", "range bound", "rangebound")
         + _kw(STRONG, "chart", "charts", "structure")
         + _kw(MEDIUM, "strong", "strength", "weak", "reading"),
         ("is the trend strong?", "what's the rsi on btc?", "is eth overbought?"),
@@ -144,10 +170,16 @@ _SPECS: tuple[IntentSpec, ...] = (
             "sentiment", "why tho", "buy or sell")
         + _kw(STRONG, "neutral", "bull", "bear", "reasoning", "reason", "how come", "why so",
               "what makes", "long or short", "your read", "your take", "your view",
-              "thoughts", "opinion", "read", "mood", "vibe", "vibes", "stance", "verdict")
+              "thoughts", "opinion", "read", "mood", "vibe", "vibes", "stance", "verdict",
+              "ape", "ape in", "aping", "or nah", "worth buying", "good buy", "buy now",
+              "sell now", "fomo", "bull or bear", "is buy", "is sell", "buy signal",
+              "sell signal")
         + _kw(STRONG, "should i buy", "should i sell", "time to buy", "time to sell",
               generic=True)
+        + _kw(NOUN, *(f"{why} {move}" for why in ("why", "why is", "why are", "why so", "why did")
+                    for move in _WHY_MOVES))
         + _kw(MEDIUM, "why", "call", "direction", *_MOVES_ING)
+        + _kw(MEDIUM, "buy", "sell", generic=True)
         + _kw(MEDIUM, "should i", generic=True),
         ("why bearish?", "is btc bullish or bearish?", "what's the bias on eth?"),
     ),
@@ -156,9 +188,20 @@ _SPECS: tuple[IntentSpec, ...] = (
         _kw(NOUN, "support", "supports", "supp", "floor", "demand zone", "buy the dip",
             "buyers step in", "how low can", "needs to hold", "need to hold", "must hold",
             "where will bounce", "where can bounce", "where could bounce", "bounce zone",
+            "where do bounce", "where does bounce", "where bounce", "where would bounce",
+            "where to bounce", "where is bottom", "catch knife", "catch dip", "buy dip",
+            "bottom support",
+            "next support", "next floor", "next level down", "dip buy", "floor price",
+            "price floor", "support price", "defend", "defends", "bulls defend",
+            *(f"stop {move}" for move in ("falling", "dropping", "dumping", "bleeding",
+                                          "going down", "crashing", "tanking")),
+            "hold the line",
+            *(f"{to} bearish" for to in ("for", "to", "be", "go", "turn", "become", "flips")),
+            *(f"{low} {aux} go" for low in ("low", "lowest", "far down")
+              for aux in ("can", "could", "might", "would", "will")),
             "bounce level", "buy wall", "levels below", "level below", "level down",
             "buy zone", "where to buy", "safety net")
-        + _kw(STRONG, "demand", "hold", "holds", "find support", "at what price", "bids",
+        + _kw(STRONG, "demand", "hold", "holds", "find support", "at what price", "bids", "bid",
               "entry", "entries")
         + _kw(MEDIUM, "buyers", "below", "under")
         + _kw(MEDIUM, "dip", "nearest", "levels", "level", "zone", generic=True),
@@ -169,7 +212,13 @@ _SPECS: tuple[IntentSpec, ...] = (
         _kw(NOUN, "resistance", "resistances", "res", "resist", "ceiling", "supply zone",
             "breakout level", "reversal level", "needs to break", "need to break",
             "to go higher", "flip bullish", "turn bullish", "levels above", "level above",
-            "level up", "sell zone", "where to sell", "sell wall", "take profit")
+            "level up", "sell zone", "where to sell", "sell wall", "take profit", "rejected",
+            "rejection", "get rejected", "rejects", "next resistance", "next ceiling",
+            "next level up", "price ceiling", "resistance price", "price for reversal",
+            "reversal price", "price to reclaim", "price to flip",
+            *(f"{to} bullish" for to in ("for", "to", "be", "go", "turn", "become", "flips")),
+            "flips bullish", "flip it bullish",
+            "flips it bullish", "break through", "breakthrough")
         + _kw(STRONG, "supply", "breakout", "break", "reversal", "flip", "sellers",
               "overhead", "cap", "capped", "reclaim", "retake", "break above",
               "at what price", "wall")
@@ -181,26 +230,37 @@ _SPECS: tuple[IntentSpec, ...] = (
         "outlook",
         _kw(NOUN, "outlook", "wen", "moon", "lambo", "prediction", "predictions", "predict",
             "forecast", "target", "price target", "whats next", "what is next",
-            "what next", "next move", "where we going", "what happens", "to num",
-            "hit num", "reach num", "what now", "now what", "coming", "when num",
+            "what next", "next move", "where we going", "what happens", "to num", "whats coming",
+            "hit num", "reach num", "what now", "now what", "when num",
             "num when", "from here", "where do go", "where are going", "where is going",
             "where going", "price prediction", "price forecast", "price outlook",
-            "going up or down", "headed", "where headed", "bull run", "bear market")
+            "going up or down", "headed", "where headed", "bull run", "bear market",
+            "next week", "next month", "next year", "next few days", "this weekend", "going up",
+            "going where", "headed where", "heading where", "next leg", "leg down", "leg up",
+            *(f"{move} over" for move in ("dump", "pump", "crash", "rally", "selloff",
+                                          "correction", "bear market", "bull run", "dip")),
+            "going down",
+            *(f"{aux} {verb}" for aux in _FUTURE_AUX for verb in _FUTURE_VERBS),
+            *(f"{move} {soon}" for move in _EXPECTED_MOVES
+              for soon in ("coming", "soon", "incoming")))
         + _kw(STRONG, "heading", "expect", "recover", "downside", "upside", "scenario",
               "play", "plan", "going higher", "going lower", "go higher", "go lower",
               "bottom in", "top in", "more downside", "more upside", "go up", "go down",
-              "capitulation", "higher", "lower")
-        + _kw(MEDIUM, "next")
+              "capitulation", "higher", "lower", "heading", "is bottom", "is top")
+        + _kw(MEDIUM, "next", "coming", "incoming")
         + _kw(MEDIUM, "will", "going to", "future", "week ahead", "short term",
               "long term", "pump", "dump", "when", "num", generic=True)
-        + _kw(WEAK, "tomorrow", "going", "can", "later", generic=True),
+        + _kw(STRONG, "tomorrow", generic=True)
+        + _kw(WEAK, "going", "can", "later", generic=True),
         ("what's next for btc?", "wen moon?", "will eth go up?"),
     ),
     IntentSpec(
         "whales",
         _kw(METRIC, "whale", "whales", "smart money", "big players", "big wallets",
             "big trades", "big money", "big boys", "big guys", "big fish", "large trades",
-            "whale alert", "institutions", "funds", "big holders", "sharks", "insiders")
+            "whale alert", "institutions", "funds", "big holders", "sharks", "insiders",
+            "big orders", "large orders", "big positions", "large positions",
+            "whale positions")
         + _kw(STRONG, "wallets", "big buyers", "big sellers", "accumulating", "accumulation",
               "distribution", "hyperliquid")
         + _kw(MEDIUM, "flows")
@@ -214,10 +274,15 @@ _SPECS: tuple[IntentSpec, ...] = (
             "longs vs shorts", "long vs short", "everyone long", "everyone short",
             "how many shorts", "how many longs", "traders long", "traders short",
             "% long", "% short", "% are long", "% are short", "percent long",
-            "percent short", "longs or shorts", "long or short ratio", "who is winning",
+            "percent short", "longs or shorts", "many longs", "many shorts", "more longs",
+            "more shorts", "lots of longs", "lots of shorts",
+            "long or short ratio", "who is winning",
             "winning", "account ratio", "top trader ratio")
         + _kw(STRONG, "crowded", "traders", "ratio of longs", "most people", "people long",
-              "people short", "most long", "most short")
+              "people short", "most long", "most short", "crowd", "retail", "piling in",
+              "piling", "shorting", "longing", "shorted", "longed", "short squeeze",
+              "long squeeze", "long heavy", "short heavy", "people long or short",
+              "everyone long or short", "traders long or short")
         + _kw(MEDIUM, "are long", "are short", "long or short", "ratio", "squeeze")
         + _kw(WEAK, "longs", "shorts"),
         ("long/short ratio?", "are traders long or short?", "eth l/s ratio"),
@@ -225,7 +290,8 @@ _SPECS: tuple[IntentSpec, ...] = (
     IntentSpec(
         "open_interest",
         _kw(METRIC, "open interest", "oi", "open positions", "leverage building",
-            "open contracts", "open int")
+            "open contracts", "open int", "new money", "fresh money", "money coming in",
+            "money flowing in", "leverage coming in", "leverage flush", "oi flush")
         + _kw(STRONG, "interest")
         + _kw(MEDIUM, "leverage", "positions", "open"),
         ("open interest on btc?", "is oi rising?", "eth oi"),
@@ -234,7 +300,7 @@ _SPECS: tuple[IntentSpec, ...] = (
         "volume",
         _kw(METRIC, "volume", "volumes", "vol", "traded", "turnover", "trading volume",
             "how active")
-        + _kw(MEDIUM, "activity", "liquidity"),
+        + _kw(STRONG, "activity", "trading activity", "liquidity", "liquid"),
         ("how much volume today?", "btc trading volume", "is volume dropping?"),
     ),
     IntentSpec(
@@ -258,76 +324,20 @@ _SPECS: tuple[IntentSpec, ...] = (
             "what does bot do", "what can do", "what is bot", "guide", "tutorial",
             "instructions", "how to", "how does bot work", "what are you", "what can i do",
             "usage", "example questions", "what should i ask", "how do i ask")
-        + _kw(STRONG, "can you do", "options", "menu", "features", "examples")
-        + _kw(MEDIUM, "bot", "ask"),
+        + _kw(STRONG, "can you do", "options", "menu", "features", "examples", "start",
+              "what do you answer", "what can you answer", "what can you tell",
+              "answer")
+        + _kw(WEAK, "bot", "ask"),
         ("help", "what can you do?", "what can I ask?"),
     ),
 )
 
 CATALOG: Mapping[str, IntentSpec] = MappingProxyType({s.name: s for s in _SPECS})
 
-# Explain topics: canonical topic → phrases that name it.
-TOPIC_PHRASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "rsi": ("rsi", "relative strength", "relative strength index", "overbought",
-                "oversold"),
-        "macd": ("macd", "signal line", "macd histogram"),
-        "adx": ("adx", "average directional", "average directional index"),
-        "dmi": ("dmi", "di", "directional movement", "directional movement index"),
-        "atr": ("atr", "average true range", "true range"),
-        "sma": ("sma", "simple moving average", "moving average", "moving averages", "ma",
-                "mas", "golden cross", "death cross"),
-        "ema": ("ema", "exponential moving average", "emas"),
-        "funding": ("funding", "funding rate", "funding rates"),
-        "open_interest": ("open interest", "oi"),
-        "long_short": ("long short ratio", "long short", "ls ratio", "longs shorts", "ls"),
-        "liquidation": ("liquidation", "liquidations", "liquidated", "liq", "liqs",
-                        "rekt", "liquidate", "liquidation price"),
-        "leverage": ("leverage", "leveraged", "margin", "margin trading", "num x",
-                     "10x", "100x", "5x", "20x", "50x", "25x"),
-        "support": ("support", "support level", "support and resistance", "supports"),
-        "resistance": ("resistance", "resistance level", "resistances"),
-        "volatility": ("volatility", "volatile"),
-        "volume": ("volume", "trading volume", "volumes"),
-        "bias": ("bias",),
-        "whales": ("whale", "whales"),
-    }
-)
-
-# Words that ask for a definition rather than a reading.
-EXPLAIN_CUES: tuple[str, ...] = (
-    "mean", "means", "meaning", "explain", "explained", "define", "definition", "eli5",
-    "difference between", "counts as", "stand for", "stands for", "how do get",
-    "tell me about", "teach", "calculated", "how to read", "how do read", "how do you read",
-)
-EXPLAIN_QUESTION_STARTS: tuple[str, ...] = ("what is", "wtf is", "whats", "what are")
-EXPLAIN_WORK_CUES: tuple[str, ...] = ("how does", "how do")
-
-# Words allowed around the topic in a bare "what is X?" definition question.
-DEFINITION_EXTRAS: frozenset[str] = frozenset(
-    {"a", "an", "exactly", "in", "crypto", "trading", "actually", "again", "please",
-     "indicator", "thing", "ratio", "rate", "level", "levels", "futures", "bro", "ser",
-     "and", "or", "mean", "even", "anyway"}
-)
-
-# Topics with a live reading: "whats funding" asks for the value, not a definition.
-READING_TOPICS: frozenset[str] = frozenset(
-    {"funding", "open_interest", "long_short", "volume", "bias", "support", "resistance"}
-)
-# Topics no reading intent covers: a bare mention ("liquidations?") asks what they are.
-EXPLAIN_ONLY_TOPICS: frozenset[str] = frozenset(
-    {"liquidation", "leverage", "atr", "sma", "ema", "volatility"}
-)
-
-# Greetings and chit-chat removed before matching ("what's up" is not about price).
-SMALL_TALK: tuple[str, ...] = ("whats up", "what is up", "wassup", "wazzup", "sup")
-
-# Bare follow-up fillers: "and eth?", "same for sol", "what about doge then".
-FOLLOWUP_FILLERS: frozenset[str] = frozenset(
-    {"and", "what", "about", "how", "same", "for", "too", "also", "then", "now", "ok",
-     "okay", "pls", "please", "but", "the", "with", "same for", "one", "plz", "so",
-     "is", "of", "ser", "hmm", "k"}
-)
+# How much an off-topic subject ("airdrop") or an exchange name ("coinbase") weighs
+# against the intents: see ``cues.OUT_OF_SCOPE`` and ``cues.VENUE_NAMES``.
+OUT_OF_SCOPE_WEIGHT = NOUN + 0.5
+VENUE_WEIGHT = STRONG
 
 
 def examples_for_help() -> tuple[str, ...]:

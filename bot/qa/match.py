@@ -3,6 +3,9 @@
 Keywords vote with weights (exact, stemmed or within one or two typos via rapidfuzz's
 OSA distance); the best intent wins when it scores enough and clearly beats the runner-up,
 otherwise the answer is ``unknown`` — the caller then says what the bot can answer.
+Off-topic subjects ("airdrop", "ath") vote for ``unknown``; of two questions in one
+message the first is answered; vague words ("should i sell") count alone only when they
+explain the whole question.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from bot.config import Settings
+from bot.qa import cues
 from bot.qa import intents as cat
 from bot.qa.symbols import find_symbols, symbol_book
-from bot.qa.text import stems, tokens, word_of
+from bot.qa.text import is_reaction, stems, tokens, word_of
 
 MIN_SCORE = 2.0
 MIN_CONFIDENCE = 0.4
@@ -54,15 +58,15 @@ class Match:
 @lru_cache(maxsize=1)
 def _guarded_words() -> frozenset[str]:
     words = {w for spec in cat.CATALOG.values() for k in spec.keywords for w in k.words}
-    words |= {w for phrases in cat.TOPIC_PHRASES.values() for p in phrases for w in p.split()}
-    return frozenset(words | COMMON_WORDS | cat.FOLLOWUP_FILLERS)
+    words |= {w for phrases in cues.TOPIC_PHRASES.values() for p in phrases for w in p.split()}
+    return frozenset(words | COMMON_WORDS | cues.FOLLOWUP_FILLERS)
 
 
 @lru_cache(maxsize=65536)
 def word_similarity(keyword: str, word: str) -> float:
     """1.0 for the same word (or a stem of it), 0.85 for a likely typo, else 0.0."""
-    if keyword in stems(word):
-        return 1.0
+    if keyword in stems(word) or (keyword == word + "s" and word not in COMMON_WORDS):
+        return 1.0  # the same word, a stem of it, or its plural ("bid" ~ "bids")
     if word in _guarded_words() or not keyword.isalpha() or not word.isalpha():
         return 0.0
     if keyword[0] != word[0]:
@@ -76,9 +80,32 @@ def word_similarity(keyword: str, word: str) -> float:
     return 0.0
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Every word of every phrase the matcher looks for."""
+    phrases = [" ".join(k.words) for spec in cat.CATALOG.values() for k in spec.keywords]
+    phrases += [p for group in cues.TOPIC_PHRASES.values() for p in group]
+    phrases += [*cues.EXPLAIN_CUES, *cues.OUT_OF_SCOPE, *cues.VENUE_NAMES]
+    return frozenset(w for p in phrases for w in p.split())
+
+
+@lru_cache(maxsize=8192)
+def _keywords_like(word: str) -> frozenset[str]:
+    """The vocabulary words ``word`` can stand for (a typo or stem shares the first letter)."""
+    return frozenset(k for k in _vocabulary() if k[:1] == word[:1] and word_similarity(k, word))
+
+
+@lru_cache(maxsize=1024)
+def _present(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(_keywords_like(w) for w in words))
+
+
 def _find_phrase(
     phrase: Sequence[str], words: Sequence[str], used: set[int]
 ) -> tuple[int, float] | None:
+    vocabulary, present = _vocabulary(), _present(tuple(words))
+    if any(k in vocabulary and k not in present for k in phrase):
+        return None  # a word of the phrase is missing: skip the scan
     size = len(phrase)
     for start in range(len(words) - size + 1):
         span = range(start, start + size)
@@ -90,40 +117,73 @@ def _find_phrase(
     return None
 
 
-def _intent_score(spec: cat.IntentSpec, words: Sequence[str], generic: bool) -> float:
+@lru_cache(maxsize=32)
+def _ordered_keywords(name: str) -> tuple[tuple[tuple[str, ...], float, bool], ...]:
+    """An intent's keywords as (words, weight, generic), longest and heaviest first."""
+    keywords = [(k.words, k.weight, k.generic) for k in cat.CATALOG[name].keywords]
+    return tuple(sorted(keywords, key=lambda k: (-len(k[0]), -k[1])))
+
+
+def _score_and_cover(
+    spec: cat.IntentSpec, words: Sequence[str], generic: bool
+) -> tuple[float, frozenset[int]]:
+    """An intent's keyword score for ``words`` and the word positions its keywords used."""
     used: set[int] = set()
     total = 0.0
-    ordered = sorted(spec.keywords, key=lambda k: (-len(k.words), -k.weight))
-    for keyword in ordered:
-        if keyword.generic and not generic:
+    present = _present(tuple(words))
+    for phrase, weight, is_generic in _ordered_keywords(spec.name):
+        if (is_generic and not generic) or not all(k in present for k in phrase):
             continue
-        found = _find_phrase(keyword.words, words, used)
+        found = _find_phrase(phrase, words, used)
         if found is None:
             continue
         start, sim = found
-        used.update(range(start, start + len(keyword.words)))
-        total += (keyword.weight + PHRASE_BONUS * (len(keyword.words) - 1)) * sim
-    return total
+        used.update(range(start, start + len(phrase)))
+        total += (weight + PHRASE_BONUS * (len(phrase) - 1)) * sim
+    return total, frozenset(used)
+
+
+def _intent_score(spec: cat.IntentSpec, words: Sequence[str], generic: bool) -> float:
+    return _score_and_cover(spec, words, generic)[0]
+
+
+def _generic_only_scores(words: Sequence[str]) -> dict[str, float]:
+    """Generic keywords alone ("should i sell?") count when they explain the whole question;
+    one unexplained word ("should i buy a house") means it is not about the market."""
+    results = {n: _score_and_cover(spec, words, True) for n, spec in cat.CATALOG.items()}
+    score, cover = max(results.values(), key=lambda r: r[0])
+    unexplained = [w for i, w in enumerate(words) if i not in cover
+                   and w not in COMMON_WORDS and w not in cues.FOLLOWUP_FILLERS]
+    if score and not unexplained:
+        return {n: r[0] for n, r in results.items()}
+    return {n: 0.0 for n in results}
 
 
 def intent_scores(words: Sequence[str], market_context: bool) -> dict[str, float]:
     """Each catalog intent's keyword score for ``words`` (lower-case, symbols removed).
 
-    Generic keywords count only with ``market_context`` or when some specific one matched.
+    Generic keywords count only with ``market_context``, when some specific one matched,
+    or when they explain every word of the question.
     """
     scores = {n: _intent_score(spec, words, False) for n, spec in cat.CATALOG.items()}
     if market_context or any(scores.values()):
         scores = {n: _intent_score(spec, words, True) for n, spec in cat.CATALOG.items()}
+    else:
+        scores = _generic_only_scores(words)
     if any(scores[n] >= cat.METRIC for n in cat.METRIC_INTENTS):
         for name in cat.MODIFIER_INTENTS:
             scores[name] *= cat.MODIFIER_DISCOUNT
+    if any(_has(words, phrase) for phrase in cues.OUT_OF_SCOPE):
+        scores[cat.UNKNOWN] = cat.OUT_OF_SCOPE_WEIGHT
+    elif any(_has(words, venue) for venue in cues.VENUE_NAMES):
+        scores[cat.UNKNOWN] = cat.VENUE_WEIGHT
     return scores
 
 
 def find_topic(words: Sequence[str]) -> str | None:
     """The explain topic named in ``words`` (longest phrase first), if any."""
     best: tuple[int, int, str] | None = None
-    for topic, phrases in cat.TOPIC_PHRASES.items():
+    for topic, phrases in cues.TOPIC_PHRASES.items():
         for phrase in phrases:
             found = _find_phrase(phrase.split(), words, set())
             if found is None:
@@ -140,23 +200,36 @@ def _has(words: Sequence[str], phrase: str) -> bool:
 
 def _asks_definition(words: Sequence[str], topic: str, named_symbol: bool) -> bool:
     """True when the question asks what ``topic`` means rather than its current value."""
-    if any(_has(words, cue) for cue in cat.EXPLAIN_CUES):
+    if any(_has(words, cue) for cue in cues.EXPLAIN_CUES):
         return True
-    if any(_has(words, cue) for cue in cat.EXPLAIN_WORK_CUES) and "work" in words:
+    if list(words[-3:]) in (["what", "is", "it"], ["what", "is", "that"]):
+        return True  # "open interest, what is it?"
+    if "how" in words and ({"work", "works", "working"} & set(words)):
         return True
     if named_symbol or not words:
         return False
-    opener = next((s for s in cat.EXPLAIN_QUESTION_STARTS if _starts(words, s)), None)
+    opener = next((s for s in cues.EXPLAIN_QUESTION_STARTS if _starts(words, s)), None)
     if opener is None:
         return False
     rest = list(words[len(opener.split()):])
+    if rest and rest[0] == "the" and ({"num", "indicator"} & set(rest)):
+        rest = rest[1:]  # "what is the 200 ma", "what is the macd indicator"
     article = bool(rest) and rest[0] in ("a", "an")
-    topic_words = {w for p in cat.TOPIC_PHRASES[topic] for w in p.split()}
-    leftover = [w for w in rest if w not in topic_words and w not in cat.DEFINITION_EXTRAS
+    topic_words = {w for p in cues.TOPIC_PHRASES[topic] for w in p.split()}
+    leftover = [w for w in rest if w not in topic_words and w not in cues.DEFINITION_EXTRAS
                 and not any(word_similarity(t, w) for t in topic_words)]
     if leftover:
         return False
-    return article or not (opener == "whats" and topic in cat.READING_TOPICS)
+    return article or not (opener == "whats" and topic in cues.READING_TOPICS)
+
+
+def _compared_topic(words: Sequence[str]) -> str | None:
+    """For "ema vs sma?", the first of two different topics being compared."""
+    if "vs" not in words:
+        return None
+    cut = list(words).index("vs")
+    left, right = find_topic(words[:cut]), find_topic(words[cut + 1:])
+    return left if left is not None and right is not None and left != right else None
 
 
 def _starts(words: Sequence[str], phrase: str) -> bool:
@@ -165,11 +238,11 @@ def _starts(words: Sequence[str], phrase: str) -> bool:
 
 
 def _is_bare_followup(words: Sequence[str]) -> bool:
-    return all(w in cat.FOLLOWUP_FILLERS for w in words)
+    return all(w in cues.FOLLOWUP_FILLERS for w in words)
 
 
 def _without_small_talk(words: list[str]) -> list[str]:
-    for phrase in cat.SMALL_TALK:
+    for phrase in cues.SMALL_TALK:
         parts = phrase.split()
         if list(words[: len(parts)]) == parts:
             return words[len(parts):]
@@ -179,6 +252,8 @@ def _without_small_talk(words: list[str]) -> list[str]:
 def match_question(text: str, settings: Settings) -> Match:
     """Match ``text`` onto an intent; ``unknown`` rather than a confident wrong guess."""
     toks = tokens(text)
+    if is_reaction(text):
+        return Match(cat.UNKNOWN, None, None, 0.0)
     book = symbol_book(settings)
     hits = find_symbols(toks, book)
     covered = {i for hit in hits for i in range(hit.start, hit.stop)}
@@ -194,16 +269,49 @@ def match_question(text: str, settings: Settings) -> Match:
     if hits and _is_bare_followup(all_words):
         return result(cat.UNKNOWN, None, 0.9, followup=True)
     topic = find_topic(words)
+    compared = _compared_topic(words)
+    if compared is not None:
+        return result("explain", compared, 0.8)
     if topic is not None and _asks_definition(all_words, topic, bool(hits)):
         return result("explain", topic, 0.9)
-    scores = sorted(intent_scores(words, bool(hits)).items(), key=lambda kv: -kv[1])
+    if topic is None and not hits and "how" in words and {"work", "works"} & set(words):
+        return result("help", None, 0.6)  # "how does this thing work?"
+    first_asked = _first_of_several(words, bool(hits))
+    if first_asked is not None:
+        return result(*first_asked)
+    # "liquidations?", "leverage?? how": no reading covers these, so unless another
+    # intent is named outright, the question is what they are.
+    if (topic in cues.EXPLAIN_ONLY_TOPICS and not hits
+            and max(intent_scores(words, False).values()) < cat.NOUN):
+        return result("explain", topic, 0.5)
+    best, confidence = best_intent(words, bool(hits))
+    if best == cat.UNKNOWN and topic in cues.EXPLAIN_ONLY_TOPICS:
+        return result("explain", topic, 0.5)
+    return result(best, None, confidence)
+
+
+def best_intent(words: Sequence[str], market_context: bool) -> tuple[str, float]:
+    """The winning intent for ``words`` and its confidence (``unknown`` when unsure)."""
+    scores = sorted(intent_scores(words, market_context).items(), key=lambda kv: -kv[1])
     (best, top), (_, runner_up) = scores[0], scores[1]
-    if top < MIN_SCORE:
-        if topic is not None and topic in cat.EXPLAIN_ONLY_TOPICS:
-            return result("explain", topic, 0.5)
-        return result(cat.UNKNOWN, None, 0.0)
+    if top < MIN_SCORE or best == cat.UNKNOWN:
+        return cat.UNKNOWN, 0.0
     # How far the winner clears one subject noun, times its share of the top two scores.
     confidence = min(1.0, top / cat.NOUN) * top / (top + runner_up)
     if confidence < MIN_CONFIDENCE:
-        return result(cat.UNKNOWN, None, confidence)
-    return result(best, None, confidence)
+        return cat.UNKNOWN, confidence
+    return best, confidence
+
+
+def _first_of_several(
+    words: Sequence[str], market_context: bool
+) -> tuple[str, None, float] | None:
+    """For "price and funding?", the first question asked, when each part asks its own."""
+    cut = next((i for i, w in enumerate(words) if w in cues.CONJUNCTIONS), None)
+    if cut is None or cut == 0:
+        return None
+    first, first_conf = best_intent(words[:cut], market_context)
+    second, _ = best_intent(words[cut + 1:], market_context)
+    if cat.UNKNOWN in (first, second) or first == second:
+        return None
+    return first, None, first_conf

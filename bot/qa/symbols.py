@@ -1,6 +1,7 @@
 """Symbol extraction from chat text: tickers, $cashtags, pairs and coin names.
 
-Configured symbols (and their aliases) are recognised, and so are other well-known coins,
+Configured symbols (and their aliases) are recognised, and so are the well-known coins of
+the bundled table (``bot.coins``),
 so "what about doge" yields ``DOGE`` and the caller can say it is not supported. Tickers
 that are ordinary English words (LINK, NEAR, TON…) only count when written in capitals or
 as a cashtag.
@@ -15,63 +16,45 @@ from types import MappingProxyType
 
 from rapidfuzz.distance import OSA
 
+from bot.coins import coin_table
 from bot.config import Settings
 
-# Well-known coins beyond the configured ones: ticker → names people type.
-KNOWN_COINS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+# Nicknames people type that the coin table (bot/data/coins.csv) does not list.
+EXTRA_NAMES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "BTC": ("bitcoin", "xbt"),
-        "ETH": ("ethereum", "ether"),
-        "SOL": ("solana",),
-        "DOGE": ("dogecoin",),
-        "XRP": ("ripple",),
-        "ADA": ("cardano",),
+        "BTC": ("xbt",),
+        "ETH": ("ether",),
+        "SHIB": ("shiba",),
         "BNB": ("binance coin",),
-        "AVAX": ("avalanche",),
-        "DOT": ("polkadot",),
-        "LINK": ("chainlink",),
-        "LTC": ("litecoin",),
-        "MATIC": ("polygon",),
-        "SHIB": ("shiba", "shiba inu"),
-        "PEPE": (),
-        "TRX": ("tron",),
-        "TON": ("toncoin",),
-        "ARB": ("arbitrum",),
-        "OP": (),
-        "SUI": (),
-        "APT": ("aptos",),
-        "NEAR": (),
-        "ATOM": ("cosmos",),
-        "UNI": ("uniswap",),
-        "BCH": ("bitcoin cash",),
-        "ETC": ("ethereum classic",),
-        "XLM": ("stellar",),
-        "HYPE": (),
-        "WIF": ("dogwifhat",),
-        "BONK": (),
-        "FIL": ("filecoin",),
-        "XMR": ("monero",),
-        "KAS": ("kaspa",),
-        "INJ": ("injective",),
-        "TIA": ("celestia",),
-        "SEI": (),
-        "ICP": (),
-        "ENA": ("ethena",),
-        "ONDO": (),
-        "JUP": ("jupiter",),
-        "TAO": ("bittensor",),
-        "FET": (),
-        "RNDR": (),
-        "PENGU": (),
-        "TRUMP": (),
+        "MATIC": ("matic",),
+        "RNDR": ("rndr",),
     }
 )
 
-# Tickers that are also everyday words: only recognised as CAPS or $cashtag.
+# Tickers that are also everyday words: only recognised as CAPS or $cashtag (so are
+# all tickers of one or two letters).
 WORDLIKE_TICKERS: frozenset[str] = frozenset(
-    {"LINK", "NEAR", "TON", "OP", "DOT", "UNI", "ATOM", "APT", "HYPE", "ETC", "SEI",
-     "FET", "TRUMP", "ENA", "TAO"}
+    {
+        "LINK", "NEAR", "TON", "OP", "DOT", "UNI", "ATOM", "APT", "HYPE", "ETC", "SEI", "FET",
+        "TRUMP", "ENA", "TAO", "ONE", "NOT", "HIGH", "PEOPLE", "ACT", "GOAT", "DOGS", "SAND",
+        "MAGIC", "MASK", "BAND", "BAT", "BLUR", "GRASS", "SKY", "RAY", "CAKE", "COMP", "ENS",
+        "EDU", "HOOK", "PORTAL", "PIXEL", "SAGA", "FLOW", "ROSE", "DASH", "MEW", "MOG", "TURBO",
+        "AUDIO", "APE", "OCEAN", "RUNE", "WAVES", "ZEN", "HOT", "ALT", "ACE", "LEO", "NEO", "GALA",
+        "MANA", "AERO", "VIRTUAL", "ALGO", "SUSHI", "POL", "ARB", "GMT", "BAL", "CYBER", "ZETA",
+        "WIF", "BONK", "BRETT", "RENDER", "VET", "TIA",
+    }
 )
+# Coin names that are everyday words: only recognised when capitalised ("Render").
+WORDLIKE_NAMES: frozenset[str] = frozenset(
+    {
+        "optimism", "render", "quant", "immutable", "stacks", "flare", "maker", "sky", "flow",
+        "sonic", "story", "grass", "magic", "harmony", "turbo", "dogs", "compound", "balancer",
+        "terra", "verge", "blur", "saga", "tensor", "portal", "pixels", "mantle", "gala", "dash",
+        "neo", "icon", "waves", "golem", "holo", "mantra", "bonk", "brett", "sei",
+    }
+)
+# Names never read as a coin: they name a venue or a data source in questions.
+NOT_COIN_NAMES: frozenset[str] = frozenset({"hyperliquid"})
 _QUOTE_SUFFIXES = ("usdt", "usdc", "usd", "perp", "busd")
 
 
@@ -104,11 +87,16 @@ def symbol_book(settings: Settings) -> SymbolBook:
 
 @lru_cache(maxsize=16)
 def _book(configured: tuple[tuple[str, tuple[str, ...]], ...]) -> SymbolBook:
-    tickers: dict[str, str] = {t.lower(): t for t in KNOWN_COINS}
+    coins = coin_table()
+    tickers: dict[str, str] = {c.ticker.lower(): c.ticker for c in coins}
+    tickers.update((t.lower(), t) for t in EXTRA_NAMES)
     names: dict[str, str] = {}
-    for ticker, coin_names in KNOWN_COINS.items():
-        for name in coin_names:
-            names[name] = ticker
+    for coin in coins:
+        name = coin.name.lower()
+        if name not in NOT_COIN_NAMES and name != coin.ticker.lower():
+            names.setdefault(name, coin.ticker)
+    for ticker, nicknames in EXTRA_NAMES.items():
+        names.update((nick, ticker) for nick in nicknames)
     for name, aliases in configured:
         tickers[name.lower()] = name
         for alias in aliases:
@@ -138,31 +126,39 @@ def _ticker_of(raw: str, book: SymbolBook) -> str | None:
     ticker = book.tickers.get(lower)
     if ticker is None:
         return None
-    if ticker in WORDLIKE_TICKERS and ticker not in book.configured:
+    if (ticker in WORDLIKE_TICKERS or len(ticker) <= 2) and ticker not in book.configured:
         shouted = token.isupper() and len(token) >= 2
         if not (cashtag or shouted):
             return None
     return ticker
 
 
-def _name_of(words: list[str], book: SymbolBook) -> tuple[str, int] | None:
+def _name_of(words: list[str], raw: list[str], book: SymbolBook) -> tuple[str, int] | None:
     """A coin name starting at words[0] (exact, or a typo of a long name)."""
     for size in (2, 1):
         if len(words) < size:
             continue
         phrase = " ".join(words[:size])
-        if phrase in book.names:
-            return book.names[phrase], size
+        ticker = book.names.get(phrase)
+        if ticker is None:
+            continue
+        if phrase in WORDLIKE_NAMES and ticker not in book.configured and raw[0].islower():
+            continue
+        return ticker, size
     word = words[0]
     if len(word) < 6:
         return None
+    best: tuple[int, bool, str] | None = None
     for name, ticker in book.names.items():
         if " " in name or len(name) < 6 or abs(len(name) - len(word)) > 2:
             continue
-        budget = 1 if len(name) < 8 else 2
-        if OSA.distance(word, name) <= budget and word[0] == name[0]:
-            return ticker, 1
-    return None
+        if name in WORDLIKE_NAMES or word[0] != name[0]:
+            continue
+        distance = OSA.distance(word, name, score_cutoff=2)
+        if distance <= (1 if len(name) < 9 else 2):
+            rank = (distance, ticker not in book.configured, ticker)
+            best = rank if best is None or rank < best else best
+    return (best[2], 1) if best else None
 
 
 def find_symbols(tokens: Iterable[str], book: SymbolBook) -> list[SymbolHit]:
@@ -177,7 +173,7 @@ def find_symbols(tokens: Iterable[str], book: SymbolBook) -> list[SymbolHit]:
             hits.append(SymbolHit(ticker, i, i + 1))
             i += 1
             continue
-        named = _name_of(lowered[i:], book)
+        named = _name_of(lowered[i:], [t.lstrip("$#") for t in toks[i:]], book)
         if named is not None:
             hits.append(SymbolHit(named[0], i, i + named[1]))
             i += named[1]

@@ -23,6 +23,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement)
     for pattern, replacement in (
         (r"^\s*/ask(?:@\w+)?", " "),
+        (r"^\s*/start(?:@\w+)?", " help "),
         (r"@\w+", " "),
         (r"\bl\s*/\s*s\b", " ls "),
         (r"[+\-−]\s*di\b", " di "),
@@ -47,6 +48,16 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bcuz\b|\bcoz\b", " because "),
         (r"\btmrw\b|\btmr\b", " tomorrow "),
         (r"\bvs\.?\b|\bversus\b", " vs "),
+        (r"\bppl\b|\bppls\b|\bfolks\b", " people "),
+        (r"\${2,}|💰|💵|💲", " price "),
+        (r"\b(pump|dump|tank|bleed|crash|mov|go|trad|buy|sell|hold|rally|dropp|fall|dipp"
+         r"|moon|short|long|bounc|happen|dump|nuk|liquidat)in\b", r" \1ing "),
+        (r"\b(ma|sma|ema|rsi)(\d+)\b", r" \1 \2 "),
+        (r"\b(\d+)(ma|sma|ema)\b", r" \1 \2 "),
+        (r"\b([a-z])\.([a-z])\.?(?=\W|$)", r" \1\2 "),
+        (r"\b(?:precio|pre[cç]o|prix|preis|prezzo|prijs|fiyat|cena|цена|harga)\b", " price "),
+        (r"\b(?:quanto|cu[aá]nto|combien|wie ?viel|ile|сколько)\b", " how much "),
+        (r"\b(?:vale|vaut|kostet|costa|cuesta|стоит)\b", " is "),
     )
 )
 _TOKEN_RE = re.compile(r"[$#]?[A-Za-z0-9]+(?:/(?:usdt|usdc|usd|busd))?(?::[A-Za-z]+)?|%",
@@ -66,19 +77,36 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(clean)
 
 
+def is_reaction(text: str) -> bool:
+    """True for a bare reaction such as "🚀🚀🚀": no letter, digit or question mark."""
+    return bool(text.strip()) and not any(ch.isalnum() or ch == "?" for ch in text)
+
+
 def word_of(token: str) -> str:
     """The lower-case word for ``token``; numbers such as 100k become ``num``."""
     word = token.lower().lstrip("$#")
     return "num" if _NUMBER_RE.match(word) else word
 
 
+# Words that only look inflected ("interesting" is not about interest).
+NOT_INFLECTED: frozenset[str] = frozenset(
+    {"interesting", "interested", "morning", "evening", "thing", "nothing", "something",
+     "anything", "everything", "during", "bring", "spring", "string", "ring", "king", "sing",
+     "wing", "this", "news", "less", "yes", "bias", "ls", "always", "perhaps", "plus"}
+)
+
+
 def stems(word: str) -> tuple[str, ...]:
     """``word`` and its crude stems (plural, -ing, -ed) for keyword comparison."""
     forms = [word]
+    if word in NOT_INFLECTED:
+        return (word,)
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         forms.append(word[:-1])
     if len(word) > 5 and word.endswith("ing"):
-        forms.extend((word[:-3], word[:-3] + "e", word[:-4]))
+        forms.extend((word[:-3], word[:-3] + "e"))
+        if word[-4] == word[-5]:
+            forms.append(word[:-4])  # "running" → "run"
     if len(word) > 4 and word.endswith("ed"):
         forms.extend((word[:-2], word[:-1], word[:-3]))
     return tuple(forms)

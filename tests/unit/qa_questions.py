@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 QUESTIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "qa_questions.txt"
+# Phrasings written after the matcher was built, as a check that it generalises.
+FRESH_QUESTIONS_PATH = QUESTIONS_PATH.with_name("qa_questions_fresh.txt")
+QUESTION_SETS = (QUESTIONS_PATH, FRESH_QUESTIONS_PATH)
 FOLLOWUP = "followup"
 
 

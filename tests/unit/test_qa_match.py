@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from bot.config import Settings, settings_from_dict
 from bot.qa.intents import INTENTS, UNKNOWN
 from bot.qa.match import Match, match_question
-from tests.unit.qa_questions import FOLLOWUP, LabelledQuestion, load_questions
+from tests.unit.qa_questions import FOLLOWUP, QUESTION_SETS, LabelledQuestion, load_questions
 
 REQUIRED_ACCURACY = 0.95
 
@@ -22,8 +23,11 @@ def _is_right(q: LabelledQuestion, m: Match) -> bool:
     )
 
 
-def test_question_set_is_answered_with_at_least_95_percent_accuracy(settings: Settings) -> None:
-    questions = load_questions()
+@pytest.mark.parametrize("path", QUESTION_SETS, ids=lambda p: p.stem)
+def test_question_set_is_answered_with_at_least_95_percent_accuracy(
+    settings: Settings, path: Path
+) -> None:
+    questions = load_questions(path)
     misses = [
         (q, m) for q in questions if not _is_right(q, m := match_question(q.text, settings))
     ]
@@ -36,8 +40,9 @@ def test_question_set_is_answered_with_at_least_95_percent_accuracy(settings: Se
     assert accuracy >= REQUIRED_ACCURACY, f"accuracy {accuracy:.3f}\n{report}"
 
 
-def test_question_set_covers_every_intent_symbol_followups_and_off_topic() -> None:
-    questions = load_questions()
+@pytest.mark.parametrize("path", QUESTION_SETS, ids=lambda p: p.stem)
+def test_question_set_covers_every_intent_symbol_followups_and_off_topic(path: Path) -> None:
+    questions = load_questions(path)
     per_intent = Counter(q.intent for q in questions)
     symbols = {q.symbol for q in questions}
     assert len(questions) >= 150
@@ -145,3 +150,78 @@ def test_ask_command_and_bot_mentions_are_ignored(settings: Settings) -> None:
     assert match_question("/ask@MarketBot why bearish?", settings).intent == "bias"
     mention = match_question("@MarketBot and eth?", settings)
     assert (mention.is_followup_same_intent, mention.symbol) == (True, "ETH")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("did it pump today", "change"),
+        ("is it gonna pump", "outlook"),
+        ("sol dumped?", "change"),
+        ("will sol dump more", "outlook"),
+        ("where will it bounce", "support"),
+        ("is a bounce coming", "outlook"),
+    ],
+)
+def test_past_moves_ask_the_change_and_future_moves_the_outlook(
+    settings: Settings, text: str, intent: str
+) -> None:
+    assert match_question(text, settings).intent == intent
+
+
+def test_two_questions_in_one_message_answer_the_first(settings: Settings) -> None:
+    match = match_question("btc price and funding?", settings)
+    assert (match.intent, match.symbol) == ("price", "BTC")
+    assert match_question("funding and oi?", settings).intent == "funding"
+    assert match_question("high and low today", settings).intent == "range"
+
+
+@pytest.mark.parametrize(
+    "text", ["wen airdrop", "what's the ath", "what's the market cap", "is coinbase down",
+             "🚀🚀🚀", "eth gas fees?"]
+)
+def test_subjects_outside_the_posts_are_unknown(settings: Settings, text: str) -> None:
+    assert match_question(text, settings).intent == UNKNOWN
+
+
+def test_a_venue_name_does_not_hide_the_metric_asked_about(settings: Settings) -> None:
+    assert match_question("binance funding rate?", settings).intent == "funding"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "symbol"),
+    [
+        ("precio bitcoin", "price", "BTC"),
+        ("quanto vale eth", "price", "ETH"),
+        ("btc dumpin how much", "change", "BTC"),
+        ("eth ma200", "trend", "ETH"),
+        ("o.i.?", "open_interest", None),
+        ("are ppl long or short", "long_short", None),
+    ],
+)
+def test_foreign_words_dropped_letters_and_glued_numbers_are_normalised(
+    settings: Settings, text: str, intent: str, symbol: str | None
+) -> None:
+    match = match_question(text, settings)
+    assert (match.intent, match.symbol) == (intent, symbol)
+
+
+def test_two_indicators_compared_ask_for_an_explanation(settings: Settings) -> None:
+    match = match_question("ema vs sma?", settings)
+    assert (match.intent, match.topic) == ("explain", "ema")
+    assert match_question("longs vs shorts?", settings).intent == "long_short"
+
+
+def test_vague_words_count_only_when_they_explain_the_whole_question(
+    settings: Settings,
+) -> None:
+    assert match_question("should i sell", settings).intent == "bias"
+    assert match_question("short term?", settings).intent == "outlook"
+    assert match_question("should i buy a house", settings).intent == UNKNOWN
+    assert match_question("is it going to rain tomorrow", settings).intent == UNKNOWN
+
+
+def test_words_that_only_look_like_keywords_are_not_read_as_them(settings: Settings) -> None:
+    assert match_question("interesting", settings).intent == UNKNOWN
+    assert match_question("what's making you bearish", settings).intent == "bias"
+    assert match_question("how does this thing work", settings).intent == "help"

@@ -47,3 +47,21 @@ def test_configured_symbols_are_supported_and_others_are_not(settings: Settings)
     book = symbol_book(settings)
     assert book.is_configured("ETH")
     assert not book.is_configured("DOGE")
+
+
+def test_coins_of_the_bundled_table_are_recognised_and_unsupported(settings: Settings) -> None:
+    book = symbol_book(settings)
+    assert _symbols("what about pendle", settings) == ["PENDLE"]
+    assert _symbols("arbitrum funding", settings) == ["ARB"]
+    assert not book.is_configured("PENDLE")
+
+
+def test_coin_names_that_are_words_need_a_capital_and_no_near_miss_counts(
+    settings: Settings,
+) -> None:
+    assert _symbols("render the chart", settings) == []
+    assert _symbols("optimism is back", settings) == []
+    assert _symbols("Optimism price", settings) == ["OP"]
+    assert _symbols("how's the rsi looking", settings) == []
+    assert _symbols("hyperliquid whales", settings) == []
+    assert _symbols("any alts pumping", settings) == []
