@@ -1,0 +1,247 @@
+"""The bot's SQLite database (aiosqlite, WAL): the only module that speaks SQL.
+
+Posts hold an analysis once per (symbol, snapshot time); ``post_messages`` links
+every Telegram message (each part of a split post) to its post, so buttons and
+replies find the analysis after a restart. Analyses are pickled: the database is
+the bot's own, never fed from outside.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import io
+import logging
+import pickle
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import aiosqlite
+
+from bot.errors import StorageError
+from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPost:
+    """An analysis as stored: ``analysis`` is ``None`` when it can no longer be decoded."""
+
+    id: int
+    symbol: str
+    as_of: datetime
+    created_at: datetime
+    analysis: Any
+
+
+@dataclass(frozen=True, slots=True)
+class PostMessage:
+    """One Telegram message that shows (a part of) a post."""
+
+    chat_id: int
+    message_id: int
+    post_id: int
+    part: int
+    view: str
+
+
+def _iso(when: datetime) -> str:
+    if when.tzinfo is None:
+        raise ValueError("naive datetime: storage keeps aware UTC datetimes only")
+    return when.astimezone(UTC).isoformat()
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    """Rebuild a ``MappingProxyType`` when unpickling."""
+    return MappingProxyType(items)
+
+
+def _reduce_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return read_only, (dict(proxy),)
+
+
+def _encode(value: object) -> bytes:
+    """Pickle ``value``; read-only mappings (``MappingProxyType``) included."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _decode(blob: bytes) -> Any:
+    try:
+        return pickle.loads(blob)
+    except Exception:  # an analysis pickled by an older code version
+        log.warning("stored analysis could not be decoded; treating the post as stale")
+        return None
+
+
+def _link(row: Any) -> PostMessage:
+    return PostMessage(int(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]))
+
+
+class Storage:
+    """An open database connection with the bot's queries."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    @classmethod
+    async def open(
+        cls, path: str | Path, migrations: tuple[Migration, ...] = MIGRATIONS
+    ) -> Storage:
+        """Open (creating if needed) the database at ``path`` and migrate it."""
+        check_sequence(migrations)
+        target = str(path)
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(target)
+            if target != ":memory:":
+                await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=5000")
+        except (sqlite3.Error, OSError) as e:
+            raise StorageError(f"cannot open database {target}: {e}") from e
+        storage = cls(conn)
+        await storage._migrate(migrations)
+        return storage
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._conn.close()
+
+    async def _migrate(self, migrations: tuple[Migration, ...]) -> None:
+        try:
+            await self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            current = await self.schema_version()
+            for m in migrations:
+                if m.version <= current:
+                    continue
+                await self._conn.execute("BEGIN")
+                for statement in m.statements:
+                    await self._conn.execute(statement)
+                await self._conn.execute(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                    (m.version, m.name, _iso(datetime.now(UTC))),
+                )
+                await self._conn.commit()
+                log.info("database migrated to version %d (%s)", m.version, m.name)
+        except sqlite3.Error as e:
+            await self._conn.rollback()
+            raise StorageError(f"migration failed: {e}") from e
+
+    async def schema_version(self) -> int:
+        """The highest applied migration version (0 for a new database)."""
+        async with self._conn.execute("SELECT MAX(version) FROM schema_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    async def journal_mode(self) -> str:
+        """SQLite's journal mode (``wal`` for file databases)."""
+        async with self._conn.execute("PRAGMA journal_mode") as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else ""
+
+    async def save_post(self, symbol: str, as_of: datetime, analysis: object) -> int:
+        """Store ``analysis`` once per (symbol, as_of) and return the post id."""
+        try:
+            blob = _encode(analysis)
+        except (pickle.PicklingError, TypeError, AttributeError) as e:
+            raise StorageError(f"analysis of {symbol} cannot be stored: {e}") from e
+        try:
+            await self._conn.execute(
+                "INSERT OR IGNORE INTO posts (symbol, as_of, created_at, analysis) "
+                "VALUES (?, ?, ?, ?)",
+                (symbol, _iso(as_of), _iso(datetime.now(UTC)), blob),
+            )
+            await self._conn.commit()
+            async with self._conn.execute(
+                "SELECT id FROM posts WHERE symbol = ? AND as_of = ?", (symbol, _iso(as_of))
+            ) as cur:
+                row = await cur.fetchone()
+        except sqlite3.Error as e:
+            raise StorageError(f"cannot store post: {e}") from e
+        if row is None:
+            raise StorageError(f"post of {symbol} at {as_of} vanished after insert")
+        return int(row[0])
+
+    async def link_message(
+        self, chat_id: int, message_id: int, post_id: int, *, part: int = 0, view: str
+    ) -> None:
+        """Remember that message ``message_id`` in ``chat_id`` shows ``post_id``."""
+        try:
+            await self._conn.execute(
+                "INSERT OR REPLACE INTO post_messages "
+                "(chat_id, message_id, post_id, part, view, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, message_id, post_id, part, view, _iso(datetime.now(UTC))),
+            )
+            await self._conn.commit()
+        except sqlite3.Error as e:
+            raise StorageError(f"cannot link message: {e}") from e
+
+    async def post(self, post_id: int) -> StoredPost | None:
+        """The post with id ``post_id``, or ``None`` when unknown or pruned."""
+        async with self._conn.execute(
+            "SELECT id, symbol, as_of, created_at, analysis FROM posts WHERE id = ?", (post_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return StoredPost(int(row[0]), str(row[1]), _dt(row[2]), _dt(row[3]), _decode(row[4]))
+
+    async def message(self, chat_id: int, message_id: int) -> PostMessage | None:
+        """What post the message shows, or ``None`` for messages the bot does not know."""
+        async with self._conn.execute(
+            "SELECT chat_id, message_id, post_id, part, view FROM post_messages "
+            "WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _link(row)
+
+    async def post_for_message(self, chat_id: int, message_id: int) -> StoredPost | None:
+        """The post a message shows (for replies to the bot's messages)."""
+        link = await self.message(chat_id, message_id)
+        return None if link is None else await self.post(link.post_id)
+
+    async def messages_of_post(self, chat_id: int, post_id: int) -> tuple[PostMessage, ...]:
+        """The messages (parts in order) showing ``post_id`` in ``chat_id``."""
+        async with self._conn.execute(
+            "SELECT chat_id, message_id, post_id, part, view FROM post_messages "
+            "WHERE chat_id = ? AND post_id = ? ORDER BY part, message_id",
+            (chat_id, post_id),
+        ) as cur:
+            rows = await cur.fetchall()
+        return tuple(_link(r) for r in rows)
+
+    async def prune(self, retention: timedelta, now: datetime | None = None) -> int:
+        """Delete posts older than ``retention`` (and their links); return how many."""
+        cutoff = _iso((now or datetime.now(UTC)) - retention)
+        try:
+            cur = await self._conn.execute("DELETE FROM posts WHERE created_at < ?", (cutoff,))
+            await self._conn.commit()
+        except sqlite3.Error as e:
+            raise StorageError(f"cannot prune posts: {e}") from e
+        return int(cur.rowcount or 0)
+
+    async def counts(self) -> dict[str, int]:
+        """Row counts of the main tables (for /status)."""
+        result: dict[str, int] = {}
+        for table in ("posts", "post_messages"):
+            async with self._conn.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+                row = await cur.fetchone()
+            result[table] = int(row[0]) if row else 0
+        return result

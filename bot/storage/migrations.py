@@ -1,0 +1,64 @@
+"""Versioned schema migrations: one entry per schema version, applied in order.
+
+Adding a migration is appending one ``Migration`` to ``MIGRATIONS`` with the next
+version number; ``bot.storage.db`` applies every version above the stored one in
+a transaction and records it in ``schema_version``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step: its version, a short name and the SQL statements it runs."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "posts and the messages they were sent as",
+        (
+            """
+            CREATE TABLE posts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                symbol TEXT NOT NULL,
+                as_of TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                analysis BLOB NOT NULL,
+                UNIQUE (symbol, as_of)
+            )
+            """,
+            "CREATE INDEX posts_created_at ON posts (created_at)",
+            """
+            CREATE TABLE post_messages (
+                chat_id INTEGER NOT NULL,
+                message_id INTEGER NOT NULL,
+                post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                part INTEGER NOT NULL DEFAULT 0,
+                view TEXT NOT NULL,
+                sent_at TEXT NOT NULL,
+                PRIMARY KEY (chat_id, message_id)
+            )
+            """,
+            "CREATE INDEX post_messages_post ON post_messages (post_id)",
+        ),
+    ),
+)
+
+
+def latest_version() -> int:
+    """The schema version the code expects."""
+    return max(m.version for m in MIGRATIONS)
+
+
+def check_sequence(migrations: tuple[Migration, ...] = MIGRATIONS) -> None:
+    """Raise ``ValueError`` unless versions run 1, 2, 3 … without gaps."""
+    for expected, m in enumerate(migrations, start=1):
+        if m.version != expected:
+            raise ValueError(f"migration {m.name!r} has version {m.version}, expected {expected}")

@@ -1,0 +1,173 @@
+"""The one place the python-telegram-bot Application is built and run.
+
+``build_application`` wires settings, the market source and storage into a PTB
+``Application``: HTML parse mode, concurrent updates, every handler module, the
+command menu at start. ``run_bot`` polls, or serves a webhook with a secret token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+from collections.abc import Sequence
+from datetime import timedelta
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.commentary.telegram_html import Flavour
+from bot.config import Settings, telegram_api_url, telegram_token
+from bot.errors import ConfigError
+from bot.market.source import MarketSource
+from bot.storage import Storage
+from bot.telegram.handlers import HANDLER_MODULES, chatter, register_all
+from bot.telegram.handlers.common import SERVICE_KEY
+from bot.telegram.redaction import install_redaction
+from bot.telegram.services import MarketService
+
+log = logging.getLogger(__name__)
+CONCURRENT_UPDATES = 256
+MENU_HIDDEN = {"status"}
+PRUNE_EVERY = timedelta(hours=6)
+
+
+def file_url_for(api_url: str) -> str:
+    """The file download base matching a Bot API base URL (``…/bot`` → ``…/file/bot``)."""
+    root = api_url.rstrip("/")
+    return root.removesuffix("/bot") + "/file/bot" if root.endswith("/bot") else root + "/file/bot"
+
+
+def _modules(extra: Sequence[ModuleType]) -> list[ModuleType]:
+    """Handler modules with ``extra`` feature modules placed before the fallbacks."""
+    modules = list(HANDLER_MODULES)
+    at = modules.index(chatter)
+    return [*modules[:at], *extra, *modules[at:]]
+
+
+async def start_up(app: Application) -> None:
+    """After ``initialize``: set the command menu and prune old stored posts."""
+    service: MarketService = app.bot_data[SERVICE_KEY]
+    commands = [BotCommand(c.command, c.description) for c in service.commands()
+                if c.command not in MENU_HIDDEN]
+    try:
+        await app.bot.set_my_commands(commands)
+    except TelegramError as e:
+        log.warning("could not set the command menu: %s", e)
+    await _prune(service)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY,
+                                    name="prune-stored-posts")
+
+
+async def _prune(service: MarketService) -> None:
+    pruned = await service.prune()
+    if pruned:
+        log.info("pruned %d stored posts past retention", pruned)
+
+
+async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: delete stored analyses past the retention."""
+    await _prune(context.bot_data[SERVICE_KEY])
+
+
+def build_application(
+    settings: Settings,
+    source: MarketSource,
+    storage: Storage,
+    *,
+    token: str | None = None,
+    flavour: Flavour = "html",
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    extra_modules: Sequence[ModuleType] = (),
+    service: MarketService | None = None,
+) -> Application:
+    """The configured Application (not yet initialised)."""
+    bot_token = token or telegram_token()
+    if not bot_token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN: expected the bot token in the environment")
+    install_redaction(bot_token)
+    api_url = telegram_api_url(settings)
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML if flavour == "html" else None,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+    builder: Any = (
+        ApplicationBuilder()
+        .token(bot_token)
+        .base_url(api_url)
+        .base_file_url(file_url_for(api_url))
+        .defaults(defaults)
+        .concurrent_updates(CONCURRENT_UPDATES)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
+    if request is not None and updates_request is None:
+        builder = builder.updater(None)
+    app: Application = builder.build()
+    service = service or MarketService(settings, source, storage, flavour=flavour)
+    app.bot_data[SERVICE_KEY] = service
+    register_all(app, service, _modules(extra_modules))
+    return app
+
+
+async def _wait_for_stop_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not main thread
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def run_bot(
+    settings: Settings,
+    source: MarketSource,
+    *,
+    webhook_url: str | None = None,
+    port: int | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run the bot until SIGINT/SIGTERM (or ``stop``): long polling, or a webhook server.
+
+    The caller owns ``source`` (starts and closes it).
+    """
+    storage = await Storage.open(settings.database_path())
+    try:
+        app = build_application(settings, source, storage)
+        try:
+            async with app:
+                await start_up(app)
+                await app.start()
+                updater = app.updater
+                assert updater is not None
+                if webhook_url:
+                    await updater.start_webhook(
+                        listen="0.0.0.0",
+                        port=port or 8443,
+                        url_path=urlparse(webhook_url).path.strip("/"),
+                        webhook_url=webhook_url,
+                        secret_token=secrets.token_urlsafe(32),
+                        drop_pending_updates=False,
+                    )
+                else:
+                    await updater.start_polling(drop_pending_updates=False)
+                log.info("bot running (%s)", "webhook" if webhook_url else "polling")
+                await (stop.wait() if stop is not None else _wait_for_stop_signal())
+                await updater.stop()
+                await app.stop()
+        except InvalidToken as e:
+            raise ConfigError("TELEGRAM_BOT_TOKEN: the Bot API rejected the token") from e
+    finally:
+        await storage.close()

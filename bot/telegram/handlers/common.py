@@ -1,0 +1,133 @@
+"""Helpers every handler module shares: the service, replies, heavy-work guard."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, filters
+
+from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.telegram.flood import Verdict
+from bot.telegram.keyboards import View
+from bot.telegram.services import MarketService, Post
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+SERVICE_KEY = "market_service"
+
+
+def service_of(context: Context) -> MarketService:
+    """The MarketService stored in ``bot_data`` by ``build_application``."""
+    service = context.bot_data[SERVICE_KEY]
+    assert isinstance(service, MarketService)
+    return service
+
+
+def sender_id(update: Update) -> int:
+    """Who to rate-limit: the user, else the chat (channel posts, anonymous admins)."""
+    if update.effective_user is not None and not update.effective_user.is_bot:
+        return update.effective_user.id
+    return update.effective_chat.id if update.effective_chat else 0
+
+
+def is_group(update: Update) -> bool:
+    """Whether the update comes from a group or supergroup."""
+    chat = update.effective_chat
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None
+                ) -> Message | None:
+    """Answer the update's message with ``text`` (nothing when there is no message)."""
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(text, reply_markup=keyboard)
+
+
+async def send_post(update: Update, context: Context, post: Post) -> list[Message]:
+    """Send a post's parts (buttons under the last) and link each to the stored post."""
+    service = service_of(context)
+    keyboard = service.keyboard(post)
+    sent: list[Message] = []
+    for index, text in enumerate(post.messages):
+        last = index == len(post.messages) - 1
+        message = await reply(update, text, keyboard if last else None)
+        if message is not None:
+            sent.append(message)
+            await service.storage.link_message(message.chat_id, message.message_id, post.post_id,
+                                               part=index, view=post.view)
+    return sent
+
+
+@asynccontextmanager
+async def heavy_work(update: Update, context: Context, action: str = ChatAction.TYPING
+                     ) -> AsyncIterator[bool]:
+    """Guard slow work: flood control (in-flight and rate) and the typing action.
+
+    Yields ``False`` when the user is over the limit (the block must do nothing).
+    """
+    service = service_of(context)
+    user = sender_id(update)
+    async with service.flood.heavy(user) as in_flight:
+        verdict = in_flight if in_flight is not Verdict.GO else service.flood.admit(user)
+        if verdict is not Verdict.GO:
+            if verdict is Verdict.WARN:
+                await reply(update, service.error_text("flood"))
+            yield False
+            return
+        chat = update.effective_chat
+        if chat is not None:
+            try:
+                await context.bot.send_chat_action(chat.id, action)
+            except TelegramError as e:  # the typing hint is cosmetic
+                log.debug("chat action failed: %s", e)
+        yield True
+
+
+async def reply_failure(update: Update, context: Context, error: Exception, *, command: str,
+                        symbol: str) -> None:
+    """Reply to a user-facing failure (unknown symbol, venue down, unusable data)."""
+    service = service_of(context)
+    if isinstance(error, UnknownSymbolError):
+        text = service.error_text("unknown_symbol", symbol=error.symbol,
+                                  suggestion=error.suggestion, command=command)
+    elif isinstance(error, VenueError):
+        log.warning("venue failure answering /%s %s: %s", command, symbol, error)
+        text = service.error_text("venue_down", symbol=symbol)
+    elif isinstance(error, DataError):
+        log.warning("data failure answering /%s %s: %s", command, symbol, error)
+        text = service.error_text("data", symbol=symbol)
+    else:
+        raise error
+    await reply(update, text)
+
+
+async def post_view(update: Update, context: Context, symbol: str, view: View, command: str
+                    ) -> None:
+    """Produce and send ``view`` of ``symbol`` (the body of every market command)."""
+    service = service_of(context)
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    async with heavy_work(update, context) as go:
+        if not go:
+            return
+        try:
+            post = await service.post(symbol, view, chat_id=chat_id)
+        except (UnknownSymbolError, VenueError, DataError) as e:
+            await reply_failure(update, context, e, command=command, symbol=symbol)
+            return
+        await send_post(update, context, post)
+
+
+def first_symbol(args: Sequence[str], default: str) -> str:
+    """The first argument, or ``default``."""
+    return args[0] if args else default
+
+
+#: New messages and channel posts (edited ones are ignored everywhere).
+NEW_MESSAGES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST

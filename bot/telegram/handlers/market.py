@@ -1,0 +1,122 @@
+"""Market commands: /btc (one per configured symbol), /price, /digest, /whales, /levels, /chart."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import Application, CommandHandler
+
+from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.telegram.handlers.common import (
+    NEW_MESSAGES,
+    Context,
+    heavy_work,
+    post_view,
+    reply,
+    reply_failure,
+    service_of,
+)
+from bot.telegram.keyboards import CHART_TIMEFRAMES, View
+from bot.telegram.services import MarketService
+
+DEFAULT_CHART_TIMEFRAME = "4h"
+
+
+def _command(update: Update) -> str:
+    text = update.effective_message.text if update.effective_message else None
+    word = (text or "/").split()[0]
+    return word.lstrip("/").split("@")[0].lower()
+
+
+async def _symbol_view(update: Update, context: Context, view: View, *, required: bool) -> None:
+    service = service_of(context)
+    command = _command(update)
+    args = context.args or []
+    if not args and required:
+        example = f"/{command} {service.settings.symbol_names[0]}"
+        await reply(update, service.error_text("missing_symbol", example=example))
+        return
+    raw = args[0] if args else service.settings.symbol_names[0]
+    try:
+        symbol = service.symbols.resolve(raw)
+    except UnknownSymbolError as e:
+        await reply_failure(update, context, e, command=command, symbol=raw)
+        return
+    await post_view(update, context, symbol, view, command)
+
+
+async def symbol_command(update: Update, context: Context) -> None:
+    """/btc, /eth …: the quick take on that symbol."""
+    service = service_of(context)
+    symbol = service.symbols.resolve(_command(update))
+    await post_view(update, context, symbol, "quick", _command(update))
+
+
+async def price(update: Update, context: Context) -> None:
+    """/price SYMBOL: price and 24h change."""
+    await _symbol_view(update, context, "price", required=True)
+
+
+async def digest(update: Update, context: Context) -> None:
+    """/digest [SYMBOL]: the full article."""
+    await _symbol_view(update, context, "digest", required=False)
+
+
+async def whales(update: Update, context: Context) -> None:
+    """/whales [SYMBOL]: whale positioning."""
+    await _symbol_view(update, context, "whales", required=False)
+
+
+async def levels(update: Update, context: Context) -> None:
+    """/levels [SYMBOL]: support and resistance."""
+    await _symbol_view(update, context, "levels", required=False)
+
+
+async def chart(update: Update, context: Context) -> None:
+    """/chart [SYMBOL] [1h|4h|1d]: a candle chart with a short caption."""
+    service = service_of(context)
+    args = [a.lower() for a in (context.args or [])]
+    timeframes = [a for a in args if a in CHART_TIMEFRAMES]
+    others = [a for a in args if a not in CHART_TIMEFRAMES]
+    example = f"/chart {service.settings.symbol_names[0].lower()} 4h"
+    if len(others) > 1 or len(timeframes) > 1:
+        await reply(update, service.error_text("bad_timeframe", example=example))
+        return
+    raw = others[0] if others else service.settings.symbol_names[0]
+    try:
+        symbol = service.symbols.resolve(raw)
+    except UnknownSymbolError as e:
+        if raw[:1].isdigit():
+            await reply(update, service.error_text("bad_timeframe", example=example))
+        else:
+            await reply_failure(update, context, e, command="chart", symbol=raw)
+        return
+    await send_chart(update, context, symbol, timeframes[0] if timeframes else
+                     DEFAULT_CHART_TIMEFRAME)
+
+
+async def send_chart(update: Update, context: Context, symbol: str, timeframe: str) -> None:
+    """Render and send a chart photo (used by /chart and the chart button)."""
+    service = service_of(context)
+    message = update.effective_message
+    async with heavy_work(update, context, ChatAction.UPLOAD_PHOTO) as go:
+        if not go or message is None:
+            return
+        try:
+            result = await service.chart(symbol, timeframe)
+        except (UnknownSymbolError, VenueError, DataError) as e:
+            await reply_failure(update, context, e, command="chart", symbol=symbol)
+            return
+        sent = await message.reply_photo(result.png, caption=result.caption)
+        await service.storage.link_message(sent.chat_id, sent.message_id, result.post_id,
+                                           view="chart")
+
+
+def register_handlers(app: Application, service: MarketService) -> None:
+    """Register the market commands."""
+    names = [n.lower() for s in service.settings.symbols for n in (s.name, *s.aliases)
+             if n.isascii() and n.replace("_", "").isalnum() and len(n) <= 32]
+    app.add_handler(CommandHandler(names, symbol_command, filters=NEW_MESSAGES))
+    for command, callback in (("price", price), ("digest", digest), ("whales", whales),
+                              ("levels", levels), ("chart", chart)):
+        app.add_handler(CommandHandler(command, callback, filters=NEW_MESSAGES))

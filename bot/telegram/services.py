@@ -1,0 +1,225 @@
+"""The service layer behind every handler: snapshot → analysis → rendering → storage.
+
+Handlers stay thin: they parse, call one method here and reply. One analysis per
+(symbol, snapshot time) is computed, stored once and reused by every chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.analysis import Analysis, analyse
+from bot.commentary import RelatedQuestion
+from bot.commentary.render import render_template
+from bot.commentary.telegram_html import Flavour
+from bot.config import Settings
+from bot.market.models import MarketSnapshot
+from bot.market.source import MarketSource
+from bot.storage import Storage, StoredPost
+from bot.telegram import rendering
+from bot.telegram.flood import FloodGuard
+from bot.telegram.keyboards import View, post_keyboard
+from bot.telegram.symbols import SymbolResolver
+
+COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
+                             "status")
+_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A rendered post, stored under ``post_id``; ``messages`` are Telegram-sized parts."""
+
+    post_id: int
+    symbol: str
+    view: View
+    messages: tuple[str, ...]
+    as_of: datetime
+    related: tuple[RelatedQuestion, ...] = ()
+
+
+#: Adds button rows under a post (e.g. related questions); registered by feature modules.
+ButtonRows = Callable[[Post], Sequence[Sequence[InlineKeyboardButton]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart image with its caption."""
+
+    post_id: int
+    symbol: str
+    timeframe: str
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    """A command as shown in the menu and in /help."""
+
+    command: str
+    description: str
+    example: str
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentMarket:
+    """The latest snapshot of a symbol, its analysis and the id it is stored under."""
+
+    snapshot: MarketSnapshot
+    analysis: Analysis
+    post_id: int
+
+
+@dataclass
+class Counters:
+    """Process-wide counts shown by /status."""
+
+    updates: int = 0
+    errors: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+class MarketService:
+    """Everything handlers need, bound to one source, one database and one flavour."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        source: MarketSource,
+        storage: Storage,
+        *,
+        flavour: Flavour = "html",
+        flood: FloodGuard | None = None,
+    ) -> None:
+        self.settings = settings
+        self.source = source
+        self.storage = storage
+        self.flavour: Flavour = flavour
+        self.symbols = SymbolResolver(settings)
+        self.flood = flood or FloodGuard(max_in_flight=settings.telegram.per_user_concurrency)
+        self.counters = Counters()
+        self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()
+        self._last_snapshot: dict[str, MarketSnapshot] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        #: extra button rows under posts, in registration order
+        self.button_rows: list[ButtonRows] = []
+
+    # -- market ------------------------------------------------------------------------
+
+    async def analysed(self, symbol: str) -> CurrentMarket:
+        """Current snapshot and its analysis (computed and stored once per snapshot)."""
+        snapshot = await self.source.snapshot(symbol)
+        self._last_snapshot[snapshot.symbol] = snapshot
+        key = (snapshot.symbol, snapshot.as_of)
+        cached = self._analysed.get(key)
+        if cached is not None:
+            self._analysed.move_to_end(key)
+            return cached
+        lock = self._locks.setdefault(snapshot.symbol, asyncio.Lock())
+        async with lock:
+            cached = self._analysed.get(key)
+            if cached is None:
+                analysis = await asyncio.to_thread(analyse, snapshot, self.settings)
+                post_id = await self.storage.save_post(snapshot.symbol, snapshot.as_of, analysis)
+                cached = CurrentMarket(snapshot, analysis, post_id)
+                self._analysed[key] = cached
+                while len(self._analysed) > _CACHE_SIZE:
+                    self._analysed.popitem(last=False)
+        return cached
+
+    async def post(self, symbol: str, view: View, *, chat_id: int = 0) -> Post:
+        """Render ``view`` of the current ``symbol`` market."""
+        current = await self.analysed(symbol)
+        rendered = rendering.render_view(view, current.analysis, self.flavour, chat_id=chat_id)
+        return Post(current.post_id, current.snapshot.symbol, view, rendered.messages,
+                    current.snapshot.as_of, rendered.related)
+
+    def keyboard(self, post: Post) -> InlineKeyboardMarkup:
+        """Refresh and chart buttons under ``post``, then every registered extra row."""
+        rows = [list(row) for row in post_keyboard(post.post_id, post.view, self.flavour)
+                .inline_keyboard]
+        for provider in self.button_rows:
+            rows.extend(list(row) for row in provider(post))
+        return InlineKeyboardMarkup(rows)
+
+    async def chart(self, symbol: str, timeframe: str) -> Chart:
+        """A candle chart of ``symbol`` on ``timeframe`` with a short caption."""
+        current = await self.analysed(symbol)
+        png = await rendering.render_chart(current.snapshot, current.analysis, timeframe)
+        caption = render_template(
+            "telegram/chart_caption.j2",
+            self.flavour,
+            symbol=current.snapshot.symbol,
+            timeframe=timeframe,
+            price=current.snapshot.last_price,
+            bias=current.analysis.bias.label if current.analysis.bias else None,
+            as_of=current.snapshot.as_of,
+        )
+        return Chart(current.post_id, current.snapshot.symbol, timeframe, png, caption)
+
+    async def stored(self, post_id: int) -> StoredPost | None:
+        """A stored post (``None`` when unknown, pruned or undecodable)."""
+        post = await self.storage.post(post_id)
+        return post if post is not None and post.analysis is not None else None
+
+    async def prune(self) -> int:
+        """Delete stored analyses older than the configured retention."""
+        return await self.storage.prune(timedelta(days=self.settings.storage.retention_days))
+
+    # -- fixed texts -------------------------------------------------------------------
+
+    def commands(self) -> tuple[CommandHelp, ...]:
+        """Every command with its description and an example, symbols included."""
+        example = self.settings.symbol_names[0]
+        names = [*COMMANDS[:2], *(s.lower() for s in self.settings.symbol_names), *COMMANDS[2:]]
+        return tuple(
+            CommandHelp(
+                name,
+                self.text("telegram/command.j2", flavour="text", command=name, what="description",
+                          example_symbol=example, symbol=name.upper()),
+                self.text("telegram/command.j2", flavour="text", command=name, what="example",
+                          example_symbol=example, symbol=name.upper()),
+            )
+            for name in names
+        )
+
+    def text(self, template: str, flavour: Flavour | None = None, **ctx: Any) -> str:
+        """Render one of the transport's own templates (``templates/telegram``)."""
+        return render_template(template, flavour or self.flavour, **ctx)
+
+    def error_text(self, kind: str, flavour: Flavour | None = None, **details: Any) -> str:
+        """A polite reply for ``kind`` (see ``templates/telegram/error.j2``)."""
+        details.setdefault("symbols", self.settings.symbol_names)
+        return self.text("telegram/error.j2", flavour, kind=kind, **details)
+
+    async def status_text(self) -> str:
+        """Uptime, snapshot ages, missing venues and stored counts, for operators."""
+        now = datetime.now(UTC)
+        rows = []
+        for name in self.settings.symbol_names:
+            snap = self._last_snapshot.get(name)
+            rows.append({
+                "symbol": name,
+                "age_seconds": max(0.0, (now - snap.as_of).total_seconds()) if snap else None,
+                "missing": sorted({m.venue for m in snap.missing}) if snap else [],
+            })
+        counts = await self.storage.counts()
+        return self.text(
+            "telegram/status.j2",
+            uptime_seconds=time.monotonic() - self.counters.started,
+            source=type(self.source).__name__,
+            updates=self.counters.updates,
+            errors=self.counters.errors,
+            posts=counts["posts"],
+            messages=counts["post_messages"],
+            symbols=rows,
+        )
