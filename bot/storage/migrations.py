@@ -49,6 +49,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX post_messages_post ON post_messages (post_id)",
         ),
     ),
+    Migration(
+        2,
+        "each chat's last follow-up question (intent, topic, symbol)",
+        (
+            """
+            CREATE TABLE chat_context (
+                chat_id INTEGER PRIMARY KEY,
+                intent TEXT NOT NULL,
+                topic TEXT,
+                symbol TEXT,
+                updated_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 
