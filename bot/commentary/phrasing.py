@@ -88,7 +88,7 @@ def specificity(key: str) -> int:
     A crash or a breakout is the story of the day, so its phrasing outranks a
     phrasing keyed on direction or trend strength alone.
     """
-    direction, strength, event = (key.split(".") + ["*", "*", "*"])[:3]
+    direction, strength, event = [*key.split("."), "*", "*", "*"][:3]
     return (direction != "*") + (strength != "*") + 2 * (event != "*")
 
 
