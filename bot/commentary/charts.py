@@ -40,6 +40,9 @@ SMA_PERIODS = (20, 50, 200)
 SMA_COLOURS = {20: "#1f77b4", 50: "#ff7f0e", 200: "#9467bd"}
 LEVEL_COLOURS = {"support": "#2ca02c", "resistance": "#d62728", "reversal": "#8c1aff"}
 Y_PADDING = 0.06
+#: Extra head-room above the highest price, as a share of the price range, for the
+#: one-row moving-average legend so it never hides candles.
+LEGEND_ROOM = 0.09
 #: X-axis date format per timeframe (hourly charts need the hour to tell days apart).
 DATE_FORMATS = {"1h": "%H:%M\n%d %b", "4h": "%d %b", "1d": "%d %b %y"}
 LABEL_ROOM_BARS = 34
@@ -161,7 +164,8 @@ def draw_chart(request: ChartRequest) -> bytes:
     fig, axes = mpf.plot(
         view, type="candle", style=style, volume=True, addplot=_addplots(frame, shown, labels),
         panel_ratios=(5, 1.4, 1.8), figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI),
-        ylim=(min(prices) - pad, max(prices) + pad), returnfig=True,
+        ylim=(min(prices) - pad, max(prices) + pad + (max(prices) - min(prices)) * LEGEND_ROOM),
+        returnfig=True,
         ylabel="", ylabel_lower="", datetime_format=DATE_FORMATS.get(request.timeframe, "%d %b"),
         xrotation=0,
         scale_padding={"left": 0.2, "right": 1.0, "top": 0.6, "bottom": 0.6},
@@ -182,7 +186,7 @@ def draw_chart(request: ChartRequest) -> bytes:
                 fontsize=11, color="white", fontweight="bold",
                 bbox={"boxstyle": "round,pad=0.25", "fc": LEVEL_COLOURS[lv.kind], "ec": "none"},
             )
-        price_ax.legend(loc="upper left", fontsize=12, framealpha=0.8)
+        price_ax.legend(loc="upper left", fontsize=12, framealpha=0.8, ncol=3)
         if len(axes) > 4:
             axes[4].legend(loc="upper left", fontsize=11, framealpha=0.8, ncol=3)
             axes[4].set_ylabel("")
