@@ -77,9 +77,11 @@ class ChartRequest:
 
 
 def _compact(value: float) -> str:
-    """Volume tick labels such as 1.5k (not wording: a number format)."""
-    return formatting.number(value / 1000, digits=1) + "k" if value >= 1000 else (
-        formatting.number(value))
+    """Volume tick labels such as 1.5k or 2M (not wording: a number format)."""
+    for step, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= step:
+            return formatting.number(value / step, digits=1) + suffix
+    return formatting.number(value)
 
 
 def _labels() -> Any:
