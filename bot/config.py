@@ -312,6 +312,9 @@ def load_settings(path: Path | str | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{p} is not valid TOML: {e}") from e
     try:
-        return settings_from_dict(data, p.resolve().parent)
+        # Relative paths in a file you pass resolve next to it; those of the bundled
+        # defaults (which may sit inside an installed package) resolve in the working folder.
+        base = p.resolve().parent if path is not None else Path.cwd()
+        return settings_from_dict(data, base)
     except ConfigError as e:
         raise ConfigError(f"{p}: {e}") from e.__cause__

@@ -77,8 +77,12 @@ def _notable(level: Level) -> bool:
     return level.source != "pivot" or level.timeframe in ("4h", "1d")
 
 
-def breaches(bars: CandleSeries, levels: Levels) -> tuple[LevelBreach, ...]:
-    """Levels price crossed since the window's open, timed at the first bar closing beyond."""
+def breaches(bars: CandleSeries, levels: Levels,
+             as_of: datetime | None = None) -> tuple[LevelBreach, ...]:
+    """Levels price crossed since the window's open, timed at the first bar closing beyond.
+
+    A cross inside the still-forming bar is timed at ``as_of`` (its close lies ahead).
+    """
     if len(bars) == 0:
         return ()
     ref = float(bars.open[0])
@@ -93,6 +97,8 @@ def breaches(bars: CandleSeries, levels: Levels) -> tuple[LevelBreach, ...]:
         idx = np.flatnonzero(hit)
         if len(idx):
             closed_at = bars.time_at(int(idx[0])) + timedelta(milliseconds=bars.interval_ms)
+            if as_of is not None:
+                closed_at = min(closed_at, as_of)
             out.append(LevelBreach(price=lv.price, label=lv.label, direction=way, time=closed_at))
     return tuple(sorted(out, key=lambda b: b.time))
 
@@ -125,5 +131,5 @@ def price_action(snapshot: MarketSnapshot, levels: Levels) -> PriceAction | None
         low_24h=low, low_24h_time=low_t, high_24h=high, high_24h_time=high_t,
         swing=largest_swing(window(series, snapshot.as_of, timedelta(hours=SWING_WINDOW_HOURS)),
                             last, SWING_WINDOW_HOURS),
-        breaches=breaches(day, levels),
+        breaches=breaches(day, levels, snapshot.as_of),
     )

@@ -47,6 +47,8 @@ LS_SPREAD_NOTABLE = 0.25
 MAX_LEVELS_LISTED = 3
 MAX_WHALE_ROWS = 3
 MAX_REASONS = 3
+#: Reasons pulling against the bias that an answer still mentions.
+MAX_REASONS_AGAINST = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,11 +272,22 @@ def _triggers(analysis: Analysis) -> dict[str, Level | None]:
     }
 
 
+def _reasons(analysis: Analysis) -> tuple[BiasReason, ...]:
+    """The strongest reasons backing the bias, then the strongest pulling against it."""
+    directional = [r for r in analysis.bias.reasons if r.direction != "neutral"]
+    if analysis.bias.score == 0:
+        return tuple(directional[:MAX_REASONS])
+    side = "bullish" if analysis.bias.score > 0 else "bearish"
+    backing = [r for r in directional if r.direction == side][:MAX_REASONS]
+    against = [r for r in directional if r.direction != side][:MAX_REASONS_AGAINST]
+    return (*backing, *against)
+
+
 def build_view(analysis: Analysis) -> PostView:
     """The view model of ``analysis``."""
     tf, trend = _trend(analysis)
     price = analysis.price
-    reasons = tuple(r for r in analysis.bias.reasons if r.direction != "neutral")
+    reasons = _reasons(analysis)
     scenario = _scenario(analysis, trend)
     event = next((e for e in analysis.events if e.kind == scenario.event), None)
     return PostView(
@@ -295,7 +308,7 @@ def build_view(analysis: Analysis) -> PostView:
         derivatives=derivatives_view(analysis),
         whales=whales_view(analysis),
         bias=analysis.bias,
-        reasons=reasons[:MAX_REASONS],
+        reasons=reasons,
         outlook_scenario=analysis.outlook.scenario,
         outlook_direction=analysis.outlook.direction,
         event=event,

@@ -44,11 +44,13 @@ ScheduleKind = Literal["daily", "weekdays", "every", "cron"]
 SCHEDULE_EXAMPLES = ("daily 08:00", "weekdays 09:30", "every 4h", "every 30m", "0 */6 * * 1-5")
 MINUTE_INTERVALS = (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)
 HOUR_INTERVALS = (1, 2, 3, 4, 6, 8, 12)
-INTERVAL_EXAMPLES = (
-    *(f"every {n}m" for n in MINUTE_INTERVALS),
+#: Valid intervals, the most useful first (replies show the first few).
+INTERVAL_EXAMPLES = tuple(dict.fromkeys((
+    "every 1h", "every 4h", "every 12h", "every 30m", "every 15m",
     *(f"every {n}h" for n in HOUR_INTERVALS),
+    *(f"every {n}m" for n in MINUTE_INTERVALS),
     "every 1d",
-)
+)))
 
 ALL_MINUTES = MINUTE.all_values
 ALL_HOURS = HOUR.all_values

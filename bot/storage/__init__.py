@@ -1,5 +1,5 @@
 """Persistence: SQLite through aiosqlite, with versioned migrations."""
 
-from bot.storage.db import PostMessage, Storage, StoredPost
+from bot.storage.db import PostMessage, SavedChatContext, Storage, StoredPost
 
-__all__ = ["PostMessage", "Storage", "StoredPost"]
+__all__ = ["PostMessage", "SavedChatContext", "Storage", "StoredPost"]

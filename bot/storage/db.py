@@ -15,6 +15,7 @@ import pickle
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -23,6 +24,7 @@ import aiosqlite
 
 from bot.errors import StorageError
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
+from bot.storage.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,17 @@ class PostMessage:
     post_id: int
     part: int
     view: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavedChatContext:
+    """A chat's last follow-up question as stored (``chat_context`` table)."""
+
+    chat_id: int
+    intent: str
+    topic: str | None
+    symbol: str | None
+    updated_at: datetime
 
 
 def _iso(when: datetime) -> str:
@@ -119,6 +132,11 @@ class Storage:
     async def close(self) -> None:
         """Close the connection."""
         await self._conn.close()
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionStore:
+        """Digest subscriptions, their delivery log and chat memory (same connection)."""
+        return SubscriptionStore(self._conn)
 
     async def _migrate(self, migrations: tuple[Migration, ...]) -> None:
         try:
@@ -226,6 +244,44 @@ class Storage:
         ) as cur:
             rows = await cur.fetchall()
         return tuple(_link(r) for r in rows)
+
+    async def latest_post_symbol(
+        self, chat_id: int, since: datetime | None = None
+    ) -> str | None:
+        """The symbol of the post last sent (or answered from) in ``chat_id`` after ``since``."""
+        async with self._conn.execute(
+            "SELECT p.symbol FROM post_messages m JOIN posts p ON p.id = m.post_id "
+            "WHERE m.chat_id = ? AND m.sent_at > ? ORDER BY m.sent_at DESC, m.message_id DESC "
+            "LIMIT 1",
+            (chat_id, _iso(since) if since is not None else ""),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else str(row[0])
+
+    async def chat_context(self, chat_id: int) -> SavedChatContext | None:
+        """The chat's last follow-up question, or ``None`` when it never asked one."""
+        async with self._conn.execute(
+            "SELECT chat_id, intent, topic, symbol, updated_at FROM chat_context "
+            "WHERE chat_id = ?", (chat_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return SavedChatContext(int(row[0]), str(row[1]), row[2], row[3], _dt(row[4]))
+
+    async def save_chat_context(
+        self, chat_id: int, intent: str, topic: str | None, symbol: str | None
+    ) -> None:
+        """Remember the chat's last follow-up question (replacing the previous one)."""
+        try:
+            await self._conn.execute(
+                "INSERT OR REPLACE INTO chat_context (chat_id, intent, topic, symbol, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (chat_id, intent, topic, symbol, _iso(datetime.now(UTC))),
+            )
+            await self._conn.commit()
+        except sqlite3.Error as e:
+            raise StorageError(f"cannot save chat context: {e}") from e
 
     async def prune(self, retention: timedelta, now: datetime | None = None) -> int:
         """Delete posts older than ``retention`` (and their links); return how many."""

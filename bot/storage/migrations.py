@@ -64,6 +64,62 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        3,
+        "chats, digest subscriptions, their delivery log and each chat's digest memory",
+        (
+            """
+            CREATE TABLE chats (
+                chat_id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                timezone TEXT,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE subscriptions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                chat_id INTEGER NOT NULL,
+                thread_id INTEGER,
+                symbols TEXT NOT NULL,
+                schedule TEXT NOT NULL,
+                paused_reason TEXT,
+                created_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX subscriptions_chat ON subscriptions (chat_id)",
+            """
+            CREATE TABLE deliveries (
+                subscription_id INTEGER NOT NULL,
+                slot TEXT NOT NULL,
+                chat_id INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                detail TEXT,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (subscription_id, slot)
+            )
+            """,
+            "CREATE INDEX deliveries_status ON deliveries (status)",
+            """
+            CREATE TABLE digest_memory (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                chat_id INTEGER NOT NULL,
+                symbol TEXT NOT NULL,
+                slot TEXT NOT NULL,
+                headline TEXT NOT NULL,
+                price REAL,
+                open_interest_usd REAL,
+                long_short_ratio REAL,
+                funding_rate REAL,
+                bias_score REAL,
+                bias_label TEXT,
+                created_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX digest_memory_chat ON digest_memory (chat_id, symbol, id)",
+        ),
+    ),
 )
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.commentary.telegram_html import Flavour
@@ -30,7 +30,7 @@ from bot.errors import ConfigError
 from bot.market.source import MarketSource
 from bot.storage import Storage
 from bot.telegram.handlers import HANDLER_MODULES, chatter, register_all
-from bot.telegram.handlers.common import SERVICE_KEY
+from bot.telegram.handlers.common import SERVICE_KEY, STARTUP_HOOKS
 from bot.telegram.redaction import install_redaction
 from bot.telegram.services import MarketService
 
@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 256
 MENU_HIDDEN = {"status"}
 PRUNE_EVERY = timedelta(hours=6)
+#: Sends per second overall, paced evenly (no burst) so Telegram's 30/s window is never exceeded.
+SENDS_PER_SECOND = 30
+#: Attempts after a 429 before RetryAfter reaches the caller.
+RETRY_AFTER_RETRIES = 3
 
 
 def file_url_for(api_url: str) -> str:
@@ -66,6 +70,8 @@ async def start_up(app: Application) -> None:
     if app.job_queue is not None:
         app.job_queue.run_repeating(_prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY,
                                     name="prune-stored-posts")
+    for hook in app.bot_data.get(STARTUP_HOOKS, ()):
+        await hook(app)
 
 
 async def _prune(service: MarketService) -> None:
@@ -77,6 +83,12 @@ async def _prune(service: MarketService) -> None:
 async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: delete stored analyses past the retention."""
     await _prune(context.bot_data[SERVICE_KEY])
+
+
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's flood limits on every send: 30/s overall, 20/min per group, 429 retried."""
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND,
+                          max_retries=RETRY_AFTER_RETRIES)
 
 
 def build_application(
@@ -108,6 +120,7 @@ def build_application(
         .base_file_url(file_url_for(api_url))
         .defaults(defaults)
         .concurrent_updates(CONCURRENT_UPDATES)
+        .rate_limiter(rate_limiter())
     )
     if request is not None:
         builder = builder.request(request)

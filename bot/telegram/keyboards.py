@@ -1,7 +1,8 @@
 """Inline keyboards under posts, with short callback data that survives a restart.
 
 Callback data points at a stored post: ``r:<post_id>:<view>`` refreshes the view,
-``c:<post_id>:<timeframe>`` sends a chart. Everything fits Telegram's 64 bytes.
+``c:<post_id>:<timeframe>`` sends a chart, ``q:<post_id>:<intent>[:<topic>]`` answers a
+related question from the post. Everything fits Telegram's 64 bytes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ _VIEW_CODES["p"] = "price"
 CHART_TIMEFRAMES = ("1h", "4h", "1d")
 MAX_CALLBACK_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[rc]):(?P<post>[0-9]{1,12}):(?P<arg>[a-z0-9]{1,3})$")
+_QUESTION = re.compile(
+    r"^q:(?P<post>[0-9]{1,12}):(?P<intent>[a-z_]{1,16})(?::(?P<topic>[a-z_]{1,16}))?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,28 @@ def refresh_data(post_id: int, view: View) -> str:
 def chart_data(post_id: int, timeframe: str) -> str:
     """Callback data of a chart button."""
     return f"c:{post_id}:{timeframe}"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTap:
+    """A tap on a related-question button: answer ``intent`` from stored post ``post_id``."""
+
+    post_id: int
+    intent: str
+    topic: str | None = None
+
+
+def question_data(post_id: int, intent: str, topic: str | None = None) -> str:
+    """Callback data of a related-question button (intent by name: survives code changes)."""
+    return f"q:{post_id}:{intent}" + (f":{topic}" if topic else "")
+
+
+def parse_question(data: str | None) -> QuestionTap | None:
+    """The related question behind callback ``data``, or ``None`` for anything else."""
+    match = _QUESTION.match(data or "")
+    if match is None:
+        return None
+    return QuestionTap(int(match["post"]), match["intent"], match["topic"])
 
 
 def parse_callback(data: str | None) -> ButtonAction | None:

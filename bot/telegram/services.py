@@ -18,9 +18,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.analysis import Analysis, analyse
 from bot.commentary import RelatedQuestion
+from bot.commentary.related import related_questions
 from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour
+from bot.commentary.views import build_view
 from bot.config import Settings
+from bot.errors import DataError, VenueError
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource
 from bot.storage import Storage, StoredPost
@@ -30,7 +33,8 @@ from bot.telegram.keyboards import View, post_keyboard
 from bot.telegram.symbols import SymbolResolver
 
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
-                             "status")
+                             "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
+                             "pause", "resume", "status")
 _CACHE_SIZE = 64
 
 
@@ -140,8 +144,20 @@ class MarketService:
         """Render ``view`` of the current ``symbol`` market."""
         current = await self.analysed(symbol)
         rendered = rendering.render_view(view, current.analysis, self.flavour, chat_id=chat_id)
+        related = rendered.related or related_questions(build_view(current.analysis),
+                                                        self.flavour)
         return Post(current.post_id, current.snapshot.symbol, view, rendered.messages,
-                    current.snapshot.as_of, rendered.related)
+                    current.snapshot.as_of, related)
+
+    async def current_as_of(self, symbol: str) -> datetime | None:
+        """As-of time of the latest snapshot of ``symbol`` (``None`` when unavailable)."""
+        try:
+            snapshot = await self.source.snapshot(symbol)
+        except (VenueError, DataError):
+            known = self._last_snapshot.get(symbol)
+            return known.as_of if known is not None else None
+        self._last_snapshot[snapshot.symbol] = snapshot
+        return snapshot.as_of
 
     def keyboard(self, post: Post) -> InlineKeyboardMarkup:
         """Refresh and chart buttons under ``post``, then every registered extra row."""

@@ -102,3 +102,22 @@ def test_an_empty_snapshot_still_gives_every_interface_key_as_null(settings: Set
                              "reversal": None}
     assert doc["derivatives"]["long_short_ratio"] is None and doc["whales"] is None
     assert doc["bias"] == {"score": 0.0, "label": "neutral", "confidence": "low", "reasons": []}
+
+
+def test_a_break_inside_the_forming_bar_is_timed_at_the_snapshot_not_the_future() -> None:
+    from datetime import timedelta
+
+    from bot.analysis.price_action import breaches
+    from bot.market.models import CandleSeries, ms_from_utc
+
+    start = END - timedelta(hours=3)
+    times = [ms_from_utc(start + timedelta(hours=i)) for i in range(3)]
+    # the last bar opened 11:00 and is still forming at 11:40; it closes below $80k
+    bars = CandleSeries.from_arrays("1h", times, [81_000, 80_800, 80_500],
+                                    [81_200, 81_000, 80_600], [80_700, 80_400, 79_500],
+                                    [80_800, 80_500, 79_600], [1, 1, 1], forming=True)
+    support = Level(80_000.0, "resistance", "round", None, 3, "round number", 0.5)
+    as_of = END - timedelta(minutes=20)
+    [hit] = breaches(bars, Levels(resistance=(support,)), as_of)
+    assert hit.direction == "below" and hit.price == 80_000.0
+    assert hit.time == as_of

@@ -11,10 +11,21 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from bot.telegram.handlers import basics, buttons, chatter, errors, gate, market, status
+from bot.telegram.handlers import (
+    basics,
+    buttons,
+    chatter,
+    errors,
+    followup,
+    gate,
+    market,
+    status,
+    subscriptions,
+)
 from bot.telegram.services import MarketService
 
-HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, chatter, errors]
+HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, followup,
+                                     subscriptions, chatter, errors]
 
 
 def register_all(

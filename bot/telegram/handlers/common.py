@@ -19,6 +19,8 @@ from bot.telegram.services import MarketService, Post
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 SERVICE_KEY = "market_service"
+#: ``bot_data`` key of a list of ``async (app) -> None`` that ``start_up`` runs (features).
+STARTUP_HOOKS = "startup_hooks"
 
 
 def service_of(context: Context) -> MarketService:

@@ -1,0 +1,251 @@
+"""Fan-out of one slot: one snapshot, analysis and article per symbol, then per chat only its
+own parts (headline memory, "since the last digest"), sent through the bot's rate limiter.
+
+Every (subscription, slot) is recorded ``pending`` before the first message and ``sent`` after
+the last, so a crash in between leaves a pending row that a restart re-sends once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Bot
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.analysis import Analysis
+from bot.commentary import MESSAGE_LIMIT, RenderedPost, render_article, utf16_len
+from bot.commentary.phrasing import choose
+from bot.commentary.render import render_template
+from bot.commentary.views import PostView, build_view
+from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.scheduling.digest import DigestMemory, DigestMetrics, metrics_of, since_last
+from bot.scheduling.fanout_plan import ChatDelivery, DueSubscription, RenderKey, plan_fanout
+from bot.storage.subscriptions import SubscriptionStore
+from bot.telegram.services import MarketService
+
+log = logging.getLogger(__name__)
+#: Chats served concurrently; the rate limiter, not this, sets the pace.
+DEFAULT_WORKERS = 16
+#: Sends after a RetryAfter that got past the rate limiter, before the delivery fails.
+SEND_ATTEMPTS = 4
+FORBIDDEN = "forbidden"
+
+
+@dataclass(frozen=True, slots=True)
+class SharedRender:
+    """The article for one (symbol, slot), rendered once for every chat."""
+
+    analysis: Analysis
+    view: PostView
+    post: RenderedPost
+    metrics: DigestMetrics
+    headline_markup: str
+
+
+@dataclass
+class FanoutReport:
+    """What one fan-out did (for logs, tests and the benchmark)."""
+
+    renders: int = 0
+    deliveries: int = 0
+    sent: int = 0
+    messages: int = 0
+    failed: int = 0
+    paused: int = 0
+    migrated: int = 0
+    retried_after: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+class DeliveryFailed(Exception):
+    """A delivery Telegram refused for good (the reason is in ``detail``)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """The advised pause in seconds (PTB returns int or timedelta depending on a flag)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return float(value) if isinstance(value, int | float) else value.total_seconds()
+
+
+class Fanout:
+    """Builds and sends the digests of due subscriptions."""
+
+    def __init__(self, service: MarketService, bot: Bot, *, workers: int = DEFAULT_WORKERS
+                 ) -> None:
+        self.service = service
+        self.bot = bot
+        self.store: SubscriptionStore = service.storage.subscriptions
+        self.workers = workers
+        self._in_flight: set[tuple[int, datetime]] = set()
+
+    async def run(self, due: Sequence[DueSubscription]) -> FanoutReport:
+        """Deliver every due subscription not yet settled for its slot."""
+        report = FanoutReport()
+        fresh = await self._unsettled(due)
+        plan = plan_fanout(fresh)
+        renders = await self._render_all(plan.renders, report)
+        queue: asyncio.Queue[ChatDelivery] = asyncio.Queue()
+        for delivery in plan.deliveries:
+            queue.put_nowait(delivery)
+        report.deliveries = len(plan.deliveries)
+        workers = [asyncio.create_task(self._worker(queue, renders, report))
+                   for _ in range(min(self.workers, len(plan.deliveries)))]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for key in ((s.subscription_id, s.slot) for s in fresh):
+                self._in_flight.discard(key)
+        return report
+
+    async def _unsettled(self, due: Sequence[DueSubscription]) -> list[DueSubscription]:
+        by_slot: dict[datetime, list[DueSubscription]] = {}
+        for sub in due:
+            if (sub.subscription_id, sub.slot) not in self._in_flight:
+                by_slot.setdefault(sub.slot, []).append(sub)
+        fresh: list[DueSubscription] = []
+        for slot, subs in by_slot.items():
+            settled = await self.store.settled(slot, [s.subscription_id for s in subs])
+            fresh.extend(s for s in subs if s.subscription_id not in settled)
+        self._in_flight.update((s.subscription_id, s.slot) for s in fresh)
+        return fresh
+
+    async def _render_all(self, keys: Sequence[RenderKey], report: FanoutReport
+                          ) -> dict[RenderKey, SharedRender]:
+        analyses: dict[str, Analysis] = {}
+        renders: dict[RenderKey, SharedRender] = {}
+        for key in keys:
+            try:
+                if key.symbol not in analyses:
+                    analyses[key.symbol] = (await self.service.analysed(key.symbol)).analysis
+            except (UnknownSymbolError, VenueError, DataError) as e:
+                log.warning("digest of %s at %s not built: %s", key.symbol, key.slot, e)
+                continue
+            analysis = analyses[key.symbol]
+            post = await asyncio.to_thread(render_article, analysis, chat_id=0,
+                                           flavour=self.service.flavour)
+            view = build_view(analysis)
+            phrase = choose("headlines", view, 0)
+            markup = phrase.html if self.service.flavour == "html" else phrase.text
+            renders[key] = SharedRender(analysis, view, post, metrics_of(analysis), markup)
+            report.renders += 1
+        return renders
+
+    async def _worker(self, queue: asyncio.Queue[ChatDelivery],
+                      renders: dict[RenderKey, SharedRender], report: FanoutReport) -> None:
+        while not queue.empty():
+            delivery = queue.get_nowait()
+            try:
+                await self._deliver(delivery, renders, report)
+            except Exception:  # one chat's failure never stops the others
+                log.exception("digest delivery to chat %d failed", delivery.chat_id)
+                report.failed += 1
+
+    async def _deliver(self, delivery: ChatDelivery, renders: dict[RenderKey, SharedRender],
+                       report: FanoutReport) -> None:
+        parts = [(k, renders[k]) for k in delivery.render_keys if k in renders]
+        if not parts:
+            return
+        chat_id = delivery.chat_id
+        ids = delivery.subscription_ids
+        await self.store.record(ids, chat_id, delivery.slot, "pending")
+        headlines = list(await self.store.recent_headlines(chat_id))
+        memories: list[DigestMemory] = []
+        messages: list[str] = []
+        for key, shared in parts:
+            chat_messages, headline = await self._chat_messages(chat_id, shared, headlines)
+            headlines.append(headline)
+            messages.extend(chat_messages)
+            memories.append(DigestMemory(chat_id, key.symbol, key.slot, headline,
+                                         shared.metrics))
+        try:
+            chat_id = await self._send_all(chat_id, delivery.thread_id, messages, report)
+        except DeliveryFailed as e:
+            report.failed += 1
+            report.failures.append(e.detail)
+            await self.store.record(ids, chat_id, delivery.slot, "failed", e.detail)
+            return
+        for memory in memories:
+            await self.store.remember(DigestMemory(chat_id, memory.symbol, memory.slot,
+                                                   memory.headline, memory.metrics))
+        await self.store.record(ids, chat_id, delivery.slot, "sent")
+        report.sent += 1
+        report.messages += len(messages)
+
+    async def _chat_messages(self, chat_id: int, shared: SharedRender, headlines: list[str]
+                             ) -> tuple[list[str], str]:
+        """The shared article with this chat's headline and "since the last digest" section."""
+        flavour = self.service.flavour
+        messages = list(shared.post.messages)
+        phrase = choose("headlines", shared.view, chat_id, avoid=headlines)
+        old = shared.headline_markup
+        new = phrase.html if flavour == "html" else phrase.text
+        swapped = messages[0].replace(old, new, 1)
+        headline = phrase.text
+        if old not in messages[0] or utf16_len(swapped) > MESSAGE_LIMIT:
+            headline = shared.post.headline
+        else:
+            messages[0] = swapped
+        previous = await self.store.last_digest(chat_id, shared.analysis.symbol)
+        section = since_last(shared.analysis.symbol, previous, shared.metrics)
+        if section is not None:
+            timezone = ZoneInfo(await self.store.timezone(chat_id))
+            text = render_template("schedule/since_last.j2", flavour, s=section,
+                                   local_previous=section.previous_slot.astimezone(timezone))
+            joined = messages[0] + "\n\n" + text
+            if utf16_len(joined) <= MESSAGE_LIMIT:
+                messages[0] = joined
+            else:
+                messages.insert(1, text)
+        return messages, headline
+
+    async def _send_all(self, chat_id: int, thread_id: int | None, messages: Sequence[str],
+                        report: FanoutReport) -> int:
+        """Send ``messages`` in order; the chat id they reached (changed by a migration)."""
+        for text in messages:
+            chat_id = await self._send(chat_id, thread_id, text, report)
+        return chat_id
+
+    async def _send(self, chat_id: int, thread_id: int | None, text: str,
+                    report: FanoutReport) -> int:
+        for _ in range(SEND_ATTEMPTS):
+            try:
+                await self.bot.send_message(chat_id, text, message_thread_id=thread_id)
+                return chat_id
+            except RetryAfter as e:
+                report.retried_after += 1
+                await asyncio.sleep(retry_after_seconds(e))
+            except ChatMigrated as e:
+                log.info("chat %d migrated to %d; subscriptions follow", chat_id,
+                         e.new_chat_id)
+                await self.store.migrate_chat(chat_id, e.new_chat_id)
+                report.migrated += 1
+                chat_id = e.new_chat_id
+            except Forbidden as e:
+                paused = await self.store.pause_chat(chat_id, FORBIDDEN)
+                report.paused += paused
+                log.warning("chat %d refuses the bot (%s): %d subscriptions paused",
+                            chat_id, e.message, paused)
+                raise DeliveryFailed(f"forbidden: {e.message}") from e
+            except BadRequest as e:
+                if "thread" in e.message.lower():
+                    log.warning("topic %s of chat %d is gone: %s", thread_id, chat_id, e.message)
+                else:
+                    log.warning("digest to chat %d refused: %s", chat_id, e.message)
+                raise DeliveryFailed(f"bad request: {e.message}") from e
+            except TelegramError as e:
+                log.warning("digest to chat %d failed: %s", chat_id, e)
+                raise DeliveryFailed(f"telegram: {e}") from e
+        raise DeliveryFailed("rate limited: gave up after repeated RetryAfter")
