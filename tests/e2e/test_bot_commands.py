@@ -32,7 +32,8 @@ async def test_done_when_scenario_in_a_private_chat(
         await api.wait_for(lambda: query in api.callback_answers)
     assert "BTC, ETH, SOL" in start.text
     assert "/chart BTC 4h" in help_.text
-    assert "$99,400" in post.text and [b[0] for b in post.buttons][:2] == ["🔄 Refresh", "📈 Chart 4h"]
+    assert "$99,400" in post.text
+    assert [b[0] for b in post.buttons][:2] == ["🔄 Refresh", "📈 Chart 4h"]
     assert "whales" in whales.text.lower()
     assert chart.photo is not None and chart.photo.startswith(b"\x89PNG")
     assert chart.text.startswith("<b>ETH 4h</b>")
