@@ -25,6 +25,7 @@ from bot.analysis.model import (
     VenueRow,
     WhalePositionView,
 )
+from bot.errors import DataError
 
 PriceDirection = Literal["up", "down", "flat"]
 Strength = Literal["weak", "strong"]
@@ -284,7 +285,9 @@ def _reasons(analysis: Analysis) -> tuple[BiasReason, ...]:
 
 
 def build_view(analysis: Analysis) -> PostView:
-    """The view model of ``analysis``."""
+    """The view model of ``analysis``; ``DataError`` when there is no price to talk about."""
+    if analysis.price is None:
+        raise DataError(f"no price for {analysis.symbol} at {analysis.as_of.isoformat()}")
     tf, trend = _trend(analysis)
     price = analysis.price
     reasons = _reasons(analysis)

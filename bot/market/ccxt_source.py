@@ -17,7 +17,7 @@ from functools import partial
 from types import MappingProxyType
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import UnknownSymbolError, VenueError
+from bot.errors import TemporaryVenueError, UnknownSymbolError, VenueError
 from bot.market.cache import TtlCache
 from bot.market.derivatives_builder import build_derivatives
 from bot.market.gather import Fetch, gather_metrics
@@ -120,6 +120,9 @@ class CcxtSource:
             trades.extend(venue_trades)
             missing.extend(trade_missing)
         missing.extend(whales.missing)
+        if ticker is None and not any(len(series) for series in candles.values()):
+            reasons = "; ".join(sorted({m.reason for m in spot_missing})) or "no answer"
+            raise TemporaryVenueError(self._settings.venues.spot, f"no price data ({reasons})")
         return MarketSnapshot(
             symbol=cfg.name,
             as_of=now,

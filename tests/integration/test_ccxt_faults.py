@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings, load_settings
+from bot.errors import TemporaryVenueError
 from bot.market.ccxt_source import CcxtSource
 from bot.market.models import MarketSnapshot, Missing
 from tests.fakes.fake_exchange import FakeExchange, fake_exchange, loopback_only
@@ -148,16 +149,16 @@ async def test_a_venue_down_at_start_joins_once_it_recovers(fake_exchange: FakeE
     assert [d.venue for d in up.derivatives] == ["binanceusdm", "bybit"]
 
 
-async def test_a_failing_spot_venue_leaves_candles_missing_but_derivatives_arrive(
+async def test_a_failing_spot_venue_is_reported_by_name_and_recovers_when_it_answers(
     fake_exchange: FakeExchange,
 ) -> None:
     async with live(two_venue_settings(fake_exchange)) as src:
         fake_exchange.fault("binance", "5xx")
+        with pytest.raises(TemporaryVenueError) as failed:
+            await src.snapshot("BTC")
+        fake_exchange.clear_faults()
         snap = await src.snapshot("BTC")
-    assert snap.candles == {}
-    assert snap.ticker is None
-    assert {m.metric for m in snap.missing_for("binance")} == {
-        "candles_1h", "candles_4h", "candles_1d", "ticker"
-    }
-    assert snap.last_price is None
+    assert failed.value.venue == "binance"
+    assert "no price data" in str(failed.value) and "5xx" in str(failed.value)
+    assert snap.last_price is not None and len(snap.series("1h")) > 0
     assert_healthy(snap, fake_exchange)
