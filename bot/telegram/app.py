@@ -12,13 +12,14 @@ import contextlib
 import logging
 import secrets
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, LinkPreviewOptions
+from telegram._utils.types import JSONDict
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
@@ -38,8 +39,10 @@ log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 256
 MENU_HIDDEN = {"status"}
 PRUNE_EVERY = timedelta(hours=6)
-#: Sends per second overall, paced evenly (no burst) so Telegram's 30/s window is never exceeded.
-SENDS_PER_SECOND = 30
+#: Messages per second overall and the burst allowed on top: burst + rate ≤ 30, so no
+#: one-second window ever holds more than Telegram's ~30 messages.
+SENDS_PER_SECOND = 28
+SEND_BURST = 2
 #: Attempts after a 429 before RetryAfter reaches the caller.
 RETRY_AFTER_RETRIES = 3
 
@@ -85,10 +88,35 @@ async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await _prune(context.bot_data[SERVICE_KEY])
 
 
+class MessageRateLimiter(AIORateLimiter):
+    """PTB's AIORateLimiter for messages; chat actions ("typing…") are not messages.
+
+    Telegram's flood limits count messages, so a typing indicator must not spend a
+    group's 20-a-minute budget nor delay the reply it announces.
+    """
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Send chat actions straight away; everything else through the limiter."""
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
 def rate_limiter() -> AIORateLimiter:
-    """Telegram's flood limits on every send: 30/s overall, 20/min per group, 429 retried."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND,
-                          max_retries=RETRY_AFTER_RETRIES)
+    """Telegram's flood limits on every message: ~30/s overall, 20/min per group, 429 retried."""
+    return MessageRateLimiter(
+        overall_max_rate=SEND_BURST, overall_time_period=SEND_BURST / SENDS_PER_SECOND,
+        max_retries=RETRY_AFTER_RETRIES,
+    )
 
 
 def build_application(

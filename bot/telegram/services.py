@@ -36,6 +36,8 @@ COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "leve
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
                              "pause", "resume", "status")
 _CACHE_SIZE = 64
+#: Rendered posts kept (per post id, view and — for digests — chat).
+_POST_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ class MarketService:
         self.flood = flood or FloodGuard(max_in_flight=settings.telegram.per_user_concurrency)
         self.counters = Counters()
         self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()
+        self._posts: OrderedDict[tuple[int, str, int], Post] = OrderedDict()
         self._last_snapshot: dict[str, MarketSnapshot] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         #: extra button rows under posts, in registration order
@@ -143,11 +146,22 @@ class MarketService:
     async def post(self, symbol: str, view: View, *, chat_id: int = 0) -> Post:
         """Render ``view`` of the current ``symbol`` market."""
         current = await self.analysed(symbol)
+        # one rendering per (post, view) serves every chat; only the digest's headline is
+        # chosen per chat
+        key = (current.post_id, view, chat_id if view == "digest" else 0)
+        cached = self._posts.get(key)
+        if cached is not None:
+            self._posts.move_to_end(key)
+            return cached
         rendered = rendering.render_view(view, current.analysis, self.flavour, chat_id=chat_id)
         related = rendered.related or related_questions(build_view(current.analysis),
                                                         self.flavour)
-        return Post(current.post_id, current.snapshot.symbol, view, rendered.messages,
+        post = Post(current.post_id, current.snapshot.symbol, view, rendered.messages,
                     current.snapshot.as_of, related)
+        self._posts[key] = post
+        while len(self._posts) > _POST_CACHE_SIZE:
+            self._posts.popitem(last=False)
+        return post
 
     async def current_as_of(self, symbol: str) -> datetime | None:
         """As-of time of the latest snapshot of ``symbol`` (``None`` when unavailable)."""
