@@ -6,10 +6,11 @@ import argparse
 import json
 import re
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.errors import BadArgumentError
+from bot.market.models import utc_from_iso
 from bot.market.source import MarketSource
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -21,11 +22,10 @@ def parse_when(text: str | None) -> datetime | None:
     if text is None:
         return None
     try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return utc_from_iso(text)
     except ValueError as e:
         raise BadArgumentError(f"--at {text!r} is not an ISO-8601 time such as "
                                "2026-02-04T12:00:00Z") from e
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def parse_duration(text: str) -> timedelta:

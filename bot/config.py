@@ -26,6 +26,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _known_venue(venue: str) -> None:
+    if venue not in KNOWN_VENUES:
+        raise ValueError(f"venue ids from {', '.join(KNOWN_VENUES)}, not {venue!r}")
+
+
 class VenuesSettings(_Model):
     """Which venues to query and how patiently."""
 
@@ -47,16 +52,14 @@ class VenuesSettings(_Model):
     @classmethod
     def _known_derivatives(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for venue in v:
-            if venue not in KNOWN_VENUES:
-                raise ValueError(f"venue ids from {', '.join(KNOWN_VENUES)}, not {venue!r}")
+            _known_venue(venue)
         return v
 
     @field_validator("api_url")
     @classmethod
     def _urls(cls, v: dict[str, str]) -> dict[str, str]:
         for venue, url in v.items():
-            if venue not in KNOWN_VENUES:
-                raise ValueError(f"venue ids from {', '.join(KNOWN_VENUES)}, not {venue!r}")
+            _known_venue(venue)
             if not re.match(r"^https?://[^/\s]+", url):
                 raise ValueError(f"an http(s) URL for {venue}, not {url!r}")
         return v

@@ -72,11 +72,3 @@ def compute_indicators(series: CandleSeries, periods: IndicatorSettings) -> Indi
         atr=last_value(talib.ATR(high, low, close, timeperiod=periods.atr)),
         realized_vol_pct=realized_vol_pct(close, series.timeframe),
     )
-
-
-def atr_series(series: CandleSeries, period: int) -> FloatArray:
-    """The ATR over the whole series (NaN during warm-up)."""
-    return np.asarray(
-        talib.ATR(_clean(series.high), _clean(series.low), _clean(series.close), timeperiod=period),
-        dtype=np.float64,
-    )

@@ -9,15 +9,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.analysis.model import Aggregate, Analysis, Derivatives, IndicatorSet, PriceAction
-
-
-def iso(when: datetime) -> str:
-    """Aware datetime → ``2026-02-04T12:00:00Z``."""
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+from bot.market.models import iso_from_utc
 
 
 def plain(value: Any) -> Any:
@@ -29,7 +25,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, int):
         return value
     if isinstance(value, datetime):
-        return iso(value)
+        return iso_from_utc(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
@@ -81,7 +77,7 @@ def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
     """The JSON object of one analysis (see the analysis issue for the required keys)."""
     return {
         "symbol": analysis.symbol,
-        "as_of": iso(analysis.as_of),
+        "as_of": iso_from_utc(analysis.as_of),
         "source": analysis.source,
         "price": _price(analysis.price),
         "indicators": {tf: _indicators(ind) for tf, ind in analysis.indicators.items()},

@@ -92,12 +92,10 @@ class TtlCache:
         return value
 
     def _stale_or_raise(self, key: Hashable, error: VenueError) -> Cached[Any]:
-        entry = self._entries.get(key)
-        if entry is not None:
-            age = self._clock() - entry.stored_at
-            if age <= self._stale_max:
-                return Cached(entry.value, age, stale=True, error=error)
-        raise error
+        good = self.last_good(key)
+        if good is None:
+            raise error
+        return Cached(good.value, good.age_seconds, stale=True, error=error)
 
     def last_good(self, key: Hashable) -> Cached[Any] | None:
         """The last good value of ``key`` as stale if younger than ``stale_max_seconds``."""
@@ -106,11 +104,6 @@ class TtlCache:
             return None
         age = self._clock() - entry.stored_at
         return Cached(entry.value, age, stale=True) if age <= self._stale_max else None
-
-    def peek(self, key: Hashable) -> Any | None:
-        """The last good value of ``key`` regardless of age (``None`` if never fetched)."""
-        entry = self._entries.get(key)
-        return None if entry is None else entry.value
 
     async def close(self) -> None:
         """Cancel fetches still in flight."""

@@ -17,7 +17,7 @@ from functools import partial
 from types import MappingProxyType
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import TemporaryVenueError, UnknownSymbolError, VenueError
+from bot.errors import TemporaryVenueError, VenueError
 from bot.market.cache import TtlCache
 from bot.market.derivatives_builder import build_derivatives
 from bot.market.gather import Fetch, gather_metrics
@@ -31,6 +31,7 @@ from bot.market.models import (
     ms_from_utc,
 )
 from bot.market.oi_ring import OiRings
+from bot.market.source import configured_symbol
 from bot.market.trade_tape import TradeTape
 from bot.market.venue_spot import spot_candles, spot_ticker
 from bot.market.venues import VenueClient
@@ -82,9 +83,7 @@ class CcxtSource:
 
     async def snapshot(self, symbol: str) -> MarketSnapshot:
         """The current snapshot of ``symbol``; one build is shared by concurrent callers."""
-        cfg = self._settings.symbol(symbol)
-        if cfg is None:
-            raise UnknownSymbolError(symbol)
+        cfg = configured_symbol(self._settings, symbol)
         await self.start()
         task = self._building.get(cfg.name)
         if task is None:

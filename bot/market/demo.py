@@ -15,10 +15,9 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import BadArgumentError, OutOfRangeError, UnknownSymbolError
+from bot.errors import BadArgumentError, OutOfRangeError
 from bot.market.demo_script import (
     DEMO_END,
     DEMO_EPISODES,
@@ -40,6 +39,7 @@ from bot.market.models import (
     WhaleTrader,
     ms_from_utc,
 )
+from bot.market.source import configured_symbol
 
 __all__ = ["DEMO_END", "DEMO_EPISODES", "DEMO_FIRST_AT", "DemoSource"]
 
@@ -96,7 +96,7 @@ class DemoSource:
 
     def snapshot_now(self, symbol: str) -> MarketSnapshot:
         """Synchronous ``snapshot`` (the demo market needs no I/O)."""
-        conf = self._resolve(symbol)
+        conf = configured_symbol(self.settings, symbol)
         series = demo_series(conf.name)
         as_of_ms = ms_from_utc(self.as_of)
         k = series.index_closing_at(as_of_ms)
@@ -119,19 +119,6 @@ class DemoSource:
 
     async def close(self) -> None:
         """Nothing to release."""
-
-    def _resolve(self, symbol: str) -> SymbolSettings:
-        conf = self.settings.symbol(symbol)
-        if conf is not None:
-            return conf
-        choices: dict[str, str] = {}
-        for s in self.settings.symbols:
-            for key in (s.name, *s.aliases):
-                choices[key.lower()] = s.name
-        best = process.extractOne(
-            symbol.strip().lower(), list(choices), scorer=fuzz.WRatio, score_cutoff=60
-        )
-        raise UnknownSymbolError(symbol, choices[best[0]] if best else None)
 
     def _derivatives(
         self, conf: SymbolSettings, series: DemoSeries, k: int

@@ -17,12 +17,12 @@ from types import MappingProxyType
 
 import numpy as np
 
-from bot.market.models import FloatArray, IntArray, ms_from_utc
+from bot.market.models import TIMEFRAME_MS, FloatArray, IntArray, ms_from_utc
 
 DEMO_SEED = 20260301
 DEMO_START = datetime(2025, 1, 1, tzinfo=UTC)
 DEMO_END = datetime(2026, 3, 1, 12, tzinfo=UTC)
-HOUR_MS = 3_600_000
+HOUR_MS = TIMEFRAME_MS["1h"]
 _EPISODE_SIGMA = 0.0035  # hourly noise of episode legs, the same for every symbol
 
 _RANGE_START = datetime(2025, 10, 27, tzinfo=UTC)

@@ -33,6 +33,17 @@ def utc_from_ms(ms: int | float) -> datetime:
     return datetime.fromtimestamp(ms / 1000.0, tz=UTC)
 
 
+def utc_from_iso(text: str) -> datetime:
+    """ISO-8601 text (``Z`` or an offset; naive means UTC) → aware UTC datetime."""
+    when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def iso_from_utc(when: datetime) -> str:
+    """Aware datetime → ISO-8601 UTC text ending in ``Z`` (``2026-02-04T12:00:00Z``)."""
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def ms_from_utc(when: datetime) -> int:
     """Aware datetime → milliseconds since the epoch (naive input is rejected)."""
     if when.tzinfo is None:
@@ -261,7 +272,7 @@ class MarketSnapshot:
         """The last traded price: ticker first, else the newest candle's close."""
         if self.ticker is not None:
             return self.ticker.last
-        for tf in ("1h", "4h", "1d"):
+        for tf in TIMEFRAMES:
             series = self.candles.get(tf)
             if series is not None and len(series):
                 return float(series.close[-1])

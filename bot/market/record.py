@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import IO
 
 from bot.config import Settings
-from bot.errors import BadArgumentError, BotError, UnknownSymbolError
+from bot.errors import BadArgumentError, BotError
 from bot.market.ccxt_source import CcxtSource
 from bot.market.recording import write_snapshot
-from bot.market.source import MarketSource
+from bot.market.source import MarketSource, configured_symbol
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +44,7 @@ async def record(
     """
     if every <= 0 or duration <= 0:
         raise BadArgumentError("record: duration and interval must be positive")
-    names = []
-    for name in symbols:
-        cfg = settings.symbol(name)
-        if cfg is None:
-            raise UnknownSymbolError(name)
-        names.append(cfg.name)
+    names = [configured_symbol(settings, name).name for name in symbols]
     directory.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
     path = directory / f"live-{started:%Y%m%dT%H%M%SZ}.jsonl"

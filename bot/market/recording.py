@@ -14,29 +14,26 @@ import json
 import types
 import typing
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any
 
 import numpy as np
 
 from bot.errors import ReplayDataError
-from bot.market.models import CandleSeries, MarketSnapshot
+from bot.market.models import CandleSeries, MarketSnapshot, iso_from_utc, utc_from_iso
 
 FORMAT_NAME = "market-commentator/snapshot"
 FORMAT_VERSION = 1
 _CANDLE_ARRAYS = ("open_time", "open", "high", "low", "close", "volume")
 
 
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, datetime):
-        return _iso(value)
+        return iso_from_utc(value)
     if isinstance(value, Mapping):
         return {str(k): _encode(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
@@ -84,7 +81,7 @@ def _decode(hint: Any, value: Any) -> Any:
     if origin in (Mapping, dict) or hint is dict:
         return dict(value)
     if hint is datetime:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
+        return utc_from_iso(str(value))
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         return _dataclass(hint, value)
     if hint is float and value is not None:
@@ -121,7 +118,7 @@ def snapshot_from_json(doc: Mapping[str, Any]) -> MarketSnapshot:
     }
     fields = {k: v for k, v in doc.items() if k not in ("format", "version", "candles")}
     snapshot: MarketSnapshot = _dataclass(MarketSnapshot, {**fields, "candles": {}})
-    return dataclasses.replace(snapshot, candles=candles)
+    return dataclasses.replace(snapshot, candles=MappingProxyType(candles))
 
 
 def read_snapshots(path: Path) -> list[MarketSnapshot]:

@@ -8,18 +8,18 @@ whale snapshot JSON files and ``*.jsonl`` recordings (see ``docs/recording-forma
 from __future__ import annotations
 
 import bisect
-import difflib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import OutOfRangeError, ReplayDataError, UnknownSymbolError
+from bot.errors import OutOfRangeError, ReplayDataError
 from bot.market.models import (
     MarketSnapshot,
     Missing,
@@ -46,6 +46,7 @@ from bot.market.replay_files import (
     read_funding_csv,
     read_kline_csv,
 )
+from bot.market.source import configured_symbol
 from bot.market.whale_snapshots import WHALE_SOURCE, is_whale_snapshot, read_whale_snapshot
 
 log = logging.getLogger(__name__)
@@ -173,11 +174,7 @@ class ReplaySource:
         """Nothing to release: all data is in memory."""
 
     def _symbol(self, name: str) -> tuple[SymbolSettings, dict[str, KlineTable]]:
-        config = self.settings.symbol(name)
-        if config is None:
-            names = [k for s in self.settings.symbols for k in (s.name, *s.aliases)]
-            close = difflib.get_close_matches(name.strip(), names, n=1)
-            raise UnknownSymbolError(name, close[0] if close else None)
+        config = configured_symbol(self.settings, name)
         tables = self._data.klines.get(market_id(config.spot))
         if not tables:
             raise ReplayDataError(
@@ -224,7 +221,7 @@ class ReplaySource:
             symbol=config.name,
             as_of=as_of,
             source="replay",
-            candles=candles,
+            candles=MappingProxyType(candles),
             ticker=ticker_at(config.spot, tables, as_of_ms),
             derivatives=tuple(derivatives),
             whales=whales,

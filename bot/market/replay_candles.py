@@ -20,7 +20,7 @@ from bot.market.models import (
 )
 from bot.market.replay_files import KlineTable
 
-DAY_MS = 86_400_000
+DAY_MS = TIMEFRAME_MS["1d"]
 
 
 def closed_count(table: KlineTable, as_of_ms: int) -> int:

@@ -36,15 +36,6 @@ COMPLETE = 2  # close_time confirms a full bar, or a later row follows in the fi
 
 
 @dataclass(frozen=True, slots=True)
-class KlineFile:
-    """Which symbol and timeframe a kline file holds, from its name."""
-
-    path: Path
-    market_id: str
-    timeframe: str
-
-
-@dataclass(frozen=True, slots=True)
 class KlineTable:
     """Closed-or-complete bars of one symbol/timeframe, sorted by open time (ms)."""
 

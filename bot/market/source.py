@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from rapidfuzz import fuzz, process
+
+from bot.config import Settings, SymbolSettings
+from bot.errors import UnknownSymbolError
 from bot.market.models import MarketSnapshot
 
 
@@ -23,3 +27,18 @@ class MarketSource(Protocol):
     async def close(self) -> None:
         """Release connections and resources."""
         ...
+
+
+def configured_symbol(settings: Settings, symbol: str) -> SymbolSettings:
+    """The configured symbol named (or aliased) ``symbol``.
+
+    Raises ``UnknownSymbolError`` suggesting the closest configured symbol, if any is close.
+    """
+    conf = settings.symbol(symbol)
+    if conf is not None:
+        return conf
+    spellings = {key.lower(): s.name for s in settings.symbols for key in (s.name, *s.aliases)}
+    best = process.extractOne(
+        symbol.strip().lower(), list(spellings), scorer=fuzz.WRatio, score_cutoff=60
+    )
+    raise UnknownSymbolError(symbol, spellings[best[0]] if best else None)

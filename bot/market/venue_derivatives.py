@@ -11,11 +11,12 @@ from typing import Any
 
 from bot.errors import VenueNotSupportedError
 from bot.market.ccxt_errors import bad_response, optional_number, require_number
+from bot.market.models import TIMEFRAME_MS
 from bot.market.units import interval_hours
 from bot.market.venues import VenueClient
 
-HOUR_MS = 3_600_000
-DAY_MS = 24 * HOUR_MS
+HOUR_MS = TIMEFRAME_MS["1h"]
+DAY_MS = TIMEFRAME_MS["1d"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +105,12 @@ async def hourly_candles(client: VenueClient, symbol: str, now_ms: int) -> list[
     rows = await client.call(lambda: client.exchange.fetch_ohlcv(symbol, "1h", since, 49))
     if not rows:
         raise bad_response(client.venue, "no hourly candles")
-    bars = []
-    for row in rows or []:
-        bars.append(
-            [require_number(client.venue, "candle time", row[0])]
-            + [require_number(client.venue, "candle value", v) for v in row[1:6]]
-        )
-    return bars
+    venue = client.venue
+    return [
+        [require_number(venue, "candle time", row[0])]
+        + [require_number(venue, "candle value", v) for v in row[1:6]]
+        for row in rows
+    ]
 
 
 def _last_ratio(venue: str, rows: Any, key: str) -> float:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import ccxt.async_support as ccxt_async
@@ -44,7 +45,7 @@ class VenueProfile:
     interval_lookup: bool = False
 
 
-PROFILES: dict[str, VenueProfile] = {
+PROFILES: Mapping[str, VenueProfile] = MappingProxyType({
     "binance": VenueProfile("binance", "spot", None),
     # Binance's funding answer has no interval; symbols off the 8h default are listed
     # by fetch_funding_intervals (/fapi/v1/fundingInfo).
@@ -63,7 +64,7 @@ PROFILES: dict[str, VenueProfile] = {
     "hyperliquid": VenueProfile(
         "hyperliquid", "spot", "swap", 1.0, public_trades=False, bulk_context=True
     ),
-}
+})
 
 
 def market_types(venue: str, spot: bool, perp: bool) -> list[str]:

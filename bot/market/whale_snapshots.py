@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.errors import ReplayDataError
-from bot.market.models import Side, WhaleBook, WhalePosition, WhaleTrader
+from bot.market.models import Side, WhaleBook, WhalePosition, WhaleTrader, utc_from_iso
 
 WHALE_SOURCE = "hyperliquid"
 
@@ -67,12 +66,6 @@ def _traders(groups: list[Any], labels: Mapping[str, str]) -> tuple[WhaleTrader,
     return tuple(seen.values())
 
 
-def parse_time(text: str) -> datetime:
-    """An ISO-8601 time (``Z`` or offset; naive means UTC) → aware UTC datetime."""
-    when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
-
-
 def whale_book_from_json(data: Mapping[str, Any], labels: Mapping[str, str]) -> WhaleBook:
     """A parsed snapshot document → WhaleBook (no ``previous``; no coin filter).
 
@@ -89,7 +82,7 @@ def whale_book_from_json(data: Mapping[str, Any], labels: Mapping[str, str]) -> 
         for p in tracker.get("biggestPositions") or ()
     )
     return WhaleBook(
-        as_of=parse_time(str(data["lastUpdated"])),
+        as_of=utc_from_iso(str(data["lastUpdated"])),
         source=WHALE_SOURCE,
         traders=_traders([tracker.get("daily"), tracker.get("weekly")], labels),
         ranked_positions=ranked,

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -177,9 +177,8 @@ class Fanout:
             report.failures.append(e.detail)
             await self.store.record(ids, chat_id, delivery.slot, "failed", e.detail)
             return
-        for memory in memories:
-            await self.store.remember(DigestMemory(chat_id, memory.symbol, memory.slot,
-                                                   memory.headline, memory.metrics))
+        for memory in memories:  # under the chat id the messages reached (after a migration)
+            await self.store.remember(replace(memory, chat_id=chat_id))
         await self.store.record(ids, chat_id, delivery.slot, "sent")
         report.sent += 1
         report.messages += len(messages)

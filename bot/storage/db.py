@@ -25,6 +25,7 @@ import aiosqlite
 from bot.errors import StorageError
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
+from bot.storage.timestamps import from_iso, to_iso
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +63,6 @@ class SavedChatContext:
     updated_at: datetime
 
 
-def _iso(when: datetime) -> str:
-    if when.tzinfo is None:
-        raise ValueError("naive datetime: storage keeps aware UTC datetimes only")
-    return when.astimezone(UTC).isoformat()
-
-
-def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
-
-
 def read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     """Rebuild a ``MappingProxyType`` when unpickling."""
     return MappingProxyType(items)
@@ -96,6 +87,9 @@ def _decode(blob: bytes) -> Any:
     except Exception:  # an analysis pickled by an older code version
         log.warning("stored analysis could not be decoded; treating the post as stale")
         return None
+
+
+_SELECT_LINKS = "SELECT chat_id, message_id, post_id, part, view FROM post_messages"
 
 
 def _link(row: Any) -> PostMessage:
@@ -153,7 +147,7 @@ class Storage:
                     await self._conn.execute(statement)
                 await self._conn.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                    (m.version, m.name, _iso(datetime.now(UTC))),
+                    (m.version, m.name, to_iso(datetime.now(UTC))),
                 )
                 await self._conn.commit()
                 log.info("database migrated to version %d (%s)", m.version, m.name)
@@ -183,11 +177,11 @@ class Storage:
             await self._conn.execute(
                 "INSERT OR IGNORE INTO posts (symbol, as_of, created_at, analysis) "
                 "VALUES (?, ?, ?, ?)",
-                (symbol, _iso(as_of), _iso(datetime.now(UTC)), blob),
+                (symbol, to_iso(as_of), to_iso(datetime.now(UTC)), blob),
             )
             await self._conn.commit()
             async with self._conn.execute(
-                "SELECT id FROM posts WHERE symbol = ? AND as_of = ?", (symbol, _iso(as_of))
+                "SELECT id FROM posts WHERE symbol = ? AND as_of = ?", (symbol, to_iso(as_of))
             ) as cur:
                 row = await cur.fetchone()
         except sqlite3.Error as e:
@@ -204,7 +198,7 @@ class Storage:
             await self._conn.execute(
                 "INSERT OR REPLACE INTO post_messages "
                 "(chat_id, message_id, post_id, part, view, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, message_id, post_id, part, view, _iso(datetime.now(UTC))),
+                (chat_id, message_id, post_id, part, view, to_iso(datetime.now(UTC))),
             )
             await self._conn.commit()
         except sqlite3.Error as e:
@@ -218,13 +212,14 @@ class Storage:
             row = await cur.fetchone()
         if row is None:
             return None
-        return StoredPost(int(row[0]), str(row[1]), _dt(row[2]), _dt(row[3]), _decode(row[4]))
+        return StoredPost(
+            int(row[0]), str(row[1]), from_iso(row[2]), from_iso(row[3]), _decode(row[4])
+        )
 
     async def message(self, chat_id: int, message_id: int) -> PostMessage | None:
         """What post the message shows, or ``None`` for messages the bot does not know."""
         async with self._conn.execute(
-            "SELECT chat_id, message_id, post_id, part, view FROM post_messages "
-            "WHERE chat_id = ? AND message_id = ?",
+            f"{_SELECT_LINKS} WHERE chat_id = ? AND message_id = ?",
             (chat_id, message_id),
         ) as cur:
             row = await cur.fetchone()
@@ -238,8 +233,7 @@ class Storage:
     async def messages_of_post(self, chat_id: int, post_id: int) -> tuple[PostMessage, ...]:
         """The messages (parts in order) showing ``post_id`` in ``chat_id``."""
         async with self._conn.execute(
-            "SELECT chat_id, message_id, post_id, part, view FROM post_messages "
-            "WHERE chat_id = ? AND post_id = ? ORDER BY part, message_id",
+            f"{_SELECT_LINKS} WHERE chat_id = ? AND post_id = ? ORDER BY part, message_id",
             (chat_id, post_id),
         ) as cur:
             rows = await cur.fetchall()
@@ -253,7 +247,7 @@ class Storage:
             "SELECT p.symbol FROM post_messages m JOIN posts p ON p.id = m.post_id "
             "WHERE m.chat_id = ? AND m.sent_at > ? ORDER BY m.sent_at DESC, m.message_id DESC "
             "LIMIT 1",
-            (chat_id, _iso(since) if since is not None else ""),
+            (chat_id, to_iso(since) if since is not None else ""),
         ) as cur:
             row = await cur.fetchone()
         return None if row is None else str(row[0])
@@ -267,7 +261,7 @@ class Storage:
             row = await cur.fetchone()
         if row is None:
             return None
-        return SavedChatContext(int(row[0]), str(row[1]), row[2], row[3], _dt(row[4]))
+        return SavedChatContext(int(row[0]), str(row[1]), row[2], row[3], from_iso(row[4]))
 
     async def save_chat_context(
         self, chat_id: int, intent: str, topic: str | None, symbol: str | None
@@ -277,7 +271,7 @@ class Storage:
             await self._conn.execute(
                 "INSERT OR REPLACE INTO chat_context (chat_id, intent, topic, symbol, updated_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (chat_id, intent, topic, symbol, _iso(datetime.now(UTC))),
+                (chat_id, intent, topic, symbol, to_iso(datetime.now(UTC))),
             )
             await self._conn.commit()
         except sqlite3.Error as e:
@@ -285,7 +279,7 @@ class Storage:
 
     async def prune(self, retention: timedelta, now: datetime | None = None) -> int:
         """Delete posts older than ``retention`` (and their links); return how many."""
-        cutoff = _iso((now or datetime.now(UTC)) - retention)
+        cutoff = to_iso((now or datetime.now(UTC)) - retention)
         try:
             cur = await self._conn.execute("DELETE FROM posts WHERE created_at < ?", (cutoff,))
             await self._conn.commit()

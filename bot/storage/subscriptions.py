@@ -18,6 +18,7 @@ import aiosqlite
 
 from bot.errors import StorageError
 from bot.scheduling.digest import DigestMemory, DigestMetrics
+from bot.storage.timestamps import from_iso, to_iso
 
 DeliveryStatus = Literal["pending", "sent", "failed", "skipped", "abandoned"]
 HEADLINE_MEMORY = 20
@@ -51,16 +52,6 @@ class PendingDelivery:
     attempts: int
 
 
-def _iso(when: datetime) -> str:
-    if when.tzinfo is None:
-        raise ValueError("naive datetime: storage keeps aware UTC datetimes only")
-    return when.astimezone(UTC).isoformat()
-
-
-def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
-
-
 _SUBSCRIPTION_COLUMNS = (
     "s.id, s.chat_id, s.thread_id, s.symbols, s.schedule, COALESCE(c.timezone, ?), "
     "s.created_at, s.paused_reason FROM subscriptions s LEFT JOIN chats c USING (chat_id)"
@@ -72,7 +63,7 @@ def _subscription(row: Any) -> Subscription:
         id=int(row[0]), chat_id=int(row[1]),
         thread_id=None if row[2] is None else int(row[2]),
         symbols=tuple(str(row[3]).split(",")), schedule=str(row[4]), timezone=str(row[5]),
-        created_at=_dt(row[6]), paused_reason=None if row[7] is None else str(row[7]),
+        created_at=from_iso(row[6]), paused_reason=None if row[7] is None else str(row[7]),
     )
 
 
@@ -114,7 +105,7 @@ class SubscriptionStore:
         await self._write(
             "INSERT INTO chats (chat_id, kind, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT (chat_id) DO UPDATE SET kind = excluded.kind",
-            (chat_id, kind, _iso(datetime.now(UTC))),
+            (chat_id, kind, to_iso(datetime.now(UTC))),
         )
 
     async def set_timezone(self, chat_id: int, kind: str, timezone: str) -> None:
@@ -123,7 +114,7 @@ class SubscriptionStore:
             "INSERT INTO chats (chat_id, kind, timezone, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (chat_id) DO UPDATE SET timezone = excluded.timezone, "
             "updated_at = excluded.updated_at",
-            (chat_id, kind, timezone, _iso(datetime.now(UTC))),
+            (chat_id, kind, timezone, to_iso(datetime.now(UTC))),
         )
 
     async def timezone(self, chat_id: int) -> str:
@@ -136,7 +127,7 @@ class SubscriptionStore:
         await self._write_many([
             ("INSERT OR IGNORE INTO chats (chat_id, kind, timezone, updated_at) "
              "SELECT ?, 'supergroup', timezone, ? FROM chats WHERE chat_id = ?",
-             (new_id, _iso(datetime.now(UTC)), old_id)),
+             (new_id, to_iso(datetime.now(UTC)), old_id)),
             ("DELETE FROM chats WHERE chat_id = ?", (old_id,)),
             ("UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)),
             ("UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)),
@@ -153,7 +144,7 @@ class SubscriptionStore:
                 "INSERT INTO subscriptions (chat_id, thread_id, symbols, schedule, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (chat_id, thread_id, ",".join(symbols), schedule,
-                 _iso(created_at or datetime.now(UTC))),
+                 to_iso(created_at or datetime.now(UTC))),
             )
             await self._conn.commit()
         except sqlite3.Error as e:
@@ -217,14 +208,14 @@ class SubscriptionStore:
                      status: DeliveryStatus, detail: str | None = None) -> None:
         """Set the status of (subscription, slot); ``pending`` also counts an attempt."""
         bump = 1 if status == "pending" else 0
-        now = _iso(datetime.now(UTC))
+        now = to_iso(datetime.now(UTC))
         await self._write_many(
             ("INSERT INTO deliveries (subscription_id, slot, chat_id, status, attempts, detail, "
              "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subscription_id, slot) "
              "DO UPDATE SET status = excluded.status, chat_id = excluded.chat_id, "
              "attempts = deliveries.attempts + ?, detail = excluded.detail, "
              "updated_at = excluded.updated_at",
-             (sub_id, _iso(slot), chat_id, status, bump, detail, now, bump))
+             (sub_id, to_iso(slot), chat_id, status, bump, detail, now, bump))
             for sub_id in subscription_ids
         )
 
@@ -232,7 +223,7 @@ class SubscriptionStore:
         """The recorded status of (subscription, slot), if any."""
         rows = await self._rows(
             "SELECT status FROM deliveries WHERE subscription_id = ? AND slot = ?",
-            (subscription_id, _iso(slot)),
+            (subscription_id, to_iso(slot)),
         )
         return rows[0][0] if rows else None
 
@@ -244,7 +235,7 @@ class SubscriptionStore:
         rows = await self._rows(
             f"SELECT subscription_id FROM deliveries WHERE slot = ? AND status != 'pending' "
             f"AND subscription_id IN ({marks})",
-            (_iso(slot), *subscription_ids),
+            (to_iso(slot), *subscription_ids),
         )
         return {int(r[0]) for r in rows}
 
@@ -252,20 +243,20 @@ class SubscriptionStore:
         """Deliveries left pending (oldest slot first)."""
         rows = await self._rows("SELECT subscription_id, slot, attempts FROM deliveries "
                                 "WHERE status = 'pending' ORDER BY slot, subscription_id")
-        return tuple(PendingDelivery(int(r[0]), _dt(r[1]), int(r[2])) for r in rows)
+        return tuple(PendingDelivery(int(r[0]), from_iso(r[1]), int(r[2])) for r in rows)
 
     async def last_slot(self, subscription_id: int) -> datetime | None:
         """The newest slot in the delivery log for the subscription, whatever its status."""
         rows = await self._rows("SELECT MAX(slot) FROM deliveries WHERE subscription_id = ?",
                                 (subscription_id,))
-        return _dt(rows[0][0]) if rows and rows[0][0] is not None else None
+        return from_iso(rows[0][0]) if rows and rows[0][0] is not None else None
 
     async def prune(self, before: datetime) -> int:
         """Drop delivery rows and digest memory older than ``before``; how many rows went.
 
         Catch-up never looks back further than its grace, far shorter than any retention.
         """
-        cutoff = _iso(before)
+        cutoff = to_iso(before)
         deliveries = await self._write("DELETE FROM deliveries WHERE slot < ?", (cutoff,))
         memory = await self._write("DELETE FROM digest_memory WHERE created_at < ?", (cutoff,))
         return deliveries + memory
@@ -284,9 +275,9 @@ class SubscriptionStore:
             "INSERT INTO digest_memory (chat_id, symbol, slot, headline, price, "
             "open_interest_usd, long_short_ratio, funding_rate, bias_score, bias_label, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (memory.chat_id, memory.symbol, _iso(memory.slot), memory.headline, m.price,
+            (memory.chat_id, memory.symbol, to_iso(memory.slot), memory.headline, m.price,
              m.open_interest_usd, m.long_short_ratio, m.funding_rate, m.bias_score,
-             m.bias_label, _iso(datetime.now(UTC))),
+             m.bias_label, to_iso(datetime.now(UTC))),
         )
 
     async def last_digest(self, chat_id: int, symbol: str) -> DigestMemory | None:
@@ -300,7 +291,7 @@ class SubscriptionStore:
         if not rows:
             return None
         r = rows[0]
-        return DigestMemory(int(r[0]), str(r[1]), _dt(r[2]), str(r[3]),
+        return DigestMemory(int(r[0]), str(r[1]), from_iso(r[2]), str(r[3]),
                             DigestMetrics(r[4], r[5], r[6], r[7], r[8], r[9]))
 
     async def recent_headlines(self, chat_id: int, limit: int = HEADLINE_MEMORY

@@ -106,11 +106,14 @@ async def test_kicked_migrated_and_topic_gone_are_handled_and_others_go_on(
     migrated_after = await store.get(migrated_sub)
     statuses = [await store.status(s, slot) for s in (kicked_sub, migrated_sub, topic_sub,
                                                         fine_sub)]
+    memory = (await store.last_digest(new_group, "BTC"), await store.last_digest(old_group, "BTC"))
     await storage.close()
     assert report is not None and (report.sent, report.paused, report.migrated) == (2, 1, 1)
     assert kicked_after is not None and kicked_after.paused_reason == "forbidden"
     assert migrated_after is not None and migrated_after.chat_id == new_group
     assert statuses == ["failed", "sent", "failed", "sent"]
+    # "since the last digest" follows the group to its new id
+    assert memory[0] is not None and memory[0].slot == slot and memory[1] is None
     assert api.sent_to(fine) and api.sent_to(new_group) and not api.sent_to(old_group)
     assert any("topic 9 of chat -503 is gone" in r.getMessage() for r in caplog.records)
 

@@ -75,7 +75,14 @@ def test_levels_give_a_support_below_and_a_moving_average_to_reclaim(analysis: A
     assert roles == {"target": levels.next_support, "reclaim": levels.reversal}
 
 
-def test_json_has_the_interface_keys_and_no_nan(analysis: Analysis) -> None:
+def _leaderboard_addresses(shared_data: Path, stamp: str) -> set[str]:
+    """Distinct daily/weekly leaderboard addresses of the whale snapshot taken at ``stamp``."""
+    (path,) = (shared_data / "hyperliquid" / "whale_snapshots").glob(f"*{stamp}*.json")
+    tracker = json.loads(path.read_text())["whaleTracker"]
+    return {t["address"].lower() for board in ("daily", "weekly") for t in tracker[board]}
+
+
+def test_json_has_the_interface_keys_and_no_nan(analysis: Analysis, shared_data: Path) -> None:
     doc = analysis_to_json(analysis)
     text = json.dumps(doc, allow_nan=False)
     assert doc["as_of"] == "2026-02-04T12:00:00Z" and doc["source"] == "replay"
@@ -92,7 +99,9 @@ def test_json_has_the_interface_keys_and_no_nan(analysis: Analysis) -> None:
     assert d["funding_rate"] == pytest.approx(3.551e-05)
     assert {m["venue"] for m in d["missing"]} == {"binanceusdm", "okx", "bybit", "hyperliquid"}
     assert d["open_interest_usd"] is None and d["coverage"]["funding_rate"] == ["binanceusdm"]
-    assert doc["whales"]["addresses_covered"] > 0
+    # The latest whale snapshot before noon is the 10:54 one.
+    covered = _leaderboard_addresses(shared_data, "2026-02-04T10-54")
+    assert doc["whales"]["addresses_covered"] == len(covered) > 0
     assert doc["bias"]["label"] == analysis.bias.label and doc["bias"]["reasons"]
     assert "NaN" not in text
 

@@ -195,7 +195,7 @@ async def test_an_unknown_symbol_is_reported_with_a_suggestion(market, settings)
     with pytest.raises(UnknownSymbolError) as caught:
         await _replay(market[0], None, settings).snapshot("bitcoinn")
     assert caught.value.symbol == "bitcoinn"
-    assert caught.value.suggestion == "bitcoin"
+    assert caught.value.suggestion == "BTC"  # the configured symbol, as the demo and chat suggest
 
 
 async def test_a_configured_symbol_without_files_is_reported(market, settings) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -122,5 +122,18 @@ async def test_analysis_with_read_only_mappings_round_trips() -> None:
         assert post is not None
         assert post.analysis["indicators"]["1h"] == 55.5
         assert isinstance(post.analysis["indicators"], MappingProxyType)
+    finally:
+        await store.close()
+
+
+async def test_times_come_back_in_utc_and_naive_times_are_refused() -> None:
+    store = await Storage.open(":memory:")
+    try:
+        berlin = AS_OF.astimezone(timezone(timedelta(hours=1)))
+        post = await store.post(await store.save_post("BTC", berlin, FakeAnalysis("BTC", 1.0)))
+        assert post is not None
+        assert post.as_of == AS_OF and post.as_of.utcoffset() == timedelta(0)
+        with pytest.raises(ValueError, match="naive datetime"):
+            await store.save_post("BTC", AS_OF.replace(tzinfo=None), FakeAnalysis("BTC", 1.0))
     finally:
         await store.close()
