@@ -72,6 +72,7 @@ def tokens(text: str) -> list[str]:
     clean = unicodedata.normalize("NFKC", text[:MAX_CHARS]).replace("’", "'").replace("`", "'")
     for emoji, word in EMOJI_WORDS.items():
         clean = clean.replace(emoji, f" {word} ")
+    clean = "".join(c for c in clean if unicodedata.category(c) != "Cf")  # RTL marks, ZWJ
     for pattern, replacement in _REWRITES:
         clean = pattern.sub(replacement, clean)
     return _TOKEN_RE.findall(clean)

@@ -140,6 +140,7 @@ def build_application(
     defaults = Defaults(
         parse_mode=ParseMode.HTML if flavour == "html" else None,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
+        allow_sending_without_reply=True,  # the command was deleted meanwhile: answer anyway
     )
     builder: Any = (
         ApplicationBuilder()

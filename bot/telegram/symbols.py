@@ -8,6 +8,9 @@ is close ("did you mean ETH?").
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from rapidfuzz import fuzz, process
 
 from bot.coins import Coin, coin_table
@@ -15,10 +18,15 @@ from bot.config import Settings
 from bot.errors import UnknownSymbolError
 
 _MIN_SCORE = 80.0
+#: A trading-pair quote after the base: "BTC/USDT", "eth-usd", "SOL/USDT:USDT" (ccxt perps).
+_PAIR_QUOTE = re.compile(r"[/\-_:](usdt|usdc|usd|perp)(:(usdt|usdc|usd))?$")
 
 
 def _clean(text: str) -> str:
-    return text.strip().lstrip("$/#").strip().lower()
+    """Lower-case input, full-width letters folded, without invisible or control characters."""
+    folded = unicodedata.normalize("NFKC", text)
+    visible = "".join(c for c in folded if unicodedata.category(c) not in ("Cf", "Cc"))
+    return visible.strip().lstrip("$/#").strip().lower()
 
 
 class SymbolResolver:
@@ -43,7 +51,8 @@ class SymbolResolver:
         key = _clean(text)
         if not key:
             raise UnknownSymbolError(text.strip())
-        exact = self._spellings.get(key) or self._spellings.get(key.removesuffix("usdt"))
+        base = _PAIR_QUOTE.sub("", key)
+        exact = self._spellings.get(base) or self._spellings.get(base.removesuffix("usdt"))
         if exact is not None:
             return exact
         raise UnknownSymbolError(key.upper(), self.suggest(key))

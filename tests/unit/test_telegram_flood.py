@@ -63,6 +63,6 @@ async def test_rapid_fire_commands_beyond_the_window_get_one_polite_refusal(
         ignored = await h.send("/btc")
         other_user = await h.send("/btc", chat_id=6)
     assert [c.params["text"] for c in refused] == [
-        "One moment — I'm still working on your previous requests."]
+        "That's a lot of requests in a short time — give me half a minute, then ask again."]
     assert ignored == []
     assert "BTC" in other_user[0].params["text"]

@@ -77,10 +77,11 @@ async def heavy_work(update: Update, context: Context, action: str = ChatAction.
     service = service_of(context)
     user = sender_id(update)
     async with service.flood.heavy(user) as in_flight:
-        verdict = in_flight if in_flight is not Verdict.GO else service.flood.admit(user)
+        busy = in_flight is not Verdict.GO  # else over the request rate: "slow down"
+        verdict = in_flight if busy else service.flood.admit(user)
         if verdict is not Verdict.GO:
             if verdict is Verdict.WARN:
-                await reply(update, service.error_text("flood"))
+                await reply(update, service.error_text("flood" if busy else "flood_rate"))
             yield False
             return
         chat = update.effective_chat

@@ -8,6 +8,7 @@ start-up hook that recovers missed deliveries and builds the digest jobs.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import Update
@@ -32,6 +33,7 @@ from bot.telegram.permissions import is_chat_admin
 from bot.telegram.services import MarketService
 
 TEMPLATE = "telegram/subscriptions.j2"
+LOCK_KEY = "subscription_changes_lock"
 
 
 def runner_of(context: Context) -> DigestRunner:
@@ -71,6 +73,26 @@ async def _resync(context: Context) -> None:
     await runner_of(context).sync(context.job_queue)
 
 
+def _changes_lock(context: Context) -> asyncio.Lock:
+    """The one lock serialising check-then-write subscription changes (a rare command)."""
+    lock = context.bot_data.setdefault(LOCK_KEY, asyncio.Lock())
+    assert isinstance(lock, asyncio.Lock)
+    return lock
+
+
+def _schedule_like(word: str, service: MarketService) -> bool:
+    """A word no coin is spelled like: no letter at all, or a digit first ("4h", "8am")."""
+    if any(c.isalpha() for c in word) and not word[:1].isdigit():
+        return False
+    if service.symbols.is_known_coin(word):  # "1inch"
+        return False
+    try:
+        service.symbols.resolve(word)
+    except UnknownSymbolError:
+        return True
+    return False
+
+
 async def subscribe(update: Update, context: Context) -> None:
     """/subscribe [SYMBOLS] [SCHEDULE]: digests of SYMBOLS on SCHEDULE (config defaults)."""
     if update.effective_chat is None or not await _admin_or_say(update, context, "subscribe"):
@@ -80,6 +102,9 @@ async def subscribe(update: Update, context: Context) -> None:
     chat_id, kind, thread = _chat(update)
     try:
         words, schedule = split_schedule_words(context.args or [])
+        stray = [w for w in words if _schedule_like(w, service)]
+        if schedule is None and stray:  # "* * *", "0 8 * *", "4h": a schedule, not coins
+            parse_schedule(" ".join(words[words.index(stray[0]):]))
         schedule = schedule or parse_schedule(service.settings.schedule.default)
         names = [name for word in words for name in word.split(",") if name]
         symbols = tuple(dict.fromkeys(service.symbols.resolve(name) for name in names))
@@ -91,12 +116,20 @@ async def subscribe(update: Update, context: Context) -> None:
                    symbols=service.settings.symbol_names)
         return
     symbols = symbols or (service.settings.symbol_names[0],)
-    cap = service.settings.schedule.max_subscriptions_per_chat
-    if await store.count(chat_id) >= cap:
-        await _say(update, context, "too_many", cap=cap)
-        return
-    await store.ensure_chat(chat_id, kind)
-    sub_id = await store.add(chat_id, thread, symbols, schedule.text)
+    async with _changes_lock(context):  # concurrent /subscribe must not pass the cap together
+        existing = await store.of_chat(chat_id)
+        same = [s for s in existing if (s.symbols, s.schedule, s.thread_id)
+                == (symbols, schedule.text, thread)]
+        if same:
+            [row] = await _listing(context, (same[0],))
+            await _say(update, context, "already", entry=row)
+            return
+        cap = service.settings.schedule.max_subscriptions_per_chat
+        if len(existing) >= cap:
+            await _say(update, context, "too_many", cap=cap)
+            return
+        await store.ensure_chat(chat_id, kind)
+        sub_id = await store.add(chat_id, thread, symbols, schedule.text)
     await _resync(context)
     sub = await store.get(sub_id)
     assert sub is not None
@@ -157,7 +190,8 @@ async def unsubscribe(update: Update, context: Context) -> None:
         await _say(update, context, "which", rows=await _listing(context, subs))
         return
     wanted = args[0].lstrip("#") if args else str(subs[0].id)
-    match = [s for s in subs if wanted.isdecimal() and s.id == int(wanted)]
+    number = int(wanted) if wanted.isdecimal() and len(wanted) <= 18 else None  # no 5000 digits
+    match = [s for s in subs if s.id == number]
     if not match:
         await _say(update, context, "unknown_id", value=args[0], ids=[s.id for s in subs])
         return
@@ -172,10 +206,15 @@ async def _pause_or_resume(update: Update, context: Context, paused: bool) -> No
         return
     store = service_of(context).storage.subscriptions
     chat_id, _, _ = _chat(update)
-    changed = await store.pause_chat(chat_id, "paused" if paused else None)
-    if not changed:
+    subs = await store.of_chat(chat_id)
+    if not subs:
         await _say(update, context, "none")
         return
+    if all(s.paused == paused for s in subs):
+        await _say(update, context, "already_paused" if paused else "already_running",
+                   rows=await _listing(context, subs))
+        return
+    await store.pause_chat(chat_id, "paused" if paused else None)
     await _resync(context)
     rows = await _listing(context, await store.of_chat(chat_id))
     await _say(update, context, "paused" if paused else "resumed", rows=rows)
