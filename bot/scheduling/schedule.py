@@ -216,4 +216,15 @@ def parse_schedule(text: str) -> Schedule:
         return _parse_interval(lowered, whole)
     if len(words) == 5:
         return _parse_cron(words, whole)
-    raise _error(f"{whole!r} is not a schedule", "unknown_format", whole)
+    raise _error(f"{whole!r} is not a schedule", "unknown_format", whole,
+                 suggestion=_guess(lowered))
+
+
+def _guess(lowered: str) -> str | None:
+    """What a schedule missing its keyword probably meant: 08:00 → daily 08:00, 4h → every 4h."""
+    for candidate in (f"daily {lowered}", f"every {lowered}"):
+        try:
+            return parse_schedule(candidate).text
+        except BadArgumentError:
+            continue
+    return None

@@ -36,3 +36,31 @@ def test_a_malformed_schedule_part_is_reported_not_taken_for_symbols(typed: str)
     with pytest.raises(BadArgumentError) as caught:
         split_schedule_words(typed.split())
     assert caught.value.kind == "schedule"
+
+
+@pytest.mark.parametrize(("words", "symbols", "canonical"), [
+    ("every 4h btc", ("btc",), "every 4h"),
+    ("daily 08:00 btc eth", ("btc", "eth"), "daily 08:00"),
+    ("0 8 * * * btc", ("btc",), "daily 08:00"),
+    ("btc 0 8 * * *", ("btc",), "daily 08:00"),
+])
+def test_coins_may_follow_the_schedule(words: str, symbols: tuple[str, ...],
+                                       canonical: str) -> None:
+    got_symbols, schedule = split_schedule_words(words.split())
+    assert got_symbols == symbols
+    assert schedule is not None and schedule.text == canonical
+
+
+def test_four_cron_words_after_a_coin_are_not_read_as_cron_with_the_coin_as_minute() -> None:
+    symbols, schedule = split_schedule_words(["btc", "0", "8", "*", "*"])
+    assert schedule is None and symbols == ("btc", "0", "8", "*", "*")
+
+
+@pytest.mark.parametrize(("typed", "suggestion"), [("08:00", "daily 08:00"), ("4h", "every 4h")])
+def test_a_schedule_missing_its_keyword_gets_the_likely_meaning(typed: str,
+                                                               suggestion: str) -> None:
+    from bot.scheduling.schedule import parse_schedule
+
+    with pytest.raises(BadArgumentError) as bad:
+        parse_schedule(typed)
+    assert bad.value.reason == "unknown_format" and bad.value.suggestion == suggestion
