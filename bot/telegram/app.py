@@ -39,10 +39,10 @@ log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 256
 MENU_HIDDEN = {"status"}
 PRUNE_EVERY = timedelta(hours=6)
-#: Messages per second overall and the burst allowed on top: burst + rate ≤ 30, so no
-#: one-second window ever holds more than Telegram's ~30 messages.
-SENDS_PER_SECOND = 28
-SEND_BURST = 2
+#: Messages per second overall, paced evenly (burst of one): a one-second window holds at
+#: most 30, Telegram's limit, with room for network jitter. Chat actions are not counted.
+SENDS_PER_SECOND = 29
+SEND_BURST = 1
 #: Attempts after a 429 before RetryAfter reaches the caller.
 RETRY_AFTER_RETRIES = 3
 
