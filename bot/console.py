@@ -53,10 +53,10 @@ class ConsolePrinter:
             self._print(str(call.params["text"]), None)
 
     def _print(self, text: str, markup: Any) -> None:
-        buttons = [b["text"] for row in (markup or {}).get("inline_keyboard", []) for b in row]
+        rows = (markup or {}).get("inline_keyboard", [])
         lines = [text.strip()]
-        if buttons:
-            lines.append("  ".join(f"[{b}]" for b in buttons))
+        # one line per keyboard row, as Telegram lays the buttons out
+        lines.extend("  ".join(f"[{b['text']}]" for b in row) for row in rows if row)
         print("bot> " + "\n".join(lines).replace("\n", "\n     ") + "\n", file=self._out,
               flush=True)
 

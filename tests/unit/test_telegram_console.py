@@ -16,7 +16,7 @@ async def test_scripted_conversation_prints_plain_text_replies(settings: Setting
     text = out.getvalue()
     assert code == 0
     assert "you> /btc\nbot> BTC $99,400" in text
-    assert "[🔄 Refresh]  [📈 Chart 4h]" in text
+    assert "[🔄 Refresh]  [📈 Chart 4h]\n     [" in text  # each keyboard row on its own line
     assert "did you mean ETH?" in text
     assert "[chart: " in text and "BTC 4h" in text
     assert "<b>" not in text and "&amp;" not in text
