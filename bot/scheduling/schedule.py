@@ -61,6 +61,8 @@ MONDAY_TO_FRIDAY = frozenset(range(1, 6))
 _APS_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
+# 12-hour clock as people type it: 8am, 8:30pm, 12 pm
+_TIME_12H = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.IGNORECASE)
 _INTERVAL = re.compile(
     r"every\s*(\d*)\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)", re.IGNORECASE
 )
@@ -151,6 +153,10 @@ def _error(
 
 
 def _parse_clock(text: str, whole: str) -> tuple[int, int]:
+    twelve = _TIME_12H.fullmatch(text)
+    if twelve is not None and 1 <= int(twelve[1]) <= 12 and int(twelve[2] or 0) <= 59:
+        hour = int(twelve[1]) % 12 + (12 if twelve[3].lower() == "p" else 0)
+        return hour, int(twelve[2] or 0)
     match = _TIME.fullmatch(text)
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         raise _error(f"{text!r} is not a time of day HH:MM", "bad_time", whole)
@@ -204,6 +210,9 @@ def parse_schedule(text: str) -> Schedule:
     whole = " ".join(text.split())
     lowered = whole.lower()
     words = lowered.split(" ")
+    if words[0] in ("daily", "weekdays") and len(words) == 3 and words[2].lower().rstrip(".") in (
+            "am", "pm", "a.m", "p.m"):
+        words = [words[0], words[1] + words[2]]
     if words[0] in ("daily", "weekdays") and len(words) == 2:
         hour, minute = _parse_clock(words[1], whole)
         weekdays = ALL_WEEKDAYS if words[0] == "daily" else MONDAY_TO_FRIDAY

@@ -211,3 +211,20 @@ def test_trigger_uses_cron_weekday_numbering() -> None:
     fire = trigger.get_next_fire_time(None, datetime(2026, 1, 1, tzinfo=UTC))
     assert fire == datetime(2026, 1, 4, 9, 0, tzinfo=ZoneInfo("UTC"))
     assert fire is not None and fire.strftime("%A") == "Sunday"
+
+
+@pytest.mark.parametrize(("typed", "canonical"), [
+    ("daily 8am", "daily 08:00"),
+    ("daily 8 am", "daily 08:00"),
+    ("Daily 8:30 PM", "daily 20:30"),
+    ("weekdays 12pm", "weekdays 12:00"),
+    ("daily 12am", "daily 00:00"),
+])
+def test_twelve_hour_times_are_understood(typed: str, canonical: str) -> None:
+    assert parse_schedule(typed).text == canonical
+
+
+def test_a_thirteen_pm_time_is_refused_as_a_bad_time() -> None:
+    with pytest.raises(BadArgumentError) as bad:
+        parse_schedule("daily 13pm")
+    assert bad.value.reason == "bad_time"
