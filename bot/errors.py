@@ -19,7 +19,8 @@
     │       ├── VenueSymbolError  the venue does not list the market
     │       ├── VenueNotSupportedError  capability missing at that venue
     │       └── VenueBadResponseError   garbage or unparseable answer
-    └── StorageError              the database refused an operation
+    ├── StorageError              the database refused an operation
+    └── TelegramUnreachableError  the Bot API could not be reached at start
 """
 
 from __future__ import annotations
@@ -132,3 +133,7 @@ class VenueBadResponseError(PermanentVenueError):
 
 class StorageError(BotError):
     """The database refused an operation."""
+
+
+class TelegramUnreachableError(BotError):
+    """The Telegram Bot API did not answer when the bot started."""

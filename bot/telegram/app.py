@@ -21,13 +21,13 @@ from urllib.parse import urlparse
 from telegram import BotCommand, LinkPreviewOptions
 from telegram._utils.types import JSONDict
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.commentary.telegram_html import Flavour
 from bot.config import Settings, telegram_api_url, telegram_token
-from bot.errors import ConfigError
+from bot.errors import ConfigError, TelegramUnreachableError
 from bot.market.source import MarketSource
 from bot.storage import Storage
 from bot.telegram.handlers import HANDLER_MODULES, chatter, register_all
@@ -211,5 +211,8 @@ async def run_bot(
                 await app.stop()
         except InvalidToken as e:
             raise ConfigError("TELEGRAM_BOT_TOKEN: the Bot API rejected the token") from e
+        except NetworkError as e:
+            raise TelegramUnreachableError(
+                f"cannot reach the Telegram Bot API at {telegram_api_url(settings)} ({e})") from e
     finally:
         await storage.close()

@@ -7,8 +7,10 @@ import socket
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.config import Settings
+from bot.errors import TelegramUnreachableError
 from bot.telegram.app import run_bot
 from tests.e2e.bot_fixtures import PRIVATE, api, bot_settings, demo_source
 from tests.fakes.fake_bot_api import FakeBotApi
@@ -67,3 +69,16 @@ async def test_webhook_requires_the_secret_and_answers_updates(
     assert forged.status == 403
     assert genuine.status == 200
     assert "BTC" in post.text
+
+
+async def test_an_unreachable_bot_api_stops_the_bot_with_a_clear_error(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = _free_port()  # nothing listens there
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-token")
+    monkeypatch.setenv("TELEGRAM_API_URL", f"http://127.0.0.1:{port}/bot")
+    conf = bot_settings(settings, tmp_path / "db")
+    with pytest.raises(TelegramUnreachableError) as failed:
+        await asyncio.wait_for(run_bot(conf, demo_source(settings)), timeout=60)
+    assert f"127.0.0.1:{port}" in str(failed.value)
+    assert "TEST-token" not in str(failed.value)
