@@ -44,7 +44,10 @@ EXPLAIN_CUES: tuple[str, ...] = (
     "used for", "good for", "how is calculated", "what do do", "measure", "measures",
     "indicate", "indicates", "stand for", "what happens when", "what happens if",
     "when you get", "if you get", "if get", "matter", "matters", "why important",
+    "im new", "i am new", "new to", "noob", "newbie", "beginner",
 )
+# Polite openers ("tell me …") that ask for a reading when a coin is named.
+POLITE_CUES: frozenset[str] = frozenset({"tell me", "tell you", "tell us"})
 EXPLAIN_QUESTION_STARTS: tuple[str, ...] = ("what is", "wtf is", "whats", "what are")
 
 # Words allowed around the topic in a bare "what is X?" definition question.
@@ -90,5 +93,5 @@ SMALL_TALK: tuple[str, ...] = ("whats up", "what is up", "wassup", "wazzup", "su
 FOLLOWUP_FILLERS: frozenset[str] = frozenset(
     {"and", "what", "about", "how", "same", "for", "too", "also", "then", "now", "ok",
      "okay", "pls", "please", "but", "the", "with", "same for", "one", "plz", "so",
-     "is", "of", "ser", "hmm", "k"}
+     "is", "of", "ser", "hmm", "k", "as", "well", "aswell", "either"}
 )

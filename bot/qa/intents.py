@@ -95,6 +95,10 @@ _FUTURE_VERBS = ("bounce", "pump", "dump", "recover", "moon", "crash", "rally", 
                  "dump more", "pump more", "go lower", "go higher", "fall", "rise")
 _EXPECTED_MOVES = ("reversal", "bounce", "squeeze", "dump", "pump", "crash", "rally",
                    "breakout", "correction", "pullback", "recovery", "moon", "dip", "flush")
+# "btc looking weak", "eth looks bullish": a statement about the look asks for our read.
+_LOOKS = tuple(f"{look} {adj}" for look in ("looking", "looks", "look")
+               for adj in ("weak", "strong", "bad", "good", "ugly", "heavy", "shaky",
+                           "bullish", "bearish", "healthy", "rough"))
 _WHY_MOVES = ("dump", "pump", "drop", "crash", "dip", "rally", "tank", "bleed", "fall",
               "red", "green", "down", "up", "weak", "strong", "moon", "nuke", "sell off",
               "selloff", "bounce", "going down", "going up")
@@ -107,6 +111,7 @@ _SPECS: tuple[IntentSpec, ...] = (
             "how much is now")
         + _kw(STRONG, "cost", "worth", "trading at", "whats at", "what is at", "sitting at",
               "where is trading", "where is at", "usd", "going for", "trading for", "ticker")
+        + _kw(STRONG, "at num", "still at", "still at num")  # "sol at 150 still?"
         + _kw(STRONG, "how much is", "how much for", "how much", generic=True)
         + _kw(MEDIUM, "dollars", "value", "in dollars")
         + _kw(STRONG, "rate", generic=True)
@@ -173,7 +178,7 @@ _SPECS: tuple[IntentSpec, ...] = (
               "thoughts", "opinion", "read", "mood", "vibe", "vibes", "stance", "verdict",
               "ape", "ape in", "aping", "or nah", "worth buying", "good buy", "buy now",
               "sell now", "fomo", "bull or bear", "is buy", "is sell", "buy signal",
-              "sell signal")
+              "sell signal", *_LOOKS)
         + _kw(STRONG, "should i buy", "should i sell", "time to buy", "time to sell",
               generic=True)
         + _kw(NOUN, *(f"{why} {move}" for why in ("why", "why is", "why are", "why so", "why did")
@@ -200,7 +205,10 @@ _SPECS: tuple[IntentSpec, ...] = (
             *(f"{low} {aux} go" for low in ("low", "lowest", "far down")
               for aux in ("can", "could", "might", "would", "will")),
             "bounce level", "buy wall", "levels below", "level below", "level down",
-            "buy zone", "where to buy", "safety net")
+            "buy zone", "where to buy", "safety net",
+            # "if eth loses this level, where next": the level below is asked for
+            *(f"{lose} {what}" for lose in ("lose", "loses", "lost", "breaks", "break below")
+              for what in ("level", "support", "floor")), "if loses", "if breaks down")
         + _kw(STRONG, "demand", "hold", "holds", "find support", "at what price", "bids", "bid",
               "entry", "entries")
         + _kw(MEDIUM, "buyers", "below", "under")
@@ -235,7 +243,7 @@ _SPECS: tuple[IntentSpec, ...] = (
             "num when", "from here", "where do go", "where are going", "where is going",
             "where going", "price prediction", "price forecast", "price outlook",
             "going up or down", "headed", "where headed", "bull run", "bear market",
-            "next week", "next month", "next year", "next few days", "this weekend", "going up",
+            "next week", "next month", "next year", "next few days", "going up",
             "going where", "headed where", "heading where", "next leg", "leg down", "leg up",
             *(f"{move} over" for move in ("dump", "pump", "crash", "rally", "selloff",
                                           "correction", "bear market", "bull run", "dip")),
@@ -251,6 +259,7 @@ _SPECS: tuple[IntentSpec, ...] = (
         + _kw(MEDIUM, "will", "going to", "future", "week ahead", "short term",
               "long term", "pump", "dump", "when", "num", generic=True)
         + _kw(STRONG, "tomorrow", generic=True)
+        + _kw(MEDIUM, "weekend", generic=True)
         + _kw(WEAK, "going", "can", "later", generic=True),
         ("what's next for btc?", "wen moon?", "will eth go up?"),
     ),

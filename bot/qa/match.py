@@ -24,6 +24,8 @@ from bot.qa.text import is_reaction, stems, tokens, word_of
 
 MIN_SCORE = 2.0
 MIN_CONFIDENCE = 0.4
+# The first part of "X and Y" counts as its own question only when clearly one.
+FIRST_PART_CONFIDENCE = 0.6
 PHRASE_BONUS = 0.25
 
 # Frequent words that must never be read as a typo of a keyword ("while" ≠ "whale").
@@ -200,7 +202,9 @@ def _has(words: Sequence[str], phrase: str) -> bool:
 
 def _asks_definition(words: Sequence[str], topic: str, named_symbol: bool) -> bool:
     """True when the question asks what ``topic`` means rather than its current value."""
-    if any(_has(words, cue) for cue in cues.EXPLAIN_CUES):
+    reading = named_symbol and topic in cues.READING_TOPICS
+    if any(_has(words, cue) for cue in cues.EXPLAIN_CUES
+           if not (reading and cue in cues.POLITE_CUES)):
         return True
     if list(words[-3:]) in (["what", "is", "it"], ["what", "is", "that"]):
         return True  # "open interest, what is it?"
@@ -285,14 +289,17 @@ def match_question(text: str, settings: Settings) -> Match:
             and max(intent_scores(words, False).values()) < cat.NOUN):
         return result("explain", topic, 0.5)
     best, confidence = best_intent(words, bool(hits))
-    if best == cat.UNKNOWN and topic in cues.EXPLAIN_ONLY_TOPICS:
+    off_topic = any(_has(words, phrase) for phrase in cues.OUT_OF_SCOPE)
+    if best == cat.UNKNOWN and topic in cues.EXPLAIN_ONLY_TOPICS and not off_topic:
         return result("explain", topic, 0.5)
     return result(best, None, confidence)
 
 
 def best_intent(words: Sequence[str], market_context: bool) -> tuple[str, float]:
     """The winning intent for ``words`` and its confidence (``unknown`` when unsure)."""
-    scores = sorted(intent_scores(words, market_context).items(), key=lambda kv: -kv[1])
+    # On a tie a metric noun ("whales buying or selling") outranks words around it.
+    scores = sorted(intent_scores(words, market_context).items(),
+                    key=lambda kv: (-kv[1], kv[0] not in cat.METRIC_INTENTS))
     (best, top), (_, runner_up) = scores[0], scores[1]
     if top < MIN_SCORE or best == cat.UNKNOWN:
         return cat.UNKNOWN, 0.0
@@ -311,6 +318,8 @@ def _first_of_several(
     if cut is None or cut == 0:
         return None
     first, first_conf = best_intent(words[:cut], market_context)
+    if first_conf < FIRST_PART_CONFIDENCE:
+        return None  # "i was away all weekend and …": a remark, not a first question
     second, _ = best_intent(words[cut + 1:], market_context)
     if cat.UNKNOWN in (first, second) or first == second:
         return None

@@ -8,7 +8,9 @@ from pathlib import Path
 QUESTIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "qa_questions.txt"
 # Phrasings written after the matcher was built, as a check that it generalises.
 FRESH_QUESTIONS_PATH = QUESTIONS_PATH.with_name("qa_questions_fresh.txt")
-QUESTION_SETS = (QUESTIONS_PATH, FRESH_QUESTIONS_PATH)
+# A blind batch written without reading the sets above, measured before any tuning.
+BLIND2_QUESTIONS_PATH = QUESTIONS_PATH.with_name("qa_questions_blind2.txt")
+QUESTION_SETS = (QUESTIONS_PATH, FRESH_QUESTIONS_PATH, BLIND2_QUESTIONS_PATH)
 FOLLOWUP = "followup"
 
 

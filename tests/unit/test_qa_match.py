@@ -225,3 +225,29 @@ def test_words_that_only_look_like_keywords_are_not_read_as_them(settings: Setti
     assert match_question("interesting", settings).intent == UNKNOWN
     assert match_question("what's making you bearish", settings).intent == "bias"
     assert match_question("how does this thing work", settings).intent == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "topic", "symbol"),
+    [
+        ("btc looking weak", "bias", None, "BTC"),
+        ("whales buying or selling?", "whales", None, None),
+        ("please tell me resistance for sol", "resistance", None, "SOL"),
+        ("im new to futures, what is funding and who pays it", "explain", "funding", None),
+        ("whats the best coin to buy for 100x", UNKNOWN, None, None),
+        ("sol at 150 still?", "price", None, "SOL"),
+        ("if eth loses this level where next", "support", None, "ETH"),
+        ("i was away all weekend and just came back, where is eth trading", "price", None,
+         "ETH"),
+    ],
+)
+def test_statements_polite_forms_and_newcomers_are_read_as_meant(
+    settings: Settings, text: str, intent: str, topic: str | None, symbol: str | None
+) -> None:
+    match = match_question(text, settings)
+    assert (match.intent, match.topic, match.symbol) == (intent, topic, symbol)
+
+
+def test_as_well_after_a_coin_is_a_followup(settings: Settings) -> None:
+    match = match_question("sol as well?", settings)
+    assert (match.is_followup_same_intent, match.symbol) == (True, "SOL")
