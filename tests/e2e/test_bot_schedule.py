@@ -118,7 +118,7 @@ async def test_bad_input_gets_clear_replies_and_changes_nothing(
     async with running_app(api, conf, demo_source(settings), db):
         ok = await _say(api, GROUP, "/subscribe sol every 6h")
         replies = [await _say(api, GROUP, text) for text in (
-            "/subscribe btc every 5h", "/subscribe btc daily 8am", "/timezone Berlinn",
+            "/subscribe btc every 5h", "/subscribe btc daily 25:00", "/timezone Berlinn",
             "/timezone UTC+2", "/subscribe doge every 4h", "/subscribe btc every 4h",
             "/unsubscribe 99")]
     storage = await Storage.open(db)
@@ -132,7 +132,7 @@ async def test_bad_input_gets_clear_replies_and_changes_nothing(
     assert "did you mean <code>/timezone Europe/Berlin</code>?" in unknown_zone
     assert "is a UTC offset" in offset
     assert "I don't cover <b>DOGE</b>" in unknown_symbol
-    assert "already has 1 digest subscriptions" in too_many
+    assert "already has 1 digest subscription, the most I keep" in too_many
     assert "There is no subscription <b>99</b> in this chat. Its ids: 1." in unknown_id
     assert [(s.symbols, s.schedule) for s in subs] == [(("SOL",), "every 6h")]
     assert zone == "UTC"
