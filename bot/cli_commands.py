@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.errors import BadArgumentError
 from bot.market.models import utc_from_iso
 from bot.market.source import MarketSource
+from bot.symbols import SymbolResolver
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -38,8 +39,6 @@ def parse_duration(text: str) -> timedelta:
 
 def resolve_symbol(settings: Settings, text: str) -> str:
     """A configured symbol name for ``text`` (name or alias), else UnknownSymbolError."""
-    from bot.telegram.symbols import SymbolResolver
-
     return SymbolResolver(settings).resolve(text)
 
 

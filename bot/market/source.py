@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from rapidfuzz import fuzz, process
-
 from bot.config import Settings, SymbolSettings
 from bot.errors import UnknownSymbolError
 from bot.market.models import MarketSnapshot
+from bot.symbols import SymbolResolver
 
 
 @runtime_checkable
@@ -32,13 +31,10 @@ class MarketSource(Protocol):
 def configured_symbol(settings: Settings, symbol: str) -> SymbolSettings:
     """The configured symbol named (or aliased) ``symbol``.
 
-    Raises ``UnknownSymbolError`` suggesting the closest configured symbol, if any is close.
+    Raises ``UnknownSymbolError`` with the suggestion users get everywhere else
+    (``bot.symbols.SymbolResolver``), if any configured symbol is close.
     """
     conf = settings.symbol(symbol)
     if conf is not None:
         return conf
-    spellings = {key.lower(): s.name for s in settings.symbols for key in (s.name, *s.aliases)}
-    best = process.extractOne(
-        symbol.strip().lower(), list(spellings), scorer=fuzz.WRatio, score_cutoff=60
-    )
-    raise UnknownSymbolError(symbol, spellings[best[0]] if best else None)
+    raise UnknownSymbolError(symbol, SymbolResolver(settings).suggest(symbol))

@@ -27,10 +27,10 @@ from bot.errors import DataError, VenueError
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource
 from bot.storage import Storage, StoredPost
+from bot.symbols import SymbolResolver
 from bot.telegram import rendering
 from bot.telegram.flood import FloodGuard
 from bot.telegram.keyboards import View, post_keyboard
-from bot.telegram.symbols import SymbolResolver
 
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import Settings
 from bot.errors import UnknownSymbolError
-from bot.telegram.symbols import SymbolResolver
+from bot.symbols import SymbolResolver
 
 
 @pytest.fixture
