@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot {chat,digest,ask,run,record}`` (argparse; nothing else)."""
+"""Command line: ``python -m bot {chat,digest,ask,backtest,run,record}`` (argparse only)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_args(run)
     run.add_argument("--webhook", metavar="URL", help="serve a webhook instead of polling")
     run.add_argument("--port", type=int, default=8443, help="webhook listen port")
+
+    backtest = sub.add_parser("backtest", help="score the posts' calls on replayed history")
+    backtest.add_argument("symbol")
+    backtest.add_argument("--replay", metavar="DIR", type=Path, required=True,
+                          help="folder of historic data (kline CSVs)")
+    backtest.add_argument("--from", dest="start", metavar="ISO", required=True)
+    backtest.add_argument("--to", dest="end", metavar="ISO", required=True)
+    backtest.add_argument("--every", choices=("1d", "12h", "4h"), default="1d")
+    backtest.add_argument("--horizons", default="24h,7d", help="e.g. 24h,7d")
+    backtest.add_argument("--format", choices=("text", "json", "csv"), default="text")
 
     record = sub.add_parser("record", help="record live snapshots as replayable JSON lines")
     record.add_argument("directory", type=Path)

@@ -146,7 +146,17 @@ async def cmd_record(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if count > 0 else 1
 
 
+async def cmd_backtest(settings: Settings, args: argparse.Namespace) -> int:
+    """Score the posts' calls over a replayed period beside the baselines."""
+    from bot.evidence.cli import backtest
+
+    symbol = resolve_symbol(settings, args.symbol)
+    print(backtest(settings, symbol, args), end="")
+    return 0
+
+
 COMMANDS = {
+    "backtest": cmd_backtest,
     "digest": cmd_digest,
     "ask": cmd_ask,
     "chat": cmd_chat,

@@ -12,6 +12,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
 
+from bot.evidence.model import Odds
 from bot.market.models import SourceKind
 
 LevelKind = Literal["support", "resistance"]
@@ -398,6 +399,7 @@ class Analysis:
     bias: Bias
     outlook: Outlook
     events: tuple[Event, ...] = ()
+    odds: Odds | None = None
 
     def event(self, kind: EventKind) -> Event | None:
         """The first event of ``kind``, if any."""

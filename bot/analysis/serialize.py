@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.analysis.model import Aggregate, Analysis, Derivatives, IndicatorSet, PriceAction
+from bot.evidence.model import Odds, horizon_name
 from bot.market.models import iso_from_utc
 
 
@@ -26,6 +27,8 @@ def plain(value: Any) -> Any:
         return value
     if isinstance(value, datetime):
         return iso_from_utc(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
@@ -73,6 +76,15 @@ def _derivatives(d: Derivatives) -> dict[str, Any]:
     }
 
 
+def _odds(odds: Odds | None) -> dict[str, Any] | None:
+    if odds is None:
+        return None
+    out = plain(odds)
+    for row, horizon in zip(out["horizons"], odds.horizons, strict=True):
+        row["horizon"] = horizon_name(horizon.horizon)
+    return dict(out)
+
+
 def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
     """The JSON object of one analysis (see the analysis issue for the required keys)."""
     return {
@@ -88,4 +100,5 @@ def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
         "bias": plain(analysis.bias),
         "outlook": plain(analysis.outlook),
         "events": plain(analysis.events),
+        "odds": _odds(analysis.odds),
     }

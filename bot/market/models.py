@@ -262,6 +262,9 @@ class MarketSnapshot:
     whales: WhaleBook | None = None
     missing: tuple[Missing, ...] = ()
     venues_requested: tuple[str, ...] = ()
+    #: Long daily history (closed bars before ``as_of``) for the outlook's base rates;
+    #: None when the source has only ``candles["1d"]``.
+    daily_history: CandleSeries | None = None
 
     def __post_init__(self) -> None:
         if self.as_of.tzinfo is None:

@@ -31,6 +31,7 @@ from bot.market.models import (
 from bot.market.recording import read_snapshots
 from bot.market.replay_candles import (
     candle_series,
+    closed_history,
     covered_range_ms,
     settle_unsure,
     ticker_at,
@@ -227,6 +228,7 @@ class ReplaySource:
             whales=whales,
             missing=tuple(missing),
             venues_requested=tuple(self.settings.venues.derivatives),
+            daily_history=closed_history(tables, as_of_ms),
         )
 
     def _funding_stats(

@@ -85,6 +85,18 @@ def candle_series(
     return CandleSeries.from_arrays(timeframe, ot, op, hi, lo, cl, vo, forming=forming is not None)
 
 
+def closed_history(tables: Mapping[str, KlineTable], as_of_ms: int) -> CandleSeries | None:
+    """Every daily bar closed at ``as_of_ms`` (the outlook's long history), if any."""
+    table = tables.get("1d")
+    if table is None:
+        return None
+    stop = closed_count(table, as_of_ms)
+    return CandleSeries.from_arrays(
+        "1d", table.open_time[:stop], table.open[:stop], table.high[:stop],
+        table.low[:stop], table.close[:stop], table.volume[:stop],
+    )
+
+
 def lowest_timeframe(tables: Mapping[str, KlineTable]) -> str:
     """The finest timeframe with data (the ticker and the data range come from it)."""
     return next(tf for tf in TIMEFRAMES if tf in tables and len(tables[tf]))
