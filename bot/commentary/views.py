@@ -26,6 +26,7 @@ from bot.analysis.model import (
     WhalePositionView,
 )
 from bot.errors import DataError
+from bot.evidence.model import Odds
 
 PriceDirection = Literal["up", "down", "flat"]
 Strength = Literal["weak", "strong"]
@@ -151,6 +152,7 @@ class PostView:
     reclaim: Level | None
     invalidation: Level | None
     event: Event | None
+    odds: Odds | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -315,5 +317,6 @@ def build_view(analysis: Analysis) -> PostView:
         outlook_scenario=analysis.outlook.scenario,
         outlook_direction=analysis.outlook.direction,
         event=event,
+        odds=analysis.odds,
         **_triggers(analysis),
     )

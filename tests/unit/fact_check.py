@@ -24,7 +24,7 @@ from bot.commentary import formatting as f
 NUMBER = re.compile(
     r"(?<![\w.$+\u2212-])[+\u2212-]?\$?\d+(?:,\d{3})*(?:\.\d+)?(?::\d\d)?[kKMBT%x]?(?![\w])"
 )
-WORDS_TO_IGNORE = re.compile(r"0x[0-9a-fA-F]+")
+WORDS_TO_IGNORE = re.compile(r"0x[0-9a-fA-F]+|\b\d+-day\b")
 
 
 def number_tokens(text: str) -> list[str]:
@@ -45,8 +45,11 @@ def _formats(value: float) -> Iterator[str]:
         yield f.ratio(v)
         yield f.rate(v)
         yield f.leverage(v)
+        shares = (v, v * 100.0) if v <= 1.0 else (v,)  # odds/shares print as percent
         for digits in (0, 1, 2):
             yield f.number(v, digits=digits)
+            for share in shares:
+                yield f.pct(share, signed=False, digits=digits)
             yield f.pct(v, digits=digits)
             yield f.pct(v, signed=False, digits=digits)
 

@@ -245,7 +245,7 @@ async def test_huge_messages_and_questions_get_one_ordinary_answer(
         rambling = await _say(h, "x" * 100_000)
         long_ask = await _say(h, "/ask " + " ".join(["is btc <b>bullish</b> & why?"] * 180))
     assert rambling.startswith("I'm not sure what you're asking.")
-    assert long_ask.startswith("Our read on Bitcoin is <b>bearish</b>")
+    assert long_ask.startswith("Our read on Bitcoin right now is <b>bearish</b>")
 
 
 @pytest.mark.parametrize("text", ["btc looks heavy", "is btc bullish?", "/btc@otherbot",
