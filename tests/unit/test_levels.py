@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -21,10 +22,12 @@ from bot.analysis.levels import (
     reversal_level,
     visits,
 )
-from bot.analysis.model import Analysis, Level
+from bot.analysis.model import Analysis, Level, Levels
+from bot.commentary import render_answer
 from bot.config import Settings, load_settings
 from bot.market.replay import ReplaySource
 from tests.unit.analysis_data import at, synthetic_series, synthetic_snapshot
+from tests.unit.commentary_cases import demo_analysis
 from tests.unit.level_outcomes import HELD_OUT, SYMBOLS, calls, days, summarise
 
 END = at("2026-02-04T12:00:00Z")
@@ -147,3 +150,20 @@ def test_on_the_held_out_half_next_support_and_reversal_are_rarely_reached_too_s
     # Still levels a trader would look at: within about three daily ATRs.
     assert got.support_atr_1d is not None and got.support_atr_1d <= 3.0
     assert got.reversal_atr_1d is not None and got.reversal_atr_1d <= 3.0
+
+
+@pytest.mark.parametrize(("touches", "held", "wording"), [
+    (3, 2, "(tested 3 times, held 2)."), (4, 4, "(tested 4 times, held every time)."),
+    (2, 0, "(tested 2 times, never held)."), (1, 1, "above the price."),
+])
+def test_the_reversal_answer_says_how_often_the_level_was_tested_and_held(
+    touches: int, held: int, wording: str
+) -> None:
+    analysis = demo_analysis("range")
+    assert analysis.price is not None
+    last = analysis.price.last
+    level = replace(_level(last * 1.1, held=held, touches=touches, distance_atr=2.0),
+                    distance_pct=10.0)
+    answer = render_answer("resistance", replace(analysis, levels=Levels(
+        resistance=(level,), reversal=level)), "text", standalone=False)
+    assert answer.splitlines()[0].endswith(wording)
