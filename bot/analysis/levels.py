@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import talib
+from numpy.lib.stride_tricks import sliding_window_view
 
 from bot.analysis.indicators import last_value
 from bot.analysis.model import IndicatorSet, Level, LevelKind, Levels, LevelSource
@@ -61,14 +62,19 @@ _TF_RANK: Mapping[str | None, int] = {"1d": 2, "4h": 1, None: 0}
 def pivots(series: CandleSeries, lookback: int, span: int = PIVOT_SPAN) -> list[tuple[float, str]]:
     """Confirmed swing highs ("high") and lows ("low") among the last ``lookback`` bars."""
     n = len(series)
-    high, low = series.high, series.low
+    first = max(span, n - lookback)
+    if n - span <= first:
+        return []
+    width = 2 * span + 1
+    highs = sliding_window_view(series.high, width)[first - span:n - 2 * span]
+    lows = sliding_window_view(series.low, width)[first - span:n - 2 * span]
     found: list[tuple[float, str]] = []
-    for i in range(max(span, n - lookback), n - span):
-        window = slice(i - span, i + span + 1)
-        if high[i] >= high[window].max():
-            found.append((float(high[i]), "high"))
-        if low[i] <= low[window].min():
-            found.append((float(low[i]), "low"))
+    for i, is_high, is_low in zip(range(first, n - span), highs[:, span] >= highs.max(axis=1),
+                                  lows[:, span] <= lows.min(axis=1), strict=True):
+        if is_high:
+            found.append((float(series.high[i]), "high"))
+        if is_low:
+            found.append((float(series.low[i]), "low"))
     return found
 
 
@@ -129,6 +135,10 @@ class _Scorer:
         self.last = last
         self.atr_1d = atr_1d
 
+    def in_reach(self, price: float) -> bool:
+        """Whether ``price`` lies within LIST_MAX_ATR daily ATRs of the last price."""
+        return abs(price - self.last) <= LIST_MAX_ATR * self.atr_1d
+
     def make(self, price: float, source: LevelSource, tf: str | None, label: str,
              path: FloatArray | None = None) -> Level:
         touches, held = visits(self.daily, price if path is None else path[self.tail:],
@@ -152,6 +162,8 @@ def swing_levels(candles: Mapping[str, CandleSeries], scorer: _Scorer) -> list[L
                 daily_points.update(p for p, _ in found)
     out: list[Level] = []
     for price, _, kind in cluster(points, CLUSTER_ATR * scorer.atr_1d):
+        if not scorer.in_reach(price):
+            continue
         members = [p for p, _ in points if abs(p - price) <= CLUSTER_ATR * scorer.atr_1d]
         tf = "1d" if daily_points.intersection(members) else "4h"
         label = f"{tf} swing" if kind == "mixed" else f"{tf} swing {kind}"
@@ -167,7 +179,7 @@ def ma_levels(daily: CandleSeries, scorer: _Scorer) -> list[Level]:
         fn = talib.SMA if kind == "sma" else talib.EMA
         ma = np.asarray(fn(close, timeperiod=period), dtype=np.float64)
         value = last_value(ma)
-        if value is None:
+        if value is None or not scorer.in_reach(value):
             continue
         src: LevelSource = "sma" if kind == "sma" else "ema"
         out.append(scorer.make(value, src, "1d", f"1d {kind.upper()}{period}", ma))
