@@ -25,7 +25,14 @@ import talib
 from numpy.lib.stride_tricks import sliding_window_view
 
 from bot.analysis.indicators import last_value
-from bot.analysis.model import IndicatorSet, Level, LevelKind, Levels, LevelSource
+from bot.analysis.model import (
+    IndicatorSet,
+    Level,
+    LevelKind,
+    Levels,
+    LevelSource,
+    SwingSide,
+)
 from bot.market.models import CandleSeries, FloatArray
 
 #: Bars on each side a swing high/low must dominate to count as a pivot.
@@ -140,13 +147,15 @@ class _Scorer:
         return abs(price - self.last) <= LIST_MAX_ATR * self.atr_1d
 
     def make(self, price: float, source: LevelSource, tf: str | None, label: str,
-             path: FloatArray | None = None) -> Level:
+             path: FloatArray | None = None, swing: SwingSide | None = None,
+             period: int | None = None) -> Level:
         touches, held = visits(self.daily, price if path is None else path[self.tail:],
                                TOUCH_ATR * self.atr_1d)
         kind: LevelKind = "support" if price < self.last else "resistance"
         return Level(price=price, kind=kind, source=source, timeframe=tf, touches=touches,
                      label=label, distance_pct=(price - self.last) / self.last * 100.0,
-                     held=held, distance_atr=(price - self.last) / self.atr_1d)
+                     held=held, distance_atr=(price - self.last) / self.atr_1d,
+                     swing=swing, period=period)
 
 
 def swing_levels(candles: Mapping[str, CandleSeries], scorer: _Scorer) -> list[Level]:
@@ -167,7 +176,8 @@ def swing_levels(candles: Mapping[str, CandleSeries], scorer: _Scorer) -> list[L
         members = [p for p, _ in points if abs(p - price) <= CLUSTER_ATR * scorer.atr_1d]
         tf = "1d" if daily_points.intersection(members) else "4h"
         label = f"{tf} swing" if kind == "mixed" else f"{tf} swing {kind}"
-        out.append(scorer.make(price, "pivot", tf, label))
+        side: SwingSide = "high" if kind == "high" else "low" if kind == "low" else "mixed"
+        out.append(scorer.make(price, "pivot", tf, label, swing=side))
     return out
 
 
@@ -182,7 +192,8 @@ def ma_levels(daily: CandleSeries, scorer: _Scorer) -> list[Level]:
         if value is None or not scorer.in_reach(value):
             continue
         src: LevelSource = "sma" if kind == "sma" else "ema"
-        out.append(scorer.make(value, src, "1d", f"1d {kind.upper()}{period}", ma))
+        out.append(scorer.make(value, src, "1d", f"1d {kind.upper()}{period}", ma,
+                               period=period))
     return out
 
 

@@ -16,6 +16,7 @@ from bot.market.models import SourceKind
 
 LevelKind = Literal["support", "resistance"]
 LevelSource = Literal["pivot", "sma", "ema", "round"]
+SwingSide = Literal["high", "low", "mixed"]
 TrendStrength = Literal["weak", "emerging", "strong", "very strong"]
 Direction = Literal["bullish", "bearish"]
 ReasonDirection = Literal["bullish", "bearish", "neutral"]
@@ -129,7 +130,8 @@ class Level:
 
     ``distance_pct`` is (price − last) / last × 100 at the analysis time, ``distance_atr``
     the same distance in daily ATRs. ``touches`` counts the recent visits of price to the
-    level, ``held`` those that turned back to the side they came from.
+    level, ``held`` those that turned back to the side they came from. The label's meaning
+    as codes: ``swing`` (pivot clusters: their swing highs, lows or both) and ``period`` (MAs).
     """
 
     price: float
@@ -141,6 +143,8 @@ class Level:
     distance_pct: float = 0.0
     held: int = 0
     distance_atr: float = 0.0
+    swing: SwingSide | None = None
+    period: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

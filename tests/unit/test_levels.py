@@ -41,6 +41,16 @@ def _level(price: float, held: int = 0, touches: int = 0, source: str = "pivot",
                  distance_atr=distance_atr)
 
 
+def _codes_say_the_label(lv: Level) -> bool:
+    """The label's meaning is on the model as codes, so templates need not parse it."""
+    if lv.source in ("sma", "ema"):
+        return lv.label == f"{lv.timeframe} {lv.source.upper()}{lv.period}"
+    if lv.source == "pivot":
+        side = "" if lv.swing == "mixed" else f" {lv.swing}"
+        return lv.label == f"{lv.timeframe} swing{side}"
+    return lv.swing is None and lv.period is None
+
+
 def assert_meaningful(result: Analysis, last: float) -> None:
     """Every property the levels promise at the analysis time."""
     levels = result.levels
@@ -54,6 +64,7 @@ def assert_meaningful(result: Analysis, last: float) -> None:
         prices = sorted(lv.price for lv in listed)
         assert all(b - a > DISTINCT_ATR * atr_1d for a, b in pairwise(prices))
         assert all(0 <= lv.held <= lv.touches for lv in listed)
+        assert all(_codes_say_the_label(lv) for lv in listed)
     if levels.next_support is not None:
         assert levels.next_support in levels.support
         assert -levels.next_support.distance_atr >= SUPPORT_MIN_ATR
