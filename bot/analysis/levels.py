@@ -7,7 +7,8 @@ range came within TOUCH_ATR daily ATRs of the level), ``held`` the visits that l
 level on the side they came from.
 
 Listed levels lie strictly on their side of price and at least LIST_MIN_ATR 4h ATRs from
-it, no two within DISTINCT_ATR daily ATRs (the stronger kept). ``next_support`` (the 24h
+it, no two within DISTINCT_ATR daily ATRs (the stronger kept); nearer ones are where price
+stands now and only serve to time breaches (``Levels.nearby``). ``next_support`` (the 24h
 target) is the nearest support at least SUPPORT_MIN_ATR daily ATRs below price;
 ``reversal`` (what a recovery must reclaim within the week) the strongest resistance (most
 holds, then touches) 1.5 to 3 daily ATRs above price: nearer ones, or the nearest one that
@@ -241,14 +242,12 @@ def find_levels(candles: Mapping[str, CandleSeries], indicators: Mapping[str, In
         return Levels()
     scorer = _Scorer(daily, last, atr_1d)
     near = LIST_MIN_ATR * (atr_4h if atr_4h is not None and atr_4h > 0 else atr_1d / 2)
-    candidates = distinct(
-        (lv for lv in (*swing_levels(candles, scorer), *ma_levels(daily, scorer),
-                       *round_levels(scorer))
-         if near <= abs(lv.price - last) and abs(lv.distance_atr) <= LIST_MAX_ATR),
-        DISTINCT_ATR * atr_1d,
-    )
-    support = [lv for lv in candidates if lv.price < last]
-    resistance = [lv for lv in candidates if lv.price > last]
+    gap = DISTINCT_ATR * atr_1d
+    reached = [lv for lv in (*swing_levels(candles, scorer), *ma_levels(daily, scorer),
+                             *round_levels(scorer)) if abs(lv.distance_atr) <= LIST_MAX_ATR]
+    listed = distinct((lv for lv in reached if abs(lv.price - last) >= near), gap)
+    support = [lv for lv in listed if lv.price < last]
+    resistance = [lv for lv in listed if lv.price > last]
     next_support = next((lv for lv in support if -lv.distance_atr >= SUPPORT_MIN_ATR), None)
     reversal = reversal_level(resistance)
     return Levels(
@@ -256,6 +255,7 @@ def find_levels(candles: Mapping[str, CandleSeries], indicators: Mapping[str, In
         resistance=_capped(resistance, reversal),
         next_support=next_support,
         reversal=reversal,
+        nearby=tuple(distinct((lv for lv in reached if abs(lv.price - last) < near), gap)),
     )
 
 

@@ -65,6 +65,9 @@ def assert_meaningful(result: Analysis, last: float) -> None:
         assert all(b - a > DISTINCT_ATR * atr_1d for a, b in pairwise(prices))
         assert all(0 <= lv.held <= lv.touches for lv in listed)
         assert all(_codes_say_the_label(lv) for lv in listed)
+    if levels.nearby:
+        assert atr_4h is not None
+        assert all(abs(lv.price - last) < LIST_MIN_ATR * atr_4h for lv in levels.nearby)
     if levels.next_support is not None:
         assert levels.next_support in levels.support
         assert -levels.next_support.distance_atr >= SUPPORT_MIN_ATR
