@@ -1,4 +1,20 @@
-"""Support and resistance: swing pivots clustered by ATR, moving averages, round numbers."""
+"""Support and resistance that mean something at the horizon a post speaks of.
+
+Candidates are swing clusters (4h and 1d swing pivots lying within CLUSTER_ATR daily ATRs
+of each other), the major daily moving averages and round numbers. Each is scored on the
+daily bars of the last TOUCH_LOOKBACK days: ``touches`` counts visits (runs of bars whose
+range came within TOUCH_ATR daily ATRs of the level), ``held`` the visits that left the
+level on the side they came from.
+
+Listed levels lie strictly on their side of price and at least LIST_MIN_ATR 4h ATRs from
+it, no two within DISTINCT_ATR daily ATRs (the stronger kept); nearer ones are where price
+stands now and only serve to time breaches (``Levels.nearby``). ``next_support`` (the 24h
+target) is the nearest support at least SUPPORT_MIN_ATR daily ATRs below price;
+``reversal`` (what a recovery must reclaim within the week) the strongest resistance (most
+holds, then touches) 1.5 to 3 daily ATRs above price: nearer ones, or the nearest one that
+held, were reached within a week on a fifth to a third of bearish days. Distances and
+construction were chosen by bench/levels_study.py on Jan–Apr 2026, checked on Apr–Jul 2026.
+"""
 
 from __future__ import annotations
 
@@ -7,52 +23,66 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import talib
+from numpy.lib.stride_tricks import sliding_window_view
 
 from bot.analysis.indicators import last_value
-from bot.analysis.model import IndicatorSet, Level, LevelKind, Levels, LevelSource
+from bot.analysis.model import (
+    IndicatorSet,
+    Level,
+    LevelKind,
+    Levels,
+    LevelSource,
+    SwingSide,
+)
 from bot.market.models import CandleSeries, FloatArray
 
 #: Bars on each side a swing high/low must dominate to count as a pivot.
 PIVOT_SPAN = 3
-#: How far back pivots are searched, per timeframe (bars).
-PIVOT_LOOKBACK = {"1h": 72, "4h": 180, "1d": 365}
-#: Pivot clusters need this many touches to count (single 1h wiggles are noise).
-MIN_TOUCHES = {"1h": 2, "4h": 1, "1d": 1}
-#: Pivots closer than this many ATRs of their timeframe merge into one level.
-CLUSTER_ATR = 0.5
-#: Levels farther than this from price (percent) are left out.
-MAX_DISTANCE_PCT = 25.0
-#: Bars over which a moving average counts touches (bar range containing the MA).
-MA_TOUCH_BARS = 30
-#: Moving averages offered as dynamic levels, per timeframe: (kind, period).
-MA_LEVELS: Mapping[str, tuple[tuple[str, int], ...]] = {
-    "4h": (("sma", 50), ("ema", 50), ("sma", 100), ("sma", 200)),
-    "1d": (("sma", 20), ("ema", 20), ("sma", 50), ("ema", 50), ("sma", 100), ("sma", 200)),
-}
-#: Round numbers offered on each side of price.
-ROUND_LEVELS_PER_SIDE = 2
-#: Levels within this percent of each other are merged (the stronger one kept).
-MERGE_PCT = 0.2
+#: How far back pivots are searched, per timeframe (bars): 30 days of 4h, a year of 1d.
+PIVOT_LOOKBACK = {"4h": 180, "1d": 365}
+#: Pivots closer than this many daily ATRs chain into one swing cluster.
+CLUSTER_ATR = 0.35
+#: Daily bars over which touches and holds are counted.
+TOUCH_LOOKBACK = 180
+#: A bar touches a level when its range comes within this many daily ATRs of it.
+TOUCH_ATR = 0.15
+#: Daily moving averages offered as dynamic levels: (kind, period).
+MA_LEVELS: tuple[tuple[str, int], ...] = (
+    ("sma", 20), ("ema", 20), ("sma", 50), ("ema", 50), ("sma", 100), ("sma", 200),
+)
+#: Listed levels lie at least this many 4h ATRs from price (nearer is where price is now).
+LIST_MIN_ATR = 1.0
+#: Listed levels lie at most this many daily ATRs from price.
+LIST_MAX_ATR = 6.0
+#: No two listed levels lie within this many daily ATRs of each other.
+DISTINCT_ATR = 0.4
 #: At most this many levels per side are listed.
 MAX_PER_SIDE = 6
-#: next_support must lie at least this many 4h ATRs below price.
-NEXT_SUPPORT_MIN_ATR = 0.5
-#: Strength order when merging: pivots (by touches) over MAs over round numbers.
+#: next_support lies at least this many daily ATRs below price (the 24h horizon).
+SUPPORT_MIN_ATR = 0.5
+#: reversal is the strongest resistance between these many daily ATRs above price (the week).
+REVERSAL_BAND_ATR = (1.5, 3.0)
+#: Preference when two candidates are too close: swing clusters, then MAs, then round numbers.
 _SOURCE_RANK: Mapping[str, int] = {"pivot": 3, "sma": 2, "ema": 2, "round": 1}
-_TF_RANK: Mapping[str | None, int] = {"1d": 3, "4h": 2, "1h": 1, None: 0}
+_TF_RANK: Mapping[str | None, int] = {"1d": 2, "4h": 1, None: 0}
 
 
 def pivots(series: CandleSeries, lookback: int, span: int = PIVOT_SPAN) -> list[tuple[float, str]]:
     """Confirmed swing highs ("high") and lows ("low") among the last ``lookback`` bars."""
     n = len(series)
-    high, low = series.high, series.low
+    first = max(span, n - lookback)
+    if n - span <= first:
+        return []
+    width = 2 * span + 1
+    highs = sliding_window_view(series.high, width)[first - span:n - 2 * span]
+    lows = sliding_window_view(series.low, width)[first - span:n - 2 * span]
     found: list[tuple[float, str]] = []
-    for i in range(max(span, n - lookback), n - span):
-        window = slice(i - span, i + span + 1)
-        if high[i] >= high[window].max():
-            found.append((float(high[i]), "high"))
-        if low[i] <= low[window].min():
-            found.append((float(low[i]), "low"))
+    for i, is_high, is_low in zip(range(first, n - span), highs[:, span] >= highs.max(axis=1),
+                                  lows[:, span] <= lows.min(axis=1), strict=True):
+        if is_high:
+            found.append((float(series.high[i]), "high"))
+        if is_low:
+            found.append((float(series.low[i]), "low"))
     return found
 
 
@@ -75,122 +105,157 @@ def cluster(points: Iterable[tuple[float, str]], tolerance: float) -> list[tuple
     return out
 
 
+def visits(series: CandleSeries, level: FloatArray | float, tolerance: float) -> tuple[int, int]:
+    """(touches, held) of a level over ``series``.
+
+    A visit is a run of consecutive bars whose range comes within ``tolerance`` of the level
+    (``level`` may be one price or one per bar, e.g. a moving average). It held when the
+    close before the run (the first bar's open at the start of the series) and the close of
+    the run's last bar lie on the same side of the level.
+    """
+    n = len(series)
+    if n == 0:
+        return 0, 0
+    lv = np.broadcast_to(np.asarray(level, dtype=np.float64), (n,))
+    at = (series.low - tolerance <= lv) & (series.high + tolerance >= lv)
+    edges = np.diff(np.concatenate(([0], at.astype(np.int8), [0])))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1) - 1
+    before = np.where(starts > 0, series.close[np.maximum(starts - 1, 0)], series.open[starts])
+    side_before = np.sign(before - lv[starts])
+    side_after = np.sign(series.close[ends] - lv[ends])
+    held = np.count_nonzero((side_before == side_after) & (side_before != 0))
+    return len(starts), int(held)
+
+
 def round_step(price: float) -> float:
     """Psychological step: 5 × 10^(digits−2), e.g. 5,000 for 76,000 and 50 for 150."""
     return 5.0 * 10 ** (math.floor(math.log10(price)) - 1)
 
 
-def _make(price: float, last: float, source: LevelSource, tf: str | None, touches: int,
-          label: str) -> Level:
-    kind: LevelKind = "support" if price < last else "resistance"
-    return Level(price=price, kind=kind, source=source, timeframe=tf, touches=touches,
-                 label=label, distance_pct=(price - last) / last * 100.0)
+class _Scorer:
+    """Builds Levels at one price, scored on the recent daily bars."""
+
+    def __init__(self, daily: CandleSeries, last: float, atr_1d: float) -> None:
+        tail = max(0, len(daily) - TOUCH_LOOKBACK)
+        self.daily = daily.slice(tail, len(daily))
+        self.tail = tail
+        self.last = last
+        self.atr_1d = atr_1d
+
+    def in_reach(self, price: float) -> bool:
+        """Whether ``price`` lies within LIST_MAX_ATR daily ATRs of the last price."""
+        return abs(price - self.last) <= LIST_MAX_ATR * self.atr_1d
+
+    def make(self, price: float, source: LevelSource, tf: str | None, label: str,
+             path: FloatArray | None = None, swing: SwingSide | None = None,
+             period: int | None = None) -> Level:
+        touches, held = visits(self.daily, price if path is None else path[self.tail:],
+                               TOUCH_ATR * self.atr_1d)
+        kind: LevelKind = "support" if price < self.last else "resistance"
+        return Level(price=price, kind=kind, source=source, timeframe=tf, touches=touches,
+                     label=label, distance_pct=(price - self.last) / self.last * 100.0,
+                     held=held, distance_atr=(price - self.last) / self.atr_1d,
+                     swing=swing, period=period)
 
 
-def _ma_touches(series: CandleSeries, ma: FloatArray) -> int:
-    tail = slice(-MA_TOUCH_BARS, None)
-    hit = (series.low[tail] <= ma[tail]) & (series.high[tail] >= ma[tail])
-    return int(np.count_nonzero(hit & np.isfinite(ma[tail])))
-
-
-def ma_levels(candles: Mapping[str, CandleSeries], last: float) -> list[Level]:
-    """Major moving averages as dynamic levels, labelled like "4h SMA50"."""
-    out: list[Level] = []
-    for tf, specs in MA_LEVELS.items():
-        series = candles.get(tf)
-        if series is None or len(series) == 0:
-            continue
-        close = np.ascontiguousarray(series.close, dtype=np.float64)
-        for kind, period in specs:
-            fn = talib.SMA if kind == "sma" else talib.EMA
-            ma = np.asarray(fn(close, timeperiod=period), dtype=np.float64)
-            value = last_value(ma)
-            if value is None or value == last:
-                continue
-            src: LevelSource = "sma" if kind == "sma" else "ema"
-            out.append(_make(value, last, src, tf, _ma_touches(series, ma),
-                             f"{tf} {kind.upper()}{period}"))
-    return out
-
-
-def pivot_levels(candles: Mapping[str, CandleSeries], atr: Mapping[str, float | None],
-                 last: float) -> list[Level]:
-    """Swing pivots of each timeframe clustered within CLUSTER_ATR × ATR."""
-    out: list[Level] = []
+def swing_levels(candles: Mapping[str, CandleSeries], scorer: _Scorer) -> list[Level]:
+    """4h and 1d swing pivots clustered within CLUSTER_ATR daily ATRs."""
+    points: list[tuple[float, str]] = []
+    daily_points: set[float] = set()
     for tf, lookback in PIVOT_LOOKBACK.items():
         series = candles.get(tf)
-        tf_atr = atr.get(tf)
-        if series is None or tf_atr is None or tf_atr <= 0:
-            continue
-        for price, touches, kind in cluster(pivots(series, lookback), CLUSTER_ATR * tf_atr):
-            if price != last and touches >= MIN_TOUCHES[tf]:
-                label = f"{tf} swing" if kind == "mixed" else f"{tf} swing {kind}"
-                out.append(_make(price, last, "pivot", tf, touches, label))
-    return out
-
-
-def round_levels(candles: Mapping[str, CandleSeries], last: float) -> list[Level]:
-    """The ROUND_LEVELS_PER_SIDE round numbers below and above price, with 4h touches."""
-    step = round_step(last)
-    below = math.floor(last / step) * step
-    series = candles.get("4h")
-    out: list[Level] = []
-    steps = range(1 - ROUND_LEVELS_PER_SIDE, ROUND_LEVELS_PER_SIDE + 1)
-    for price in (below + k * step for k in steps):
-        if price <= 0 or price == last:
-            continue
-        touches = 0
         if series is not None and len(series):
-            tail = slice(-PIVOT_LOOKBACK["4h"], None)
-            inside = (series.low[tail] <= price) & (series.high[tail] >= price)
-            touches = int(np.count_nonzero(inside))
-        out.append(_make(price, last, "round", None, touches, "round number"))
+            found = pivots(series, lookback)
+            points += found
+            if tf == "1d":
+                daily_points.update(p for p, _ in found)
+    out: list[Level] = []
+    for price, _, kind in cluster(points, CLUSTER_ATR * scorer.atr_1d):
+        if not scorer.in_reach(price):
+            continue
+        members = [p for p, _ in points if abs(p - price) <= CLUSTER_ATR * scorer.atr_1d]
+        tf = "1d" if daily_points.intersection(members) else "4h"
+        label = f"{tf} swing" if kind == "mixed" else f"{tf} swing {kind}"
+        side: SwingSide = "high" if kind == "high" else "low" if kind == "low" else "mixed"
+        out.append(scorer.make(price, "pivot", tf, label, swing=side))
     return out
 
 
-def _strength(level: Level) -> tuple[int, int, int]:
-    return (_SOURCE_RANK[level.source], _TF_RANK.get(level.timeframe, 0), level.touches)
+def ma_levels(daily: CandleSeries, scorer: _Scorer) -> list[Level]:
+    """Major daily moving averages as dynamic levels, labelled like "1d SMA50"."""
+    out: list[Level] = []
+    close = np.ascontiguousarray(daily.close, dtype=np.float64)
+    for kind, period in MA_LEVELS:
+        fn = talib.SMA if kind == "sma" else talib.EMA
+        ma = np.asarray(fn(close, timeperiod=period), dtype=np.float64)
+        value = last_value(ma)
+        if value is None or not scorer.in_reach(value):
+            continue
+        src: LevelSource = "sma" if kind == "sma" else "ema"
+        out.append(scorer.make(value, src, "1d", f"1d {kind.upper()}{period}", ma,
+                               period=period))
+    return out
 
 
-def _merge(levels: list[Level]) -> list[Level]:
-    """Drop levels within MERGE_PCT of a stronger one (nearest-first input)."""
+def round_levels(scorer: _Scorer) -> list[Level]:
+    """Round numbers within LIST_MAX_ATR daily ATRs of price."""
+    step = round_step(scorer.last)
+    reach = LIST_MAX_ATR * scorer.atr_1d
+    first = math.ceil((scorer.last - reach) / step)
+    last = math.floor((scorer.last + reach) / step)
+    return [scorer.make(k * step, "round", None, "round number")
+            for k in range(max(first, 1), last + 1)]
+
+
+def _strength(level: Level) -> tuple[int, int, int, int]:
+    return (level.held, level.touches, _SOURCE_RANK[level.source],
+            _TF_RANK.get(level.timeframe, 0))
+
+
+def distinct(levels: Iterable[Level], gap: float) -> list[Level]:
+    """Drop each level lying within ``gap`` (price) of a stronger one; nearest first."""
     kept: list[Level] = []
     for lv in sorted(levels, key=_strength, reverse=True):
-        if all(abs(lv.price - k.price) / k.price * 100.0 > MERGE_PCT for k in kept):
+        if all(abs(lv.price - k.price) > gap for k in kept):
             kept.append(lv)
     return sorted(kept, key=lambda lv: abs(lv.distance_pct))
 
 
-def _reversal(resistance: list[Level]) -> Level | None:
-    """Nearest major MA above price; else a 4h/1d pivot cluster touched twice or more."""
-    mas = [lv for lv in resistance if lv.source in ("sma", "ema")]
-    if mas:
-        return mas[0]
-    return next((lv for lv in resistance if lv.source == "pivot" and lv.timeframe in ("4h", "1d")
-                 and lv.touches >= 2), None)
+def reversal_level(resistance: list[Level]) -> Level | None:
+    """The strongest resistance in REVERSAL_BAND_ATR, else the nearest beyond the band's floor."""
+    low, high = REVERSAL_BAND_ATR
+    band = [lv for lv in resistance if low <= lv.distance_atr <= high]
+    if band:
+        return max(band, key=_strength)
+    return next((lv for lv in resistance if lv.distance_atr >= low), None)
 
 
 def find_levels(candles: Mapping[str, CandleSeries], indicators: Mapping[str, IndicatorSet],
                 last: float | None) -> Levels:
     """Supports below and resistances above ``last``, nearest first, with next_support/reversal."""
-    if last is None or not math.isfinite(last) or last <= 0:
+    daily = candles.get("1d")
+    atr_1d = indicators["1d"].atr if "1d" in indicators else None
+    atr_4h = indicators["4h"].atr if "4h" in indicators else None
+    if (last is None or not math.isfinite(last) or last <= 0 or daily is None
+            or not len(daily) or atr_1d is None or not atr_1d > 0):
         return Levels()
-    atr = {tf: ind.atr for tf, ind in indicators.items()}
-    candidates = [
-        lv for lv in (*pivot_levels(candles, atr, last), *ma_levels(candles, last),
-                      *round_levels(candles, last))
-        if abs(lv.distance_pct) <= MAX_DISTANCE_PCT
-    ]
-    support = _merge([lv for lv in candidates if lv.kind == "support"])
-    resistance = _merge([lv for lv in candidates if lv.kind == "resistance"])
-    min_gap = NEXT_SUPPORT_MIN_ATR * (atr.get("4h") or 0.0)
-    next_support = next((lv for lv in support if last - lv.price >= min_gap), None)
-    reversal = _reversal(resistance)
+    scorer = _Scorer(daily, last, atr_1d)
+    near = LIST_MIN_ATR * (atr_4h if atr_4h is not None and atr_4h > 0 else atr_1d / 2)
+    gap = DISTINCT_ATR * atr_1d
+    reached = [lv for lv in (*swing_levels(candles, scorer), *ma_levels(daily, scorer),
+                             *round_levels(scorer)) if abs(lv.distance_atr) <= LIST_MAX_ATR]
+    listed = distinct((lv for lv in reached if abs(lv.price - last) >= near), gap)
+    support = [lv for lv in listed if lv.price < last]
+    resistance = [lv for lv in listed if lv.price > last]
+    next_support = next((lv for lv in support if -lv.distance_atr >= SUPPORT_MIN_ATR), None)
+    reversal = reversal_level(resistance)
     return Levels(
         support=_capped(support, next_support),
         resistance=_capped(resistance, reversal),
         next_support=next_support,
         reversal=reversal,
+        nearby=tuple(distinct((lv for lv in reached if abs(lv.price - last) < near), gap)),
     )
 
 

@@ -17,6 +17,7 @@ from bot.market.models import SourceKind
 
 LevelKind = Literal["support", "resistance"]
 LevelSource = Literal["pivot", "sma", "ema", "round"]
+SwingSide = Literal["high", "low", "mixed"]
 TrendStrength = Literal["weak", "emerging", "strong", "very strong"]
 Direction = Literal["bullish", "bearish"]
 ReasonDirection = Literal["bullish", "bearish", "neutral"]
@@ -126,9 +127,12 @@ class PriceAction:
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """A support or resistance level; ``label`` is a short tag such as ``"4h SMA50"``.
+    """A support or resistance level; ``label`` is a short tag such as ``"1d SMA50"``.
 
-    ``distance_pct`` is (price − last) / last × 100 at the analysis time.
+    ``distance_pct`` is (price − last) / last × 100 at the analysis time, ``distance_atr``
+    the same distance in daily ATRs. ``touches`` counts the recent visits of price to the
+    level, ``held`` those that turned back to the side they came from. The label's meaning
+    as codes: ``swing`` (pivot clusters: their swing highs, lows or both) and ``period`` (MAs).
     """
 
     price: float
@@ -138,20 +142,28 @@ class Level:
     touches: int
     label: str
     distance_pct: float = 0.0
+    held: int = 0
+    distance_atr: float = 0.0
+    swing: SwingSide | None = None
+    period: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Levels:
     """Levels sorted by distance from price (nearest first), supports below, resistances above.
 
-    ``next_support`` is the nearest meaningful support; ``reversal`` the level a recovery
-    must reclaim (a major moving average or cluster above price).
+    ``next_support`` is the nearest support at least a daily ATR below price (what a day may
+    reach); ``reversal`` the level a recovery must reclaim within the week: a resistance that
+    held before, far enough above price that a falling market rarely gets there.
+    ``nearby`` holds the levels nearer than a 4h ATR, either side: where price stands now,
+    not named as support or resistance, but a cross of one is a breach.
     """
 
     support: tuple[Level, ...] = ()
     resistance: tuple[Level, ...] = ()
     next_support: Level | None = None
     reversal: Level | None = None
+    nearby: tuple[Level, ...] = ()
 
 
 # --------------------------------------------------------------------- trend

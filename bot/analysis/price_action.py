@@ -88,8 +88,10 @@ def breaches(bars: CandleSeries, levels: Levels,
     ref = float(bars.open[0])
     out: list[LevelBreach] = []
     crossed: list[tuple[Level, Literal["below", "above"]]] = [
-        *((lv, "below") for lv in levels.resistance if lv.price < ref and _notable(lv)),
-        *((lv, "above") for lv in levels.support if lv.price > ref and _notable(lv)),
+        *((lv, "below") for lv in (*levels.resistance, *levels.nearby)
+          if lv.price < ref and _notable(lv)),
+        *((lv, "above") for lv in (*levels.support, *levels.nearby)
+          if lv.price > ref and _notable(lv)),
     ]
     for lv, way in crossed:
         closes = bars.close
