@@ -22,6 +22,7 @@ from bot.analysis.price_action import price_action
 from bot.analysis.trend import read_trend
 from bot.analysis.whales import analyse_whales
 from bot.config import Settings
+from bot.market.coverage import coverage_of
 from bot.market.models import TIMEFRAMES, MarketSnapshot, ms_from_utc
 
 __all__ = ["Analysis", "analyse", "visible"]
@@ -62,4 +63,5 @@ def analyse(snapshot: MarketSnapshot, settings: Settings) -> Analysis:
         bias=bias,
         outlook=compute_outlook(bias, trend, levels, snapshot.last_price),
         events=detect_events(snapshot, price, derivatives, indicators),
+        coverage=coverage_of(snapshot),
     )

@@ -12,7 +12,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
 
-from bot.market.models import SourceKind
+from bot.market.models import Coverage, SourceKind
 
 LevelKind = Literal["support", "resistance"]
 LevelSource = Literal["pivot", "sma", "ema", "round"]
@@ -398,6 +398,8 @@ class Analysis:
     bias: Bias
     outlook: Outlook
     events: tuple[Event, ...] = ()
+    #: what the snapshot lacked (missing venues, stale ages, mark-price basis, no history)
+    coverage: Coverage = field(default_factory=Coverage)
 
     def event(self, kind: EventKind) -> Event | None:
         """The first event of ``kind``, if any."""
