@@ -48,6 +48,7 @@ async def cold_snapshot_seconds(fx: FakeExchange, settings: Settings) -> float:
     """Time of the first snapshot after start() (markets already loaded)."""
     src = CcxtSource(settings)
     await src.start()
+    await src.markets_ready(60)
     started = time.perf_counter()
     await src.snapshot("BTC")
     elapsed = time.perf_counter() - started

@@ -39,7 +39,16 @@ class VenuesSettings(_Model):
     timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 8.0
     retries: Annotated[int, Field(ge=0, le=10)] = 2
     backoff_seconds: Annotated[float, Field(ge=0, le=60)] = 0.5
+    markets_cache_dir: str = ""
+    markets_max_age_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24.0
     api_url: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("markets_cache_dir")
+    @classmethod
+    def _cache_dir(cls, v: str) -> str:
+        if v.strip() != v or "\0" in v:
+            raise ValueError("a folder path without surrounding spaces (or empty)")
+        return v
 
     @field_validator("spot")
     @classmethod
@@ -254,6 +263,15 @@ class Settings(_Model):
     def database_path(self) -> str:
         """The SQLite path, relative paths resolved against the config file's folder."""
         return self.storage.sqlite_path(self.config_dir)
+
+    def markets_cache_path(self) -> Path | None:
+        """Folder of the venues' market lists (None: kept in memory only)."""
+        configured = self.venues.markets_cache_dir
+        if configured:
+            path = Path(configured).expanduser()
+            return path if path.is_absolute() else self.config_dir / path
+        database = self.database_path()
+        return None if database == ":memory:" else Path(database).parent / "markets"
 
 
 def telegram_token() -> str | None:

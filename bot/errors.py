@@ -10,15 +10,15 @@
     ├── DataError                 data we were given is unusable
     │   ├── ReplayDataError       replay folder missing / malformed file
     │   └── OutOfRangeError       requested time outside the data's range
-    ├── VenueError                a venue failed to give us a value
-    │   ├── TemporaryVenueError   retry makes sense
-    │   │   ├── VenueTimeoutError
-    │   │   ├── VenueNetworkError
-    │   │   └── VenueRateLimitedError
-    │   └── PermanentVenueError   retry is pointless
-    │       ├── VenueSymbolError  the venue does not list the market
-    │       ├── VenueNotSupportedError  capability missing at that venue
-    │       └── VenueBadResponseError   garbage or unparseable answer
+    ├── VenueError                a venue failed to give us a value (``code``: see below)
+    │   ├── TemporaryVenueError   retry makes sense                     UNREACHABLE
+    │   │   ├── VenueTimeoutError                                       TIMEOUT
+    │   │   ├── VenueNetworkError                                       UNREACHABLE
+    │   │   └── VenueRateLimitedError  (``retry_after`` seconds)        RATE_LIMITED
+    │   └── PermanentVenueError   retry is pointless                    REJECTED
+    │       ├── VenueSymbolError  the venue does not list the market    NOT_LISTED
+    │       ├── VenueNotSupportedError  capability missing at that venue NOT_OFFERED
+    │       └── VenueBadResponseError   garbage or unparseable answer   BAD_RESPONSE
     ├── StorageError              the database refused an operation
     └── TelegramUnreachableError  the Bot API could not be reached at start
 """
@@ -87,48 +87,76 @@ class OutOfRangeError(DataError):
 
 
 class VenueError(BotError):
-    """A venue could not provide a value."""
+    """A venue could not provide a value.
+
+    ``reason`` is a stable code (``TIMEOUT``, ``BAD_RESPONSE``…) that crosses layers
+    up to ``templates/``, which alone turn it into words; ``detail`` is for logs.
+    """
 
     temporary = False
+    code = "FAILED"
 
-    def __init__(self, venue: str, message: str) -> None:
+    def __init__(self, venue: str, message: str, code: str | None = None) -> None:
         super().__init__(f"{venue}: {message}")
         self.venue = venue
-        self.reason = message
+        self.detail = message
+        self.reason = code or self.code
 
 
 class TemporaryVenueError(VenueError):
     """A failure that may go away on retry."""
 
     temporary = True
+    code = "UNREACHABLE"
 
 
 class VenueTimeoutError(TemporaryVenueError):
     """The venue did not answer in time."""
 
+    code = "TIMEOUT"
+
 
 class VenueNetworkError(TemporaryVenueError):
     """Connection failed or the venue answered 5xx."""
 
+    code = "UNREACHABLE"
+
 
 class VenueRateLimitedError(TemporaryVenueError):
-    """The venue rate-limited us."""
+    """The venue rate-limited us; ``retry_after`` is its Retry-After in seconds, if given."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(
+        self, venue: str, message: str, code: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(venue, message, code)
+        self.retry_after = retry_after
 
 
 class PermanentVenueError(VenueError):
     """A failure a retry will not fix."""
 
+    code = "REJECTED"
+
 
 class VenueSymbolError(PermanentVenueError):
     """The venue does not list this market."""
+
+    code = "NOT_LISTED"
 
 
 class VenueNotSupportedError(PermanentVenueError):
     """The venue lacks this capability."""
 
+    code = "NOT_OFFERED"
+
 
 class VenueBadResponseError(PermanentVenueError):
     """The venue's answer could not be parsed into valid values."""
+
+    code = "BAD_RESPONSE"
 
 
 class StorageError(BotError):

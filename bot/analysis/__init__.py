@@ -23,6 +23,7 @@ from bot.analysis.trend import read_trend
 from bot.analysis.whales import analyse_whales
 from bot.config import Settings
 from bot.evidence.odds import compute_odds
+from bot.market.coverage import coverage_of
 from bot.market.models import TIMEFRAMES, MarketSnapshot, ms_from_utc
 
 __all__ = ["Analysis", "analyse", "visible"]
@@ -64,4 +65,5 @@ def analyse(snapshot: MarketSnapshot, settings: Settings) -> Analysis:
         outlook=compute_outlook(bias, trend, levels, snapshot.last_price),
         events=detect_events(snapshot, price, derivatives, indicators),
         odds=compute_odds(snapshot.daily_history or snapshot.series("1d"), snapshot.as_of),
+        coverage=coverage_of(snapshot),
     )

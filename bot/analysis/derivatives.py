@@ -118,7 +118,7 @@ def _missing(snapshot: MarketSnapshot) -> tuple[VenueMissing, ...]:
     named = {m.venue for m in listed}
     for venue in snapshot.venues_requested:
         if venue not in found and venue not in named:
-            listed.append(VenueMissing(venue, "*", "no data from this venue"))
+            listed.append(VenueMissing(venue, "*", "NO_DATA"))
     return tuple(listed)
 
 

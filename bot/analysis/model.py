@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from bot.evidence.model import Odds
-from bot.market.models import SourceKind
+from bot.market.models import Coverage, SourceKind
 
 LevelKind = Literal["support", "resistance"]
 LevelSource = Literal["pivot", "sma", "ema", "round"]
@@ -412,6 +412,8 @@ class Analysis:
     outlook: Outlook
     events: tuple[Event, ...] = ()
     odds: Odds | None = None
+    #: what the snapshot lacked (missing venues, stale ages, mark-price basis, no history)
+    coverage: Coverage = field(default_factory=Coverage)
 
     def event(self, kind: EventKind) -> Event | None:
         """The first event of ``kind``, if any."""

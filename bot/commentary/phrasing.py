@@ -60,6 +60,8 @@ def load_bank(bank: Bank) -> dict[str, tuple[str, ...]]:
 
 
 def _matches(pattern: str, scenario: Scenario) -> bool:
+    if scenario.event == "nohistory":  # no price history: no generic story fits
+        return pattern == scenario.key
     wanted = (scenario.direction, scenario.strength, scenario.event)
     parts = pattern.split(".")
     return len(parts) == 3 and all(p in ("*", w) for p, w in zip(parts, wanted, strict=True))

@@ -6,7 +6,7 @@ here), so the fact-check can verify rendered text against the view model alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -27,10 +27,14 @@ from bot.analysis.model import (
 )
 from bot.errors import DataError
 from bot.evidence.model import Odds
+from bot.market.models import Coverage
 
-PriceDirection = Literal["up", "down", "flat"]
+PriceDirection = Literal["up", "down", "flat", "unknown"]
 Strength = Literal["weak", "strong"]
-ScenarioEvent = Literal["crash", "rebound", "breakout", "breakdown", "range", "squeeze", "none"]
+ScenarioEvent = Literal[
+    "crash", "rebound", "breakout", "breakdown", "range", "squeeze", "none", "nohistory"
+]
+
 
 #: |24h change| below this (percent) reads as a flat day.
 FLAT_CHANGE_PCT = 0.75
@@ -65,6 +69,10 @@ class Scenario:
     def key(self) -> str:
         """``direction.strength.event``, e.g. ``down.strong.crash``."""
         return f"{self.direction}.{self.strength}.{self.event}"
+
+
+#: The scenario of a post without price history: only its own phrase-bank entries fit.
+NO_HISTORY = Scenario("unknown", "weak", "nohistory")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +161,8 @@ class PostView:
     invalidation: Level | None
     event: Event | None
     odds: Odds | None = None
+    #: missing venues, stale ages, the price's basis, no price history (codes; see templates)
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def is_demo(self) -> bool:
@@ -290,6 +300,8 @@ def build_view(analysis: Analysis) -> PostView:
     """The view model of ``analysis``; ``DataError`` when there is no price to talk about."""
     if analysis.price is None:
         raise DataError(f"no price for {analysis.symbol} at {analysis.as_of.isoformat()}")
+    if analysis.coverage.no_history:
+        return _without_history(analysis, analysis.price)
     tf, trend = _trend(analysis)
     price = analysis.price
     reasons = _reasons(analysis)
@@ -318,5 +330,19 @@ def build_view(analysis: Analysis) -> PostView:
         outlook_direction=analysis.outlook.direction,
         event=event,
         odds=analysis.odds,
+        coverage=analysis.coverage,
         **_triggers(analysis),
+    )
+
+
+def _without_history(analysis: Analysis, price: PriceAction) -> PostView:
+    """A post with a price but no candles: no trend, levels, swing or story to tell."""
+    return PostView(
+        symbol=analysis.symbol, as_of=analysis.as_of, source=analysis.source,
+        scenario=NO_HISTORY, price=price, swing=None, breach=None,
+        trend_timeframe="1d", trend=None, trend_4h=None, next_support=None, reversal=None,
+        supports=(), resistances=(), derivatives=derivatives_view(analysis),
+        whales=whales_view(analysis), bias=analysis.bias, reasons=_reasons(analysis),
+        outlook_scenario="none", outlook_direction=None, target=None, reclaim=None,
+        invalidation=None, event=None, coverage=analysis.coverage,
     )

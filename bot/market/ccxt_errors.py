@@ -2,7 +2,9 @@
 
 Garbage answers often surface not as ccxt errors but as ``None`` fields or
 ``IndexError``/``KeyError``/``TypeError`` deep inside a parser: those become
-``VenueBadResponseError``. Only ``TemporaryVenueError`` is retried.
+``VenueBadResponseError``. Only ``TemporaryVenueError`` is retried, and only while
+the deadline (``bot.market.deadline``) leaves time for the backoff (or the 429's
+Retry-After) and another attempt; each attempt is cut at the deadline.
 """
 
 from __future__ import annotations
@@ -26,23 +28,27 @@ from bot.errors import (
     VenueSymbolError,
     VenueTimeoutError,
 )
+from bot.market.deadline import Deadline, current
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _PARSE_ERRORS = (IndexError, KeyError, TypeError, AttributeError, ValueError, ZeroDivisionError)
 
+#: An attempt needs at least this many seconds of budget to be worth starting.
+MIN_ATTEMPT_SECONDS = 0.05
+
 # Order matters: the first matching ccxt class wins (subclasses before their bases).
-# Reasons are short and stable (they reach Missing.reason); details go to the log.
+# Codes are stable (they reach Missing.reason and templates); details go to the log.
 _CCXT_MAP: tuple[tuple[type[BaseException], type[VenueError], str], ...] = (
-    (ccxt.RequestTimeout, VenueTimeoutError, "timed out"),
-    (ccxt.RateLimitExceeded, VenueRateLimitedError, "rate limited"),
-    (ccxt.DDoSProtection, VenueRateLimitedError, "rate limited"),
-    (ccxt.NetworkError, VenueNetworkError, "unreachable or failing (network/5xx)"),
-    (ccxt.BadSymbol, VenueSymbolError, "market not listed"),
-    (ccxt.NotSupported, VenueNotSupportedError, "not offered"),
-    (ccxt.BadResponse, VenueBadResponseError, "unparseable answer"),
-    (ccxt.BaseError, VenueBadResponseError, "rejected the request"),
+    (ccxt.RequestTimeout, VenueTimeoutError, "TIMEOUT"),
+    (ccxt.RateLimitExceeded, VenueRateLimitedError, "RATE_LIMITED"),
+    (ccxt.DDoSProtection, VenueRateLimitedError, "RATE_LIMITED"),
+    (ccxt.NetworkError, VenueNetworkError, "UNREACHABLE"),
+    (ccxt.BadSymbol, VenueSymbolError, "NOT_LISTED"),
+    (ccxt.NotSupported, VenueNotSupportedError, "NOT_OFFERED"),
+    (ccxt.BadResponse, VenueBadResponseError, "BAD_RESPONSE"),
+    (ccxt.BaseError, VenueBadResponseError, "REJECTED"),
 )
 
 
@@ -50,15 +56,16 @@ def translate(venue: str, exc: BaseException) -> VenueError:
     """The ``bot.errors`` equivalent of ``exc`` raised while talking to ``venue``."""
     if isinstance(exc, VenueError):
         return exc
-    log.debug("%s: %s: %s", venue, type(exc).__name__, str(exc)[:500])
+    detail = f"{type(exc).__name__}: {str(exc)[:300]}"
+    log.debug("%s: %s", venue, detail)
     if isinstance(exc, asyncio.TimeoutError | TimeoutError):
-        return VenueTimeoutError(venue, "timed out")
-    for ccxt_cls, ours, reason in _CCXT_MAP:
+        return VenueTimeoutError(venue, detail)
+    for ccxt_cls, ours, code in _CCXT_MAP:
         if isinstance(exc, ccxt_cls):
-            return ours(venue, reason)
+            return ours(venue, detail, code)
     if isinstance(exc, _PARSE_ERRORS):
-        return VenueBadResponseError(venue, "unparseable answer")
-    return PermanentVenueError(venue, f"unexpected {type(exc).__name__}")
+        return VenueBadResponseError(venue, detail)
+    return PermanentVenueError(venue, detail)
 
 
 async def call_translated(venue: str, fn: Callable[[], Awaitable[T]]) -> T:
@@ -73,28 +80,50 @@ async def call_translated(venue: str, fn: Callable[[], Awaitable[T]]) -> T:
         raise translate(venue, e) from e
 
 
+async def call_within(venue: str, fn: Callable[[], Awaitable[T]], deadline: Deadline | None) -> T:
+    """``call_translated`` cut at ``deadline`` (a ``VenueTimeoutError`` when it passes)."""
+    if deadline is None:
+        return await call_translated(venue, fn)
+    remaining = deadline.remaining()
+    if remaining < MIN_ATTEMPT_SECONDS:
+        raise VenueTimeoutError(venue, "no time left before the deadline")
+    try:
+        async with asyncio.timeout(remaining):  # no extra task: nothing left unretrieved
+            return await call_translated(venue, fn)
+    except TimeoutError as e:
+        raise VenueTimeoutError(venue, "deadline passed") from e
+
+
 async def call_with_retry(
     venue: str,
     fn: Callable[[], Awaitable[T]],
     retries: int,
     backoff_seconds: float,
+    deadline: Deadline | None = None,
 ) -> T:
-    """``call_translated`` retrying temporary errors ``retries`` times, backing off 2^n."""
+    """``call_translated`` retrying temporary errors up to ``retries`` times, backing off
+    2^n (or the venue's Retry-After, if longer), only while ``deadline`` (default: the
+    current context's) leaves time for the wait and another attempt."""
+    deadline = deadline or current()
     attempt = 0
     while True:
         try:
-            return await call_translated(venue, fn)
+            return await call_within(venue, fn, deadline)
         except TemporaryVenueError as e:
             if attempt >= retries:
                 raise
             delay = backoff_seconds * (2**attempt)
+            if isinstance(e, VenueRateLimitedError) and e.retry_after is not None:
+                delay = max(delay, e.retry_after)
+            if deadline is not None and delay + MIN_ATTEMPT_SECONDS >= deadline.remaining():
+                raise
             log.info("%s: %s, retry %d in %.2fs", venue, e.reason, attempt + 1, delay)
             attempt += 1
             await asyncio.sleep(delay)
 
 
 def bad_response(venue: str, detail: str) -> VenueBadResponseError:
-    """A ``VenueBadResponseError`` whose reason reads ``unparseable answer (detail)``."""
+    """A ``VenueBadResponseError`` (code ``BAD_RESPONSE``) with ``detail`` for the log."""
     return VenueBadResponseError(venue, f"unparseable answer ({detail})")
 
 

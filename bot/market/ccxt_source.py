@@ -1,16 +1,20 @@
 """``CcxtSource``: the live MarketSource over ccxt (spot venue + derivatives venues).
 
-One ccxt instance per venue lives from ``start()`` to ``close()``. A snapshot
-fetches the spot candles and ticker, every derivatives venue, the tracked whales
-and the large-trade tapes concurrently, each venue under its own deadline; all
+One ccxt instance per venue lives from ``start()`` to ``close()``; ``start()``
+waits for nothing: market lists come from disk (``MarketsStore``) or load in the
+background. A snapshot fetches the spot candles and ticker, every derivatives
+venue, the tracked whales and the large-trade tapes concurrently under one
+deadline (``timeout_seconds``) shared by everything, market list included; all
 upstream calls go through one TTL/single-flight/stale-while-error cache, and
-concurrent ``snapshot()`` calls for one symbol share a single build.
+concurrent ``snapshot()`` calls for one symbol share a single build. With no
+spot price the perpetual venues' median mark price stands in (``price_basis``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import statistics
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -19,13 +23,18 @@ from types import MappingProxyType
 from bot.config import Settings, SymbolSettings
 from bot.errors import TemporaryVenueError, VenueError
 from bot.market.cache import TtlCache
+from bot.market.ccxt_errors import translate
+from bot.market.deadline import Deadline
 from bot.market.derivatives_builder import build_derivatives
 from bot.market.gather import Fetch, gather_metrics
+from bot.market.health import VenueHealth, VenueState
+from bot.market.markets_store import MarketsStore
 from bot.market.models import (
     CandleSeries,
     LargeTrade,
     MarketSnapshot,
     Missing,
+    PriceBasis,
     Ticker,
     VenueDerivatives,
     ms_from_utc,
@@ -56,6 +65,8 @@ class CcxtSource:
         self._whales = WhaleWatch(settings, self._cache)
         self._clients: dict[str, VenueClient] = {}
         self._building: dict[str, asyncio.Task[MarketSnapshot]] = {}
+        self._store = MarketsStore(settings.markets_cache_path())
+        self.health = VenueHealth(clock)
 
     @property
     def cache(self) -> TtlCache:
@@ -63,23 +74,36 @@ class CcxtSource:
         return self._cache
 
     async def start(self) -> None:
-        """Create one exchange per venue and load their markets once (failures retried later)."""
+        """Create one exchange per venue, with its market list from disk when kept there;
+        lists absent or old are fetched in the background (nothing here waits for a venue)."""
         if self._clients:
             return
+        for venue in self._venues():
+            spot = venue == self._settings.venues.spot
+            perp = venue in self._settings.venues.derivatives or venue == WHALE_VENUE
+            client = VenueClient(venue, self._settings, spot, perp, self._store, self.health)
+            self._clients[venue] = client
+            client.warm()
+
+    async def markets_ready(self, timeout_seconds: float) -> tuple[str, ...]:
+        """Wait up to ``timeout_seconds`` for market lists still loading (warm starts for
+        tools and tests); the venues that have one."""
+        clients = list(self._clients.values())
+        done = await asyncio.wait_for(
+            asyncio.gather(*(c.markets_ready() for c in clients)), timeout_seconds
+        )
+        return tuple(c.venue for c, ok in zip(clients, done, strict=True) if ok)
+
+    def _venues(self) -> tuple[str, ...]:
         venues = self._settings.venues
         wanted = [venues.spot, *venues.derivatives]
         if self._settings.whales.tracked:
             wanted.append(WHALE_VENUE)
-        for venue in dict.fromkeys(wanted):
-            spot = venue == venues.spot
-            perp = venue in venues.derivatives or venue == WHALE_VENUE
-            self._clients[venue] = VenueClient(venue, self._settings, spot, perp)
-        results = await asyncio.gather(
-            *(c.load_markets() for c in self._clients.values()), return_exceptions=True
-        )
-        for client, result in zip(self._clients.values(), results, strict=True):
-            if isinstance(result, BaseException):
-                log.warning("%s: markets not loaded yet: %s", client.venue, result)
+        return tuple(dict.fromkeys(wanted))
+
+    def venue_states(self) -> tuple[VenueState, ...]:
+        """Each venue's last success, last error (a code) and market-list age, for /status."""
+        return self.health.states(self._venues())
 
     async def snapshot(self, symbol: str) -> MarketSnapshot:
         """The current snapshot of ``symbol``; one build is shared by concurrent callers."""
@@ -97,16 +121,17 @@ class CcxtSource:
 
     async def _build(self, cfg: SymbolSettings) -> MarketSnapshot:
         now = self._clock()
+        deadline = Deadline.after(self._settings.venues.timeout_seconds)
         derivative_venues = self._settings.venues.derivatives
-        spot_part = self._spot(cfg, now)
-        deriv_parts = [self._derivatives(v, cfg, now) for v in derivative_venues]
-        tape_parts = [self._tape(v, cfg, now) for v in derivative_venues]
+        spot_part = self._spot(cfg, now, deadline)
+        deriv_parts = [self._derivatives(v, cfg, now, deadline) for v in derivative_venues]
+        tape_parts = [self._tape(v, cfg, now, deadline) for v in derivative_venues]
         whale_client = self._clients.get(WHALE_VENUE) if self._settings.whales.tracked else None
-        (candles, ticker, spot_missing), derivs, tapes, whales = await asyncio.gather(
+        (candles, ticker, spot_missing, spot_stale), derivs, tapes, whales = await asyncio.gather(
             spot_part,
             asyncio.gather(*deriv_parts),
             asyncio.gather(*tape_parts),
-            self._whales.fetch(whale_client, now),
+            self._whales.fetch(whale_client, now, deadline),
         )
         missing: list[Missing] = [*spot_missing]
         results: list[VenueDerivatives] = []
@@ -119,9 +144,15 @@ class CcxtSource:
             trades.extend(venue_trades)
             missing.extend(trade_missing)
         missing.extend(whales.missing)
-        if ticker is None and not any(len(series) for series in candles.values()):
-            reasons = "; ".join(sorted({m.reason for m in spot_missing})) or "no answer"
-            raise TemporaryVenueError(self._settings.venues.spot, f"no price data ({reasons})")
+        spot_venue = self._settings.venues.spot
+        basis: PriceBasis = "spot"
+        marks = [d for d in results if d.mark_price is not None]
+        if ticker is None and marks:
+            basis = "mark"
+            ticker = Ticker(cfg.spot, statistics.median(d.mark_price or 0.0 for d in marks), now)
+        elif ticker is None and not any(len(series) for series in candles.values()):
+            reasons = ", ".join(sorted({m.reason for m in spot_missing})) or "NO_ANSWER"
+            raise TemporaryVenueError(spot_venue, f"no price data ({reasons})")
         return MarketSnapshot(
             symbol=cfg.name,
             as_of=now,
@@ -132,11 +163,15 @@ class CcxtSource:
             whales=self._whales.book(whales, tuple(trades), now),
             missing=tuple(missing),
             venues_requested=tuple(derivative_venues),
+            spot_venue=spot_venue,
+            price_basis=basis,
+            price_venues=tuple(d.venue for d in marks) if basis == "mark" else (spot_venue,),
+            stale_seconds=MappingProxyType(spot_stale),
         )
 
     async def _spot(
-        self, cfg: SymbolSettings, now: datetime
-    ) -> tuple[dict[str, CandleSeries], Ticker | None, list[Missing]]:
+        self, cfg: SymbolSettings, now: datetime, deadline: Deadline
+    ) -> tuple[dict[str, CandleSeries], Ticker | None, list[Missing], dict[str, float]]:
         venue = self._settings.venues.spot
         client = self._clients[venue]
         now_ms = ms_from_utc(now)
@@ -153,35 +188,42 @@ class CcxtSource:
             (venue, "ticker", cfg.spot), ttl.ticker_ttl,
             lambda: spot_ticker(client, cfg.spot, now_ms),
         )
-        outcomes = await gather_metrics(
-            venue, self._cache, jobs, self._settings.venues.timeout_seconds
-        )
+        outcomes = await gather_metrics(venue, self._cache, jobs, deadline)
         candles: dict[str, CandleSeries] = {}
         ticker: Ticker | None = None
         missing: list[Missing] = []
+        stale: dict[str, float] = {}
         for name, outcome in outcomes.items():
             if isinstance(outcome, VenueError):
                 missing.append(Missing(venue, name, outcome.reason, outcome.temporary))
-            elif name == "ticker":
+                continue
+            if outcome.stale:
+                stale[name] = round(outcome.age_seconds, 1)
+            if name == "ticker":
                 ticker = outcome.value
             else:
                 candles[name.removeprefix("candles_")] = outcome.value
-        return candles, ticker, missing
+        return candles, ticker, missing, stale
 
     async def _derivatives(
-        self, venue: str, cfg: SymbolSettings, now: datetime
+        self, venue: str, cfg: SymbolSettings, now: datetime, deadline: Deadline
     ) -> tuple[VenueDerivatives | None, tuple[Missing, ...]]:
         market = cfg.markets.get(venue)
         if market is None:
-            return None, (Missing(venue, "*", f"no {venue} market configured", False),)
-        result = await build_derivatives(
-            self._clients[venue], market, self._cache, self._rings,
-            self._settings.cache.derivatives_ttl, self._settings.venues.timeout_seconds, now,
-        )
+            return None, (Missing(venue, "*", "NOT_CONFIGURED", False),)
+        try:
+            result = await build_derivatives(
+                self._clients[venue], market, self._cache, self._rings,
+                self._settings.cache.derivatives_ttl, deadline, now,
+            )
+        except Exception as e:  # an answer no parser foresaw costs this venue, not the reply
+            error = translate(venue, e)
+            log.warning("%s: derivatives left out: %s", venue, error.detail)
+            return None, (Missing(venue, "*", error.reason, error.temporary),)
         return result.derivatives, result.missing
 
     async def _tape(
-        self, venue: str, cfg: SymbolSettings, now: datetime
+        self, venue: str, cfg: SymbolSettings, now: datetime, deadline: Deadline
     ) -> tuple[tuple[LargeTrade, ...], tuple[Missing, ...]]:
         market = cfg.markets.get(venue)
         if market is None:
@@ -197,7 +239,7 @@ class CcxtSource:
                 (venue, "trades", market), self._settings.cache.ticker_ttl,
                 lambda: tape.poll(client, market, now_ms),
             )},
-            self._settings.venues.timeout_seconds,
+            deadline,
         )
         outcome = outcomes["large_trades"]
         if isinstance(outcome, VenueError):

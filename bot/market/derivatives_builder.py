@@ -15,6 +15,7 @@ from typing import Any
 from bot.errors import VenueError, VenueNotSupportedError, VenueSymbolError
 from bot.market import venue_derivatives as vd
 from bot.market.cache import Cached, TtlCache
+from bot.market.deadline import Deadline
 from bot.market.gather import Fetch, Outcome, gather_metrics
 from bot.market.models import Missing, VenueDerivatives, ms_from_utc
 from bot.market.oi_ring import OiRings
@@ -67,13 +68,13 @@ async def build_derivatives(
     cache: TtlCache,
     rings: OiRings,
     ttl: float,
-    deadline_seconds: float,
+    deadline: Deadline,
     now: datetime,
 ) -> DerivativesResult:
     """Fetch every metric of ``symbol`` at ``client``'s venue and convert to USD."""
     now_ms = ms_from_utc(now)
     outcomes = await gather_metrics(
-        client.venue, cache, _jobs(client, symbol, ttl, now_ms), deadline_seconds
+        client.venue, cache, _jobs(client, symbol, ttl, now_ms), deadline
     )
     outcomes = _expand_asset_context(outcomes)
     errors = {k: v for k, v in outcomes.items() if isinstance(v, VenueError)}
@@ -138,11 +139,11 @@ def _assemble(
         oi_ago = ring.value_near(now_ms - vd.DAY_MS, vd.HOUR_MS)
         if oi_ago is None:
             missing.append(
-                Missing(venue, "open_interest_usd_24h_ago", "no history yet (bot keeps its own)")
+                Missing(venue, "open_interest_usd_24h_ago", "NO_HISTORY_YET")
             )
     volume_prev = _volume_prev_24h(candles, now_ms)
     if volume_prev is None and "candles_1h" not in errors:
-        missing.append(Missing(venue, "volume_prev_24h_usd", "too few hourly candles"))
+        missing.append(Missing(venue, "volume_prev_24h_usd", "TOO_FEW_CANDLES"))
     return DerivativesResult(
         VenueDerivatives(
             venue=venue,

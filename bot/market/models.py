@@ -249,6 +249,43 @@ class WhaleBook:
     previous: WhaleBook | None = None
 
 
+PriceBasis = Literal["spot", "mark"]
+
+
+@dataclass(frozen=True, slots=True)
+class StaleValue:
+    """A last good value served after its venue failed, with its age."""
+
+    venue: str
+    metric: str
+    age_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What a snapshot lacks and where its price came from — codes only, worded in templates.
+
+    ``price_basis`` is ``"mark"`` when the spot venue gave no price and the price is
+    the perpetual venues' median mark (``price_venues``); ``spot_missing`` says why.
+    ``no_history``: no candles at all, so no trend, levels or price story.
+    ``missing_venues``: venues that gave nothing (``metric == "*"``), spot included.
+    """
+
+    price_basis: PriceBasis = "spot"
+    price_venues: tuple[str, ...] = ()
+    spot_venue: str = ""
+    spot_missing: Missing | None = None
+    no_history: bool = False
+    history_missing: Missing | None = None
+    missing_venues: tuple[Missing, ...] = ()
+    stale: tuple[StaleValue, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Whether nothing is missing or stale."""
+        return not (self.spot_missing or self.no_history or self.missing_venues or self.stale)
+
+
 @dataclass(frozen=True, slots=True)
 class MarketSnapshot:
     """Everything known about one symbol at ``as_of``: one shared object for all chats."""
@@ -265,6 +302,11 @@ class MarketSnapshot:
     #: Long daily history (closed bars before ``as_of``) for the outlook's base rates;
     #: None when the source has only ``candles["1d"]``.
     daily_history: CandleSeries | None = None
+    spot_venue: str = ""
+    price_basis: PriceBasis = "spot"
+    price_venues: tuple[str, ...] = ()
+    #: age in seconds of spot values served stale (``"ticker"``, ``"candles_1h"``…)
+    stale_seconds: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.as_of.tzinfo is None:

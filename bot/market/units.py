@@ -32,3 +32,27 @@ def interval_hours(interval: str | None, default_hours: float) -> float:
 def funding_to_8h(rate: float, hours: float) -> float:
     """A funding rate paid every ``hours`` hours, expressed per 8 hours."""
     return rate * 8.0 / hours
+
+
+def retry_after_seconds(headers: object) -> float | None:
+    """Seconds of an HTTP ``Retry-After`` header (delay-seconds form; HTTP dates read too)."""
+    if not isinstance(headers, dict):
+        return None
+    value = next((v for k, v in headers.items() if str(k).lower() == "retry-after"), None)
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        from datetime import UTC, datetime
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return max(0.0, seconds) if seconds == seconds else None

@@ -3,26 +3,41 @@
 ``VenueProfile`` records what differs between venues (market types to load, the
 default funding interval, the raw top-trader endpoint, public trades);
 ``VenueClient`` owns the ccxt instance: no API keys, ``enableRateLimit`` on,
-markets loaded once for the needed types only, the ``api_url`` override applied,
-every call translated into ``bot.errors`` and temporary errors retried.
+markets for the needed types only, the ``api_url`` override applied, every call
+translated into ``bot.errors`` and temporary errors retried within the current
+deadline. The market list comes from disk when kept there (``MarketsStore``) and is
+refreshed in the background; a call waits for it only when there is none yet, and
+then no longer than its deadline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 import ccxt.async_support as ccxt_async
 
 from bot.config import Settings
-from bot.errors import VenueError, VenueNotSupportedError, VenueSymbolError
-from bot.market.ccxt_errors import call_translated, call_with_retry
-from bot.market.units import interval_hours
+from bot.errors import (
+    VenueBadResponseError,
+    VenueError,
+    VenueNotSupportedError,
+    VenueRateLimitedError,
+    VenueSymbolError,
+    VenueTimeoutError,
+)
+from bot.market.ccxt_errors import call_translated, call_with_retry, translate
+from bot.market.deadline import Deadline, current, fresh_context
+from bot.market.health import VenueHealth
+from bot.market.markets_store import MarketsStore
+from bot.market.units import interval_hours, retry_after_seconds
 from bot.market.urls import apply_api_url
 
 T = TypeVar("T")
@@ -81,44 +96,147 @@ def market_types(venue: str, spot: bool, perp: bool) -> list[str]:
 class VenueClient:
     """A ccxt exchange for one venue with translated, retried calls."""
 
-    def __init__(self, venue: str, settings: Settings, spot: bool, perp: bool) -> None:
+    def __init__(
+        self, venue: str, settings: Settings, spot: bool, perp: bool,
+        store: MarketsStore | None = None, health: VenueHealth | None = None,
+    ) -> None:
         self.venue = venue
         self.profile = PROFILES[venue]
         self._settings = settings
-        exchange_cls = getattr(ccxt_async, self.profile.ccxt_id)
-        self.exchange: Any = exchange_cls(
-            {"enableRateLimit": True, "timeout": int(settings.venues.timeout_seconds * 1000)}
-        )
-        options = self.exchange.options
-        fetch_markets = dict(options.get("fetchMarkets") or {})
-        fetch_markets["types"] = market_types(venue, spot, perp)
-        options["fetchMarkets"] = fetch_markets
-        base = settings.venues.api_url.get(venue)
-        if base:
-            apply_api_url(self.exchange, base)
-        self._markets_task: asyncio.Task[Any] | None = None
+        self._store = store or MarketsStore(None)
+        self.health = health or VenueHealth()
+        self._types = market_types(venue, spot, perp)
+        self.exchange: Any = self._new_exchange()
+        self._markets_task: asyncio.Task[None] | None = None
+        self.markets_fetched_at: datetime | None = None
+        self._retry_after: float | None = None
         self._intervals: dict[str, float] = {}
         self._intervals_at = -INTERVALS_TTL
         self._intervals_lock = asyncio.Lock()
 
+    def _new_exchange(self) -> Any:
+        venues = self._settings.venues
+        exchange_cls = getattr(ccxt_async, self.profile.ccxt_id)
+        exchange = exchange_cls(
+            {"enableRateLimit": True, "timeout": int(venues.timeout_seconds * 1000)}
+        )
+        options = exchange.options
+        fetch_markets = dict(options.get("fetchMarkets") or {})
+        fetch_markets["types"] = list(self._types)
+        options["fetchMarkets"] = fetch_markets
+        base = venues.api_url.get(self.venue)
+        if base:
+            apply_api_url(exchange, base)
+        on_rest_response = exchange.on_rest_response
+
+        def remember_retry_after(code: Any, reason: Any, url: Any, method: Any,
+                                 headers: Any, body: Any, *rest: Any) -> Any:
+            self._retry_after = retry_after_seconds(headers) if code == 429 else None
+            return on_rest_response(code, reason, url, method, headers, body, *rest)
+
+        exchange.on_rest_response = remember_retry_after
+        return exchange
+
+    def warm(self) -> None:
+        """Use the market list kept on disk; refresh it in the background when absent or old."""
+        saved = self._store.load(self.venue, self._types)
+        max_age = self._settings.venues.markets_max_age_hours * 3600.0
+        if saved is not None:
+            try:
+                self.exchange.set_markets(saved.markets, saved.currencies or None)
+            except Exception as e:  # a saved list ccxt cannot index is as good as none
+                log.warning("%s: saved market list unusable: %s", self.venue, translate(
+                    self.venue, e).detail)
+                saved = None
+            else:
+                self._markets_loaded(saved.fetched_at)
+        if saved is None or saved.age_seconds(datetime.now(UTC)) > max_age:
+            self.refresh_markets()
+        elif self.profile.interval_lookup:
+            self._background(self._load_intervals())
+
+    def _markets_loaded(self, fetched_at: datetime) -> None:
+        self.markets_fetched_at = fetched_at
+        self.health.markets(self.venue, fetched_at)
+
+    def refresh_markets(self) -> None:
+        """Fetch the market list in the background (once at a time), outside any deadline."""
+        if self._markets_task is None or self._markets_task.done():
+            self._background(self._load())
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        self._markets_task = asyncio.get_running_loop().create_task(
+            work, context=fresh_context()
+        )
+        self._markets_task.add_done_callback(_retrieve_exception)
+
+    async def markets_ready(self) -> bool:
+        """Wait for a background load in progress; whether a market list is loaded."""
+        if self._markets_task is not None:
+            with contextlib.suppress(VenueError):
+                await asyncio.shield(self._markets_task)
+        return bool(self.exchange.markets)
+
     async def load_markets(self) -> None:
-        """Load the venue's markets once (shared by concurrent callers; retried after errors)."""
+        """Have a market list: return at once when one is loaded, else wait for the
+        background load, no longer than the current deadline."""
         if self.exchange.markets:
             return
-        if self._markets_task is None or self._markets_task.done():
-            self._markets_task = asyncio.get_running_loop().create_task(self._load())
-        await asyncio.shield(self._markets_task)
+        self.refresh_markets()
+        task = self._markets_task
+        assert task is not None
+        deadline = current()
+        if deadline is None:
+            await asyncio.shield(task)
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), deadline.remaining())
+        except TimeoutError as e:
+            raise VenueTimeoutError(self.venue, "market list not loaded in time") from e
 
     async def _load(self) -> None:
+        """Fetch the markets (its own budget: every attempt, retry and backoff) and keep them.
+
+        ``fetch_markets`` + ``set_markets`` rather than ccxt's ``load_markets(reload=True)``,
+        which would make every concurrent request wait for the reload.
+        """
         venues = self._settings.venues
-        await call_with_retry(
-            self.venue, self.exchange.load_markets, venues.retries, venues.backoff_seconds
-        )
+        budget = venues.timeout_seconds * (venues.retries + 1) + venues.backoff_seconds * (
+            2 ** venues.retries)
+        deadline = Deadline.after(budget)
+        currencies = None
+        if self.exchange.has.get("fetchCurrencies") is True:
+            currencies = await call_with_retry(
+                self.venue, self.exchange.fetch_currencies, venues.retries,
+                venues.backoff_seconds, deadline,
+            )
+            self.exchange.options["cachedCurrencies"] = currencies
+        try:
+            markets = await call_with_retry(
+                self.venue, self.exchange.fetch_markets, venues.retries,
+                venues.backoff_seconds, deadline,
+            )
+        finally:
+            self.exchange.options.pop("cachedCurrencies", None)
+        try:
+            self.exchange.set_markets(markets, currencies)
+        except Exception as e:
+            raise translate(self.venue, e) from e
+        if not self.exchange.markets:
+            raise VenueBadResponseError(self.venue, "empty market list")
+        now = datetime.now(UTC)
+        self._markets_loaded(now)
+        self.health.success(self.venue)
+        self._store.save(self.venue, self._types, dict(self.exchange.markets),
+                         dict(self.exchange.currencies or {}), now)
         if self.profile.interval_lookup:
-            try:
-                await self._refresh_intervals()
-            except VenueError as e:
-                log.warning("%s: funding intervals not loaded: %s", self.venue, e.reason)
+            await self._load_intervals()
+
+    async def _load_intervals(self) -> None:
+        try:
+            await self._refresh_intervals()
+        except VenueError as e:
+            log.warning("%s: funding intervals not loaded: %s", self.venue, e.reason)
 
     def has(self, capability: str) -> bool:
         """True when ccxt implements ``capability`` for this venue (natively or emulated)."""
@@ -152,24 +270,40 @@ class VenueClient:
         async with self._intervals_lock:
             if time.monotonic() - self._intervals_at < INTERVALS_TTL:
                 return
-            venues = self._settings.venues
-            rows = await call_with_retry(
-                self.venue, self.exchange.fetch_funding_intervals,
-                venues.retries, venues.backoff_seconds,
-            )
-            self._intervals = {
-                sym: interval_hours(row.get("interval"), self.profile.funding_hours)
-                for sym, row in (rows or {}).items()
-                if isinstance(row, dict)
-            }
+            rows = await self._retried(self.exchange.fetch_funding_intervals)
+            try:
+                self._intervals = {
+                    sym: interval_hours(row.get("interval"), self.profile.funding_hours)
+                    for sym, row in (rows or {}).items()
+                    if isinstance(row, dict)
+                }
+            except Exception as e:
+                raise translate(self.venue, e) from e
             self._intervals_at = time.monotonic()
 
     async def call(self, fn: Callable[[], Awaitable[T]]) -> T:
-        """Run ``fn`` after the markets are loaded, translated and with retries."""
+        """Run ``fn`` once markets are loaded, translated, retried within the deadline."""
         await self.load_markets()
-        return await call_with_retry(
-            self.venue, fn, self._settings.venues.retries, self._settings.venues.backoff_seconds
-        )
+        try:
+            result = await self._retried(fn)
+        except VenueError as e:
+            self.health.error(self.venue, e.reason)
+            raise
+        self.health.success(self.venue)
+        return result
+
+    async def _retried(self, fn: Callable[[], Awaitable[T]]) -> T:
+        venues = self._settings.venues
+
+        async def attempt() -> T:
+            self._retry_after = None
+            try:
+                return await fn()
+            except (ccxt_async.RateLimitExceeded, ccxt_async.DDoSProtection) as e:
+                raise VenueRateLimitedError(
+                    self.venue, str(e)[:300], retry_after=self._retry_after) from e
+
+        return await call_with_retry(self.venue, attempt, venues.retries, venues.backoff_seconds)
 
     async def close(self) -> None:
         """Close the HTTP session (errors on close are logged, not raised)."""
@@ -179,3 +313,9 @@ class VenueClient:
             await call_translated(self.venue, self.exchange.close)
         except VenueError as e:
             log.warning("closing %s: %s", self.venue, e)
+
+
+def _retrieve_exception(task: asyncio.Task[Any]) -> None:
+    """Mark a failed background load's exception as seen (it is logged, callers re-ask)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.info("market list not loaded: %s", task.exception())

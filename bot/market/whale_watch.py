@@ -14,6 +14,7 @@ from functools import partial
 from bot.config import Settings
 from bot.errors import VenueError
 from bot.market.cache import Cached, TtlCache
+from bot.market.deadline import Deadline
 from bot.market.gather import Fetch, gather_metrics
 from bot.market.models import Deposit, LargeTrade, Missing, WhaleBook, WhaleTrader, ms_from_utc
 from bot.market.venue_whales import whale_positions, whale_transfers
@@ -42,14 +43,15 @@ class WhaleWatch:
         self._current: WhaleBook | None = None
         self._previous: WhaleBook | None = None
 
-    async def fetch(self, client: VenueClient | None, now: datetime) -> WhaleFetch:
+    async def fetch(
+        self, client: VenueClient | None, now: datetime, deadline: Deadline
+    ) -> WhaleFetch:
         """Positions and transfers of every tracked address (cached, under the venue deadline)."""
         fetched = WhaleFetch()
         if client is None or not self._settings.whales.tracked:
             return fetched
         outcomes = await gather_metrics(
-            WHALE_VENUE, self._cache, self._jobs(client, now),
-            self._settings.venues.timeout_seconds,
+            WHALE_VENUE, self._cache, self._jobs(client, now), deadline,
         )
         for name, outcome in outcomes.items():
             if isinstance(outcome, VenueError):

@@ -11,15 +11,20 @@ Usage::
 Routes: binance spot ``/api/v3``, binanceusdm ``/fapi`` + ``/futures/data``, okx
 ``/api/v5`` (``{"code":"0","data":[...]}``), bybit ``/v5``, hyperliquid ``POST /info``
 by body ``type``. An unknown route answers 404 *and* is recorded in ``errors``.
-Faults per venue: ``latency``, ``timeout``, ``5xx``, ``429``, ``malformed`` (broken
-JSON), ``garbage`` (every value null); ``hide(venue, coin)`` delists a market.
+Faults per venue and endpoint (``match``), optionally only after the first ``after``
+requests and only ``times`` times: ``latency``, ``timeout``, ``5xx`` (503), ``500``,
+``429`` (with ``Retry-After`` when ``retry_after`` is given), ``malformed`` (JSON cut
+off), ``garbage`` (every value null), ``empty`` (every list empty); ``hide(venue,
+coin)`` delists a market; ``refuse(venue)`` points the venue at a closed port.
 ``loopback_only`` is a fixture that fails a test whose code connects beyond 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -37,7 +42,7 @@ from tests.fakes import fake_venue_hyperliquid as hyperliquid
 from tests.fakes import fake_venue_okx as okx
 from tests.fakes.fake_market import FakeMarket, Handler, NotListed, default_market
 
-FAULT_KINDS = ("latency", "timeout", "5xx", "429", "malformed", "garbage")
+FAULT_KINDS = ("latency", "timeout", "5xx", "500", "429", "malformed", "garbage", "empty")
 VENUE_ROUTES: dict[str, tuple[dict[str, Handler], tuple[int, Any]]] = {
     "binance": (binance.SPOT_ROUTES, binance.NOT_LISTED),
     "binanceusdm": (binance.FUTURES_ROUTES, binance.NOT_LISTED),
@@ -62,6 +67,8 @@ class Fault:
     seconds: float = 0.0
     match: str | None = None
     remaining: int | None = None
+    after: int = 0
+    retry_after: float | None = None
 
 
 @dataclass
@@ -94,7 +101,7 @@ class FakeVenue:
         if delay:
             await self._sleep(delay)
         fault = self._take_fault(key)
-        if fault is not None and fault.kind != "garbage":
+        if fault is not None and fault.kind not in ("garbage", "empty"):
             return await self._faulty(fault)
         handler = routes.get(key)
         if handler is None:
@@ -106,7 +113,7 @@ class FakeVenue:
             status, payload = not_listed
             return web.json_response(payload, status=status)
         if fault is not None:
-            body = _nulls(body)
+            body = _nulls(body) if fault.kind == "garbage" else _empty(body)
         return web.json_response(body)
 
     def _take_fault(self, key: str) -> Fault | None:
@@ -114,6 +121,9 @@ class FakeVenue:
             if fault.match is not None and fault.match not in key:
                 continue
             if fault.kind == "latency":
+                continue
+            if fault.after > 0:
+                fault.after -= 1
                 continue
             if fault.remaining is not None:
                 if fault.remaining <= 0:
@@ -128,8 +138,12 @@ class FakeVenue:
             return web.Response(status=504, text="gateway timeout")
         if fault.kind == "5xx":
             return web.Response(status=503, text="<html>503 Service Unavailable</html>")
+        if fault.kind == "500":
+            return web.Response(status=500, text="<html>500 Internal Server Error</html>")
         if fault.kind == "429":
-            return web.json_response(RATE_LIMITED[self.name], status=429)
+            headers = {} if fault.retry_after is None else {
+                "Retry-After": f"{fault.retry_after:g}"}
+            return web.json_response(RATE_LIMITED[self.name], status=429, headers=headers)
         return web.Response(status=200, text='{"code": "0", "data": [{"instId": ',
                             content_type="application/json")
 
@@ -148,12 +162,31 @@ def _nulls(value: Any) -> Any:
     return None
 
 
+def _empty(value: Any) -> Any:
+    """The same JSON with every list emptied (no candles, no rows, no markets)."""
+    if isinstance(value, dict):
+        return {k: _empty(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return []
+    return value
+
+
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on (connections are refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
 class FakeExchange:
     """The running fake: venues, their URLs, fault injection and request counts."""
 
     def __init__(self, market: FakeMarket) -> None:
         self.market = market
         self.errors: list[str] = []
+        #: market lists cached by the bot under test (fresh per fake: every run starts cold)
+        self.cache_dir = Path(tempfile.mkdtemp(prefix="fake-exchange-markets-"))
         self._closing = asyncio.Event()
         self.venues = {
             name: FakeVenue(name, market, self.errors, self._closing) for name in VENUE_ROUTES
@@ -166,7 +199,8 @@ class FakeExchange:
     def settings(self, base: Settings, **venue_settings: Any) -> Settings:
         """``base`` with every venue's ``api_url`` pointing here (plus venue setting overrides)."""
         urls = {name: v.url for name, v in self.venues.items()}
-        venues = base.venues.model_copy(update={"api_url": urls, **venue_settings})
+        update = {"api_url": urls, "markets_cache_dir": str(self.cache_dir), **venue_settings}
+        venues = base.venues.model_copy(update=update)
         return base.model_copy(update={"venues": venues})
 
     def write_config(self, path: Path, template: Path | None = None) -> Path:
@@ -175,16 +209,25 @@ class FakeExchange:
         urls = "".join(f'{name} = "{v.url}"\n' for name, v in self.venues.items())
         if "[venues.api_url]\n" not in text:
             raise ValueError("config template has no [venues.api_url] table")
+        text = text.replace('markets_cache_dir = ""', f'markets_cache_dir = "{self.cache_dir}"', 1)
         path.write_text(text.replace("[venues.api_url]\n", "[venues.api_url]\n" + urls, 1),
                         encoding="utf-8")
         return path
 
     def fault(self, venue: str, kind: str, seconds: float = 0.0, match: str | None = None,
-              times: int | None = None) -> None:
-        """Inject a fault at ``venue`` (``times`` = how many requests it hits; None = all)."""
+              times: int | None = None, after: int = 0,
+              retry_after: float | None = None) -> None:
+        """Inject a fault at ``venue`` on routes containing ``match``, after the first
+        ``after`` such requests, ``times`` times (None = all)."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}")
-        self.venues[venue].faults.append(Fault(kind, seconds, match, times))
+        if venue not in self.venues:
+            raise ValueError(f"unknown venue {venue!r}")
+        self.venues[venue].faults.append(Fault(kind, seconds, match, times, after, retry_after))
+
+    def refuse(self, venue: str) -> None:
+        """Point ``venue`` at a closed port (call before ``settings``/``write_config``)."""
+        self.venues[venue].url = closed_port_url()
 
     def clear_faults(self) -> None:
         """Remove every injected fault."""
@@ -231,6 +274,7 @@ async def running_fake_exchange(market: FakeMarket | None = None) -> AsyncIterat
         fx._closing.set()
         for runner in runners:
             await runner.cleanup()
+        shutil.rmtree(fx.cache_dir, ignore_errors=True)
 
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}

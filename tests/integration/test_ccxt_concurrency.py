@@ -17,6 +17,7 @@ __all__ = ["fake_exchange", "loopback_only"]
 async def one_cold_snapshot_requests(fx: FakeExchange) -> int:
     src = CcxtSource(fx.settings(load_settings(), retries=0))
     await src.start()
+    await src.markets_ready(10)
     fx.reset_counts()
     await src.snapshot("BTC")
     count = fx.request_count()
@@ -30,6 +31,7 @@ async def test_five_hundred_concurrent_snapshots_share_one_request_set(
     one_set = await one_cold_snapshot_requests(fake_exchange)
     src = CcxtSource(fake_exchange.settings(load_settings(), retries=0))
     await src.start()
+    await src.markets_ready(10)
     fake_exchange.reset_counts()
     snaps = await asyncio.gather(*(src.snapshot("BTC") for _ in range(500)))
     await src.close()

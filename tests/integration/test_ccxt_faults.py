@@ -30,6 +30,7 @@ def two_venue_settings(fx: FakeExchange, **venues: Any) -> Settings:
 async def live(settings: Settings) -> AsyncIterator[CcxtSource]:
     src = CcxtSource(settings)
     await src.start()
+    await src.markets_ready(10)
     try:
         yield src
     finally:
@@ -50,12 +51,12 @@ def assert_healthy(snap: MarketSnapshot, fx: FakeExchange, venue: str = "binance
 @pytest.mark.parametrize(
     ("faulty", "kind", "reason", "temporary"),
     [
-        ("bybit", "5xx", "unreachable or failing (network/5xx)", True),
-        ("bybit", "429", "rate limited", True),
-        ("binanceusdm", "429", "rate limited", True),
-        ("bybit", "malformed", "unparseable answer", False),
-        ("binanceusdm", "garbage", "unparseable answer", False),
-        ("bybit", "garbage", "rejected the request", False),
+        ("bybit", "5xx", "UNREACHABLE", True),
+        ("bybit", "429", "RATE_LIMITED", True),
+        ("binanceusdm", "429", "RATE_LIMITED", True),
+        ("bybit", "malformed", "BAD_RESPONSE", False),
+        ("binanceusdm", "garbage", "BAD_RESPONSE", False),
+        ("bybit", "garbage", "REJECTED", False),
     ],
 )
 async def test_a_failing_venue_is_reported_missing_and_the_others_arrive(
@@ -68,7 +69,7 @@ async def test_a_failing_venue_is_reported_missing_and_the_others_arrive(
     assert_healthy(snap, fake_exchange, healthy)
     assert [d.venue for d in snap.derivatives] == [healthy]
     missing = whole_venue_missing(snap, faulty)
-    assert missing.reason.startswith(reason)
+    assert missing.reason == reason
     assert missing.temporary is temporary
 
 
@@ -80,7 +81,7 @@ async def test_a_venue_that_never_answers_times_out_without_stalling_the_snapsho
         snap = await src.snapshot("BTC")
     assert_healthy(snap, fake_exchange)
     missing = whole_venue_missing(snap, "bybit")
-    assert (missing.reason, missing.temporary) == ("timed out", True)
+    assert (missing.reason, missing.temporary) == ("TIMEOUT", True)
 
 
 async def test_a_delisted_market_is_a_permanent_gap(fake_exchange: FakeExchange) -> None:
@@ -90,7 +91,7 @@ async def test_a_delisted_market_is_a_permanent_gap(fake_exchange: FakeExchange)
     assert_healthy(snap, fake_exchange)
     missing = whole_venue_missing(snap, "bybit")
     assert missing.temporary is False
-    assert "not listed" in missing.reason
+    assert missing.reason == "NOT_LISTED"
 
 
 async def test_temporary_errors_are_retried_until_the_venue_answers(
@@ -149,16 +150,27 @@ async def test_a_venue_down_at_start_joins_once_it_recovers(fake_exchange: FakeE
     assert [d.venue for d in up.derivatives] == ["binanceusdm", "bybit"]
 
 
-async def test_a_failing_spot_venue_is_reported_by_name_and_recovers_when_it_answers(
+async def test_a_failing_spot_venue_gives_way_to_the_perpetuals_mark_price_until_it_answers(
     fake_exchange: FakeExchange,
 ) -> None:
     async with live(two_venue_settings(fake_exchange)) as src:
         fake_exchange.fault("binance", "5xx")
-        with pytest.raises(TemporaryVenueError) as failed:
-            await src.snapshot("BTC")
+        down = await src.snapshot("BTC")
         fake_exchange.clear_faults()
         snap = await src.snapshot("BTC")
-    assert failed.value.venue == "binance"
-    assert "no price data" in str(failed.value) and "5xx" in str(failed.value)
-    assert snap.last_price is not None and len(snap.series("1h")) > 0
+    assert down.price_basis == "mark" and down.price_venues == ("binanceusdm", "bybit")
+    assert down.last_price == pytest.approx(fake_exchange.market.coins["BTC"].price, rel=0.01)
+    assert {m.reason for m in down.missing_for("binance")} == {"UNREACHABLE"}
+    assert snap.price_basis == "spot" and len(snap.series("1h")) > 0
     assert_healthy(snap, fake_exchange)
+
+
+async def test_no_price_anywhere_is_one_error_naming_the_spot_venue(
+    fake_exchange: FakeExchange,
+) -> None:
+    async with live(two_venue_settings(fake_exchange)) as src:
+        for venue in ("binance", "binanceusdm", "bybit"):
+            fake_exchange.fault(venue, "5xx")
+        with pytest.raises(TemporaryVenueError) as failed:
+            await src.snapshot("BTC")
+    assert failed.value.venue == "binance" and "no price data" in str(failed.value)

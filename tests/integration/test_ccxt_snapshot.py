@@ -85,7 +85,7 @@ async def test_open_interest_24h_ago_uses_the_history_at_that_hours_price(
     hyperliquid = venue(snap, "hyperliquid")
     assert hyperliquid.open_interest_usd_24h_ago is None
     reasons = {m.metric: m.reason for m in snap.missing_for("hyperliquid")}
-    assert "bot keeps its own" in reasons["open_interest_usd_24h_ago"]
+    assert reasons["open_interest_usd_24h_ago"] == "NO_HISTORY_YET"
 
 
 async def test_funding_is_normalised_to_eight_hours(source: CcxtSource) -> None:

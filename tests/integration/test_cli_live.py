@@ -100,7 +100,8 @@ async def test_no_price_anywhere_gives_one_clear_line_not_a_traceback(
     fake_exchange: FakeExchange, tmp_path: Path
 ) -> None:
     config = fast_config(fake_exchange, tmp_path)
-    fake_exchange.fault("binance", "5xx")
+    for venue in ("binance", *VENUES):
+        fake_exchange.fault(venue, "5xx")
     rc, out, err = await run_bot("--config", str(config), "digest", "BTC")
     assert rc != 0 and out == ""
     assert "Traceback" not in err
