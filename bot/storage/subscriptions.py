@@ -18,6 +18,7 @@ import aiosqlite
 
 from bot.errors import StorageError
 from bot.scheduling.digest import DigestMemory, DigestMetrics
+from bot.storage.faults import cause, retry_write, write
 from bot.storage.timestamps import from_iso, to_iso
 
 DeliveryStatus = Literal["pending", "sent", "failed", "skipped", "abandoned"]
@@ -75,28 +76,24 @@ class SubscriptionStore:
         self.default_timezone = default_timezone
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        try:
-            cur = await self._conn.execute(sql, params)
-            await self._conn.commit()
-        except sqlite3.Error as e:
-            raise StorageError(f"subscription storage: {e}") from e
-        return int(cur.rowcount or 0)
+        return await write(self._conn, "subscription storage", sql, params)
 
     async def _write_many(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
-        try:
-            for sql, params in statements:
+        batch = list(statements)
+
+        async def attempt() -> None:
+            for sql, params in batch:
                 await self._conn.execute(sql, params)
             await self._conn.commit()
-        except sqlite3.Error as e:
-            await self._conn.rollback()
-            raise StorageError(f"subscription storage: {e}") from e
+
+        await retry_write(self._conn, "subscription storage", attempt)
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
             async with self._conn.execute(sql, params) as cur:
                 return list(await cur.fetchall())
         except sqlite3.Error as e:
-            raise StorageError(f"subscription storage: {e}") from e
+            raise StorageError(f"subscription storage: {cause(e)}") from e
 
     # -- chats -----------------------------------------------------------------------
 
@@ -139,7 +136,7 @@ class SubscriptionStore:
     async def add(self, chat_id: int, thread_id: int | None, symbols: Sequence[str],
                   schedule: str, *, created_at: datetime | None = None) -> int:
         """Store a subscription; its id."""
-        try:
+        async def attempt() -> int:
             cur = await self._conn.execute(
                 "INSERT INTO subscriptions (chat_id, thread_id, symbols, schedule, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -147,10 +144,10 @@ class SubscriptionStore:
                  to_iso(created_at or datetime.now(UTC))),
             )
             await self._conn.commit()
-        except sqlite3.Error as e:
-            raise StorageError(f"cannot store subscription: {e}") from e
-        assert cur.lastrowid is not None
-        return int(cur.lastrowid)
+            assert cur.lastrowid is not None
+            return int(cur.lastrowid)
+
+        return await retry_write(self._conn, "cannot store subscription", attempt)
 
     async def get(self, subscription_id: int) -> Subscription | None:
         """One subscription by id."""
