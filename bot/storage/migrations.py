@@ -148,6 +148,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             )
             """,
             "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            # the update that created a subscription: its redelivery is not "already"
+            "ALTER TABLE subscriptions ADD COLUMN update_id INTEGER",
         ),
     ),
 )

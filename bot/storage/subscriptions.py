@@ -37,6 +37,8 @@ class Subscription:
     timezone: str
     created_at: datetime
     paused_reason: str | None = None
+    #: the Telegram update that created it (``None`` for older rows)
+    update_id: int | None = None
 
     @property
     def paused(self) -> bool:
@@ -55,7 +57,8 @@ class PendingDelivery:
 
 _SUBSCRIPTION_COLUMNS = (
     "s.id, s.chat_id, s.thread_id, s.symbols, s.schedule, COALESCE(c.timezone, ?), "
-    "s.created_at, s.paused_reason FROM subscriptions s LEFT JOIN chats c USING (chat_id)"
+    "s.created_at, s.paused_reason, s.update_id "
+    "FROM subscriptions s LEFT JOIN chats c USING (chat_id)"
 )
 
 
@@ -65,6 +68,7 @@ def _subscription(row: Any) -> Subscription:
         thread_id=None if row[2] is None else int(row[2]),
         symbols=tuple(str(row[3]).split(",")), schedule=str(row[4]), timezone=str(row[5]),
         created_at=from_iso(row[6]), paused_reason=None if row[7] is None else str(row[7]),
+        update_id=None if row[8] is None else int(row[8]),
     )
 
 
@@ -134,14 +138,15 @@ class SubscriptionStore:
     # -- subscriptions ---------------------------------------------------------------
 
     async def add(self, chat_id: int, thread_id: int | None, symbols: Sequence[str],
-                  schedule: str, *, created_at: datetime | None = None) -> int:
-        """Store a subscription; its id."""
+                  schedule: str, *, created_at: datetime | None = None,
+                  update_id: int | None = None) -> int:
+        """Store a subscription (``update_id``: the update asking for it); its id."""
         async def attempt() -> int:
             cur = await self._conn.execute(
-                "INSERT INTO subscriptions (chat_id, thread_id, symbols, schedule, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO subscriptions (chat_id, thread_id, symbols, schedule, created_at, "
+                "update_id) VALUES (?, ?, ?, ?, ?, ?)",
                 (chat_id, thread_id, ",".join(symbols), schedule,
-                 to_iso(created_at or datetime.now(UTC))),
+                 to_iso(created_at or datetime.now(UTC)), update_id),
             )
             await self._conn.commit()
             assert cur.lastrowid is not None
