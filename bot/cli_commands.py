@@ -125,13 +125,19 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Run the Telegram bot (polling, or a webhook with --webhook)."""
+    from bot.storage import Storage
     from bot.telegram.app import run_bot
 
-    source = await open_source(settings, args)
+    storage = await Storage.open(settings.database_path())  # a storage fault stops us first
     try:
-        await run_bot(settings, source, webhook_url=args.webhook, port=args.port)
+        source = await open_source(settings, args)
+        try:
+            await run_bot(settings, source, webhook_url=args.webhook, port=args.port,
+                          storage=storage)
+        finally:
+            await source.close()
     finally:
-        await source.close()
+        await storage.close()
     return 0
 
 

@@ -23,6 +23,8 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import StorageError
+from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write
+from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
 from bot.storage.timestamps import from_iso, to_iso
@@ -106,26 +108,52 @@ class Storage:
     async def open(
         cls, path: str | Path, migrations: tuple[Migration, ...] = MIGRATIONS
     ) -> Storage:
-        """Open (creating if needed) the database at ``path`` and migrate it."""
+        """Open (creating if needed) the database at ``path``, migrate it and probe a write.
+
+        Any failure closes what was opened and raises ``StorageError`` naming the path and
+        the cause (unwritable folder, read-only or locked file, full disk, failing pragma).
+        """
         check_sequence(migrations)
         target = str(path)
-        if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        conn: aiosqlite.Connection | None = None
         try:
+            if target != ":memory:":
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
             conn = await aiosqlite.connect(target)
             if target != ":memory:":
                 await conn.execute("PRAGMA journal_mode=WAL")
+                # WAL with NORMAL: a commit survives a killed process (not a power cut)
+                await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            storage = cls(conn)
+            await storage._migrate(migrations)
+            await storage._probe()
         except (sqlite3.Error, OSError) as e:
-            raise StorageError(f"cannot open database {target}: {e}") from e
-        storage = cls(conn)
-        await storage._migrate(migrations)
+            if conn is not None:
+                await conn.close()
+            raise StorageError(f"database {target}: {cause(e)}") from e
+        except BaseException:
+            if conn is not None:
+                await conn.close()
+            raise
         return storage
+
+    async def _probe(self) -> None:
+        """One real write (a file that cannot take one fails here, at start)."""
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('opened_at', ?)",
+            (to_iso(datetime.now(UTC)),))
+        await self._conn.commit()
 
     async def close(self) -> None:
         """Close the connection."""
         await self._conn.close()
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        """Received updates, stored before they are acknowledged (same connection)."""
+        return Inbox(self._conn)
 
     @cached_property
     def subscriptions(self) -> SubscriptionStore:
@@ -133,15 +161,15 @@ class Storage:
         return SubscriptionStore(self._conn)
 
     async def _migrate(self, migrations: tuple[Migration, ...]) -> None:
-        try:
-            await self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version "
-                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            current = await self.schema_version()
-            for m in migrations:
-                if m.version <= current:
-                    continue
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        current = await self.schema_version()
+        for m in migrations:
+            if m.version <= current:
+                continue
+            try:
                 await self._conn.execute("BEGIN")
                 for statement in m.statements:
                     await self._conn.execute(statement)
@@ -150,10 +178,13 @@ class Storage:
                     (m.version, m.name, to_iso(datetime.now(UTC))),
                 )
                 await self._conn.commit()
-                log.info("database migrated to version %d (%s)", m.version, m.name)
-        except sqlite3.Error as e:
-            await self._conn.rollback()
-            raise StorageError(f"migration failed: {e}") from e
+            except sqlite3.Error:
+                await self._conn.rollback()
+                raise
+            log.info("database migrated to version %d (%s)", m.version, m.name)
+
+    async def _write(self, what: str, sql: str, params: tuple[Any, ...]) -> int:
+        return await write(self._conn, what, sql, params)
 
     async def schema_version(self) -> int:
         """The highest applied migration version (0 for a new database)."""
@@ -173,19 +204,17 @@ class Storage:
             blob = _encode(analysis)
         except (pickle.PicklingError, TypeError, AttributeError) as e:
             raise StorageError(f"analysis of {symbol} cannot be stored: {e}") from e
+        await self._write("cannot store post",
+                          "INSERT OR IGNORE INTO posts (symbol, as_of, created_at, analysis) "
+                          "VALUES (?, ?, ?, ?)",
+                          (symbol, to_iso(as_of), to_iso(datetime.now(UTC)), blob))
         try:
-            await self._conn.execute(
-                "INSERT OR IGNORE INTO posts (symbol, as_of, created_at, analysis) "
-                "VALUES (?, ?, ?, ?)",
-                (symbol, to_iso(as_of), to_iso(datetime.now(UTC)), blob),
-            )
-            await self._conn.commit()
             async with self._conn.execute(
                 "SELECT id FROM posts WHERE symbol = ? AND as_of = ?", (symbol, to_iso(as_of))
             ) as cur:
                 row = await cur.fetchone()
         except sqlite3.Error as e:
-            raise StorageError(f"cannot store post: {e}") from e
+            raise StorageError(f"cannot store post: {cause(e)}") from e
         if row is None:
             raise StorageError(f"post of {symbol} at {as_of} vanished after insert")
         return int(row[0])
@@ -194,15 +223,12 @@ class Storage:
         self, chat_id: int, message_id: int, post_id: int, *, part: int = 0, view: str
     ) -> None:
         """Remember that message ``message_id`` in ``chat_id`` shows ``post_id``."""
-        try:
-            await self._conn.execute(
-                "INSERT OR REPLACE INTO post_messages "
-                "(chat_id, message_id, post_id, part, view, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, message_id, post_id, part, view, to_iso(datetime.now(UTC))),
-            )
-            await self._conn.commit()
-        except sqlite3.Error as e:
-            raise StorageError(f"cannot link message: {e}") from e
+        await self._write(
+            "cannot link message",
+            "INSERT OR REPLACE INTO post_messages "
+            "(chat_id, message_id, post_id, part, view, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (chat_id, message_id, post_id, part, view, to_iso(datetime.now(UTC))),
+        )
 
     async def post(self, post_id: int) -> StoredPost | None:
         """The post with id ``post_id``, or ``None`` when unknown or pruned."""
@@ -267,25 +293,18 @@ class Storage:
         self, chat_id: int, intent: str, topic: str | None, symbol: str | None
     ) -> None:
         """Remember the chat's last follow-up question (replacing the previous one)."""
-        try:
-            await self._conn.execute(
-                "INSERT OR REPLACE INTO chat_context (chat_id, intent, topic, symbol, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (chat_id, intent, topic, symbol, to_iso(datetime.now(UTC))),
-            )
-            await self._conn.commit()
-        except sqlite3.Error as e:
-            raise StorageError(f"cannot save chat context: {e}") from e
+        await self._write(
+            "cannot save chat context",
+            "INSERT OR REPLACE INTO chat_context (chat_id, intent, topic, symbol, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (chat_id, intent, topic, symbol, to_iso(datetime.now(UTC))),
+        )
 
     async def prune(self, retention: timedelta, now: datetime | None = None) -> int:
         """Delete posts older than ``retention`` (and their links); return how many."""
         cutoff = to_iso((now or datetime.now(UTC)) - retention)
-        try:
-            cur = await self._conn.execute("DELETE FROM posts WHERE created_at < ?", (cutoff,))
-            await self._conn.commit()
-        except sqlite3.Error as e:
-            raise StorageError(f"cannot prune posts: {e}") from e
-        return int(cur.rowcount or 0)
+        return await self._write("cannot prune posts",
+                                 "DELETE FROM posts WHERE created_at < ?", (cutoff,))
 
     async def counts(self) -> dict[str, int]:
         """Row counts of the main tables (for /status)."""

@@ -120,6 +120,38 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX digest_memory_chat ON digest_memory (chat_id, symbol, id)",
         ),
     ),
+    Migration(
+        4,
+        "inbox of received updates, each digest's messages before sending, a start-up probe",
+        (
+            """
+            CREATE TABLE inbox (
+                update_id INTEGER PRIMARY KEY,
+                chat_id INTEGER,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                received_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX inbox_status ON inbox (status, update_id)",
+            """
+            CREATE TABLE digest_outbox (
+                chat_id INTEGER NOT NULL,
+                thread_key INTEGER NOT NULL,
+                slot TEXT NOT NULL,
+                part INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                sent INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (chat_id, thread_key, slot, part)
+            )
+            """,
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            # the update that created a subscription: its redelivery is not "already"
+            "ALTER TABLE subscriptions ADD COLUMN update_id INTEGER",
+        ),
+    ),
 )
 
 

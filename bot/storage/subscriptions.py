@@ -18,6 +18,7 @@ import aiosqlite
 
 from bot.errors import StorageError
 from bot.scheduling.digest import DigestMemory, DigestMetrics
+from bot.storage.faults import cause, retry_write, write
 from bot.storage.timestamps import from_iso, to_iso
 
 DeliveryStatus = Literal["pending", "sent", "failed", "skipped", "abandoned"]
@@ -36,6 +37,8 @@ class Subscription:
     timezone: str
     created_at: datetime
     paused_reason: str | None = None
+    #: the Telegram update that created it (``None`` for older rows)
+    update_id: int | None = None
 
     @property
     def paused(self) -> bool:
@@ -54,7 +57,8 @@ class PendingDelivery:
 
 _SUBSCRIPTION_COLUMNS = (
     "s.id, s.chat_id, s.thread_id, s.symbols, s.schedule, COALESCE(c.timezone, ?), "
-    "s.created_at, s.paused_reason FROM subscriptions s LEFT JOIN chats c USING (chat_id)"
+    "s.created_at, s.paused_reason, s.update_id "
+    "FROM subscriptions s LEFT JOIN chats c USING (chat_id)"
 )
 
 
@@ -64,6 +68,7 @@ def _subscription(row: Any) -> Subscription:
         thread_id=None if row[2] is None else int(row[2]),
         symbols=tuple(str(row[3]).split(",")), schedule=str(row[4]), timezone=str(row[5]),
         created_at=from_iso(row[6]), paused_reason=None if row[7] is None else str(row[7]),
+        update_id=None if row[8] is None else int(row[8]),
     )
 
 
@@ -75,28 +80,24 @@ class SubscriptionStore:
         self.default_timezone = default_timezone
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        try:
-            cur = await self._conn.execute(sql, params)
-            await self._conn.commit()
-        except sqlite3.Error as e:
-            raise StorageError(f"subscription storage: {e}") from e
-        return int(cur.rowcount or 0)
+        return await write(self._conn, "subscription storage", sql, params)
 
     async def _write_many(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
-        try:
-            for sql, params in statements:
+        batch = list(statements)
+
+        async def attempt() -> None:
+            for sql, params in batch:
                 await self._conn.execute(sql, params)
             await self._conn.commit()
-        except sqlite3.Error as e:
-            await self._conn.rollback()
-            raise StorageError(f"subscription storage: {e}") from e
+
+        await retry_write(self._conn, "subscription storage", attempt)
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
             async with self._conn.execute(sql, params) as cur:
                 return list(await cur.fetchall())
         except sqlite3.Error as e:
-            raise StorageError(f"subscription storage: {e}") from e
+            raise StorageError(f"subscription storage: {cause(e)}") from e
 
     # -- chats -----------------------------------------------------------------------
 
@@ -137,20 +138,21 @@ class SubscriptionStore:
     # -- subscriptions ---------------------------------------------------------------
 
     async def add(self, chat_id: int, thread_id: int | None, symbols: Sequence[str],
-                  schedule: str, *, created_at: datetime | None = None) -> int:
-        """Store a subscription; its id."""
-        try:
+                  schedule: str, *, created_at: datetime | None = None,
+                  update_id: int | None = None) -> int:
+        """Store a subscription (``update_id``: the update asking for it); its id."""
+        async def attempt() -> int:
             cur = await self._conn.execute(
-                "INSERT INTO subscriptions (chat_id, thread_id, symbols, schedule, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO subscriptions (chat_id, thread_id, symbols, schedule, created_at, "
+                "update_id) VALUES (?, ?, ?, ?, ?, ?)",
                 (chat_id, thread_id, ",".join(symbols), schedule,
-                 to_iso(created_at or datetime.now(UTC))),
+                 to_iso(created_at or datetime.now(UTC)), update_id),
             )
             await self._conn.commit()
-        except sqlite3.Error as e:
-            raise StorageError(f"cannot store subscription: {e}") from e
-        assert cur.lastrowid is not None
-        return int(cur.lastrowid)
+            assert cur.lastrowid is not None
+            return int(cur.lastrowid)
+
+        return await retry_write(self._conn, "cannot store subscription", attempt)
 
     async def get(self, subscription_id: int) -> Subscription | None:
         """One subscription by id."""

@@ -27,11 +27,12 @@ from telegram.request import BaseRequest
 
 from bot.commentary.telegram_html import Flavour
 from bot.config import Settings, telegram_api_url, telegram_token
-from bot.errors import ConfigError, TelegramUnreachableError
+from bot.errors import ConfigError, StorageError, TelegramUnreachableError
 from bot.market.source import MarketSource
 from bot.storage import Storage
 from bot.telegram.handlers import HANDLER_MODULES, chatter, register_all
 from bot.telegram.handlers.common import SERVICE_KEY, STARTUP_HOOKS
+from bot.telegram.inbox import InboxProcessor, InboxQueue, prune_inbox, redeliver_pending
 from bot.telegram.redaction import install_redaction
 from bot.telegram.services import MarketService
 
@@ -78,9 +79,35 @@ async def start_up(app: Application) -> None:
 
 
 async def _prune(service: MarketService) -> None:
-    pruned = await service.prune()
-    if pruned:
-        log.info("pruned %d stored posts past retention", pruned)
+    try:
+        pruned = await service.prune()
+        pruned_updates = await prune_inbox(service.storage.inbox)
+    except StorageError as e:  # pruning waits for the next round
+        log.warning("pruning failed: %s", e)
+        return
+    if pruned or pruned_updates:
+        log.info("pruned %d stored posts past retention, %d handled updates", pruned,
+                 pruned_updates)
+
+
+async def start_receiving(app: Application, webhook_url: str | None = None,
+                          port: int | None = None) -> None:
+    """Hand stored, unhandled updates to the handlers first, then poll (or serve a webhook)."""
+    service: MarketService = app.bot_data[SERVICE_KEY]
+    await redeliver_pending(app, service.error_text("internal"))
+    updater = app.updater
+    assert updater is not None
+    if webhook_url:
+        await updater.start_webhook(
+            listen="0.0.0.0",
+            port=port or 8443,
+            url_path=urlparse(webhook_url).path.strip("/"),
+            webhook_url=webhook_url,
+            secret_token=secrets.token_urlsafe(32),
+            drop_pending_updates=False,
+        )
+    else:
+        await updater.start_polling(drop_pending_updates=False)
 
 
 async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -148,7 +175,8 @@ def build_application(
         .base_url(api_url)
         .base_file_url(file_url_for(api_url))
         .defaults(defaults)
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(InboxProcessor(storage.inbox, CONCURRENT_UPDATES))
+        .update_queue(InboxQueue(storage.inbox))
         .rate_limiter(rate_limiter())
     )
     if request is not None:
@@ -180,34 +208,28 @@ async def run_bot(
     webhook_url: str | None = None,
     port: int | None = None,
     stop: asyncio.Event | None = None,
+    storage: Storage | None = None,
 ) -> None:
     """Run the bot until SIGINT/SIGTERM (or ``stop``): long polling, or a webhook server.
 
-    The caller owns ``source`` (starts and closes it).
+    The caller owns ``source`` (starts and closes it) and ``storage`` when it passes one.
+    On SIGTERM fetching stops and every update already received is answered before exit.
     """
-    storage = await Storage.open(settings.database_path())
+    owned = storage is None
+    if storage is None:
+        storage = await Storage.open(settings.database_path())
     try:
         app = build_application(settings, source, storage)
         try:
             async with app:
                 await start_up(app)
                 await app.start()
-                updater = app.updater
-                assert updater is not None
-                if webhook_url:
-                    await updater.start_webhook(
-                        listen="0.0.0.0",
-                        port=port or 8443,
-                        url_path=urlparse(webhook_url).path.strip("/"),
-                        webhook_url=webhook_url,
-                        secret_token=secrets.token_urlsafe(32),
-                        drop_pending_updates=False,
-                    )
-                else:
-                    await updater.start_polling(drop_pending_updates=False)
+                await start_receiving(app, webhook_url, port)
                 log.info("bot running (%s)", "webhook" if webhook_url else "polling")
                 await (stop.wait() if stop is not None else _wait_for_stop_signal())
-                await updater.stop()
+                # stop fetching, then let every update already received get its reply
+                assert app.updater is not None
+                await app.updater.stop()
                 await app.stop()
         except InvalidToken as e:
             raise ConfigError("TELEGRAM_BOT_TOKEN: the Bot API rejected the token") from e
@@ -215,4 +237,5 @@ async def run_bot(
             raise TelegramUnreachableError(
                 f"cannot reach the Telegram Bot API at {telegram_api_url(settings)} ({e})") from e
     finally:
-        await storage.close()
+        if owned:
+            await storage.close()

@@ -51,6 +51,8 @@ class FakeBotApi(BotApiMethods):
         self._runner: web.AppRunner | None = None
         self._confirmed = 0
         self.webhook: dict[str, str] | None = None
+        self._sends_open = asyncio.Event()
+        self._sends_open.set()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -168,6 +170,18 @@ class FakeBotApi(BotApiMethods):
         self._new_update.set()
         return update_id
 
+    def hold_sends(self) -> None:
+        """Hold every send (the bot's replies) unanswered until ``release_sends``.
+
+        A held send whose caller died meanwhile (connection closed) never arrives, like a
+        request that had not yet reached Telegram when the bot was killed.
+        """
+        self._sends_open.clear()
+
+    def release_sends(self) -> None:
+        """Let held and new sends through."""
+        self._sends_open.set()
+
     # -- test API: reading back --------------------------------------------------------
 
     def sent_to(self, chat_id: int) -> list[Sent]:
@@ -199,6 +213,10 @@ class FakeBotApi(BotApiMethods):
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params, files = await _read_params(request)
+        if method in SENDING_METHODS and not self._sends_open.is_set():
+            await self._sends_open.wait()
+            if request.transport is None or request.transport.is_closing():
+                return _error(499, "the caller went away")
         self.calls.append((method, params))
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:

@@ -20,7 +20,7 @@ from bot.scheduling.fanout import FanoutReport
 from bot.scheduling.keys import ScheduleKey
 from bot.scheduling.runner import RUNNER_KEY, DigestRunner
 from bot.storage import Storage
-from bot.telegram.app import build_application, start_up
+from bot.telegram.app import build_application, start_receiving, start_up
 from tests.fakes.fake_bot_api import FakeBotApi
 
 
@@ -38,7 +38,7 @@ async def running_app(api: FakeBotApi, settings: Settings, source: MarketSource,
             await start_up(app)
             await app.start()
             assert app.updater is not None
-            await app.updater.start_polling(drop_pending_updates=False)
+            await start_receiving(app)
             try:
                 yield app
             finally:

@@ -122,14 +122,17 @@ async def subscribe(update: Update, context: Context) -> None:
                 == (symbols, schedule.text, thread)]
         if same:
             [row] = await _listing(context, (same[0],))
-            await _say(update, context, "already", entry=row)
+            # the same update handled again after a crash: answer as the first time would
+            again = same[0].update_id == update.update_id
+            await _say(update, context, "subscribed" if again else "already", entry=row)
             return
         cap = service.settings.schedule.max_subscriptions_per_chat
         if len(existing) >= cap:
             await _say(update, context, "too_many", cap=cap)
             return
         await store.ensure_chat(chat_id, kind)
-        sub_id = await store.add(chat_id, thread, symbols, schedule.text)
+        sub_id = await store.add(chat_id, thread, symbols, schedule.text,
+                                 update_id=update.update_id)
     await _resync(context)
     sub = await store.get(sub_id)
     assert sub is not None
