@@ -154,7 +154,7 @@ async def cmd_record(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_backtest(settings: Settings, args: argparse.Namespace) -> int:
     """Score the posts' calls over a replayed period beside the baselines."""
-    from bot.evidence.cli import backtest
+    from bot.cli_backtest import backtest
 
     symbol = resolve_symbol(settings, args.symbol)
     print(backtest(settings, symbol, args), end="")

@@ -17,12 +17,12 @@ from bot.analysis.events import detect_events
 from bot.analysis.indicators import compute_indicators
 from bot.analysis.levels import find_levels
 from bot.analysis.model import Analysis, IndicatorSet, TrendReading
+from bot.analysis.odds import compute_odds
 from bot.analysis.outlook import compute_outlook
 from bot.analysis.price_action import price_action
 from bot.analysis.trend import read_trend
 from bot.analysis.whales import analyse_whales
 from bot.config import Settings
-from bot.evidence.odds import compute_odds
 from bot.market.coverage import coverage_of
 from bot.market.models import TIMEFRAMES, MarketSnapshot, ms_from_utc
 

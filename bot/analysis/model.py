@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal
 
-from bot.evidence.model import Odds
 from bot.market.models import Coverage, SourceKind
 
 LevelKind = Literal["support", "resistance"]
@@ -390,6 +389,50 @@ class Event:
     level_label: str | None = None
     ratio: float | None = None
     direction: Direction | None = None
+
+
+# ---------------------------------------------------------------------- odds
+
+Edge = Literal["up", "down"]
+SetupKind = Literal["uptrend", "dip_in_uptrend", "bounce_in_downtrend", "downtrend"]
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonOdds:
+    """What comparable setups did over one horizon, and the probability the post states.
+
+    ``frequency`` is the share of comparable setups that ended higher; ``base_rate`` the
+    share of *all* days (climatology) before the post. ``probability`` is the stated
+    chance of a higher price: the base rate unless the setups differ from it beyond
+    chance (``edge``), then the setups' frequency shrunk towards the base rate.
+    ``low_pct``/``high_pct`` bound the middle 80% of the setups' moves.
+    """
+
+    horizon: timedelta
+    samples: int
+    ups: int
+    frequency: float
+    median_pct: float
+    low_pct: float
+    high_pct: float
+    base_samples: int
+    base_rate: float
+    probability: float
+    edge: Edge | None
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Odds:
+    """The setup at the last daily close and the odds per horizon (24h first)."""
+
+    setup: SetupKind
+    as_of_close: datetime
+    horizons: tuple[HorizonOdds, ...]
+
+    def at(self, horizon: timedelta) -> HorizonOdds | None:
+        """The odds of one horizon, if computed."""
+        return next((h for h in self.horizons if h.horizon == horizon), None)
 
 
 # ------------------------------------------------------------------ analysis

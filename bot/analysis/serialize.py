@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.analysis.model import Aggregate, Analysis, Derivatives, IndicatorSet, PriceAction
-from bot.evidence.model import Odds, horizon_name
+from bot.analysis.model import Aggregate, Analysis, Derivatives, IndicatorSet, Odds, PriceAction
+from bot.analysis.odds import horizon_name
 from bot.market.models import iso_from_utc
 
 

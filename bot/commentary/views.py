@@ -17,6 +17,7 @@ from bot.analysis.model import (
     Event,
     Level,
     LevelBreach,
+    Odds,
     PositionChange,
     PriceAction,
     SwingMove,
@@ -26,7 +27,6 @@ from bot.analysis.model import (
     WhalePositionView,
 )
 from bot.errors import DataError
-from bot.evidence.model import Odds
 from bot.market.models import Coverage
 
 PriceDirection = Literal["up", "down", "flat", "unknown"]

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.analysis import analyse
+from bot.analysis.odds import HORIZONS, compute_odds
 from bot.config import Settings
 from bot.evidence.calls import calls_of
 from bot.evidence.grading import grade
 from bot.evidence.model import Call, LevelRole, Outcome
-from bot.evidence.odds import HORIZONS, compute_odds
 from bot.evidence.scoring import Brier, Rate, ReliabilityBin, brier, rate, reliability
 from bot.market.models import TIMEFRAMES, MarketSnapshot
 from bot.market.replay import ReplaySource

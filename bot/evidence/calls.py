@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal
 
-from bot.analysis.model import Analysis
-from bot.evidence.model import Call, NamedLevel, Odds
-from bot.evidence.odds import HORIZONS
+from bot.analysis.model import Analysis, Odds
+from bot.analysis.odds import HORIZONS
+from bot.evidence.model import Call, NamedLevel
 
 
 def _bias(analysis: Analysis) -> Literal["bullish", "bearish", "neutral"]:

@@ -6,9 +6,9 @@ import csv
 import io
 from typing import Any
 
+from bot.analysis.odds import horizon_name
 from bot.analysis.serialize import plain
 from bot.evidence.backtest import Backtest, HorizonSummary, Row
-from bot.evidence.model import horizon_name
 from bot.market.models import iso_from_utc
 
 COLUMNS = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+from bot.analysis.model import HorizonOdds, Odds
 from bot.commentary import render_answer, render_article, render_quick
-from bot.evidence.model import HorizonOdds, Odds
 from tests.unit.commentary_cases import demo_analysis
 
 SINCE = datetime(2018, 1, 11, tzinfo=UTC)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.evidence.odds import _horizon_odds, compute_odds
+from bot.analysis.odds import _horizon_odds, compute_odds
+from bot.analysis.setups import SETUPS, setup_codes
 from bot.evidence.scoring import brier, rate, reliability
-from bot.evidence.setups import SETUPS, setup_codes
 from bot.market.models import CandleSeries
 
 DAY_MS = 86_400_000

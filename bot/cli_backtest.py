@@ -7,13 +7,13 @@ import json
 import sys
 from datetime import datetime, timedelta
 
+from bot.analysis.odds import horizon_name, parse_horizon
 from bot.cli_commands import parse_when
 from bot.commentary.render import environment
 from bot.config import Settings
 from bot.errors import BadArgumentError, OutOfRangeError
 from bot.evidence.backtest import Backtest, run_backtest, steps
 from bot.evidence.export import backtest_csv, backtest_json
-from bot.evidence.model import horizon_name, parse_horizon
 from bot.market.replay import ReplaySource
 
 #: Steps before a progress bar is worth drawing.

@@ -17,13 +17,11 @@ were tried on 2017–2023 and showed no more edge out of sample, only smaller sa
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 
+from bot.analysis.model import SetupKind
 from bot.market.models import CandleSeries, FloatArray, IntArray
 
-SetupKind = Literal["uptrend", "dip_in_uptrend", "bounce_in_downtrend", "downtrend"]
 SETUPS: tuple[SetupKind, ...] = ("uptrend", "dip_in_uptrend", "bounce_in_downtrend", "downtrend")
 #: Days of the momentum look-back.
 MOMENTUM_DAYS = 7

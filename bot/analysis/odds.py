@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from bot.evidence.model import Edge, HorizonOdds, Odds
-from bot.evidence.setups import SETUPS, UNKNOWN, closed_daily, forward_returns, setup_codes
+from bot.analysis.model import Edge, HorizonOdds, Odds
+from bot.analysis.setups import SETUPS, UNKNOWN, closed_daily, forward_returns, setup_codes
 from bot.market.models import CandleSeries, ms_from_utc, utc_from_ms
 
 HORIZONS: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(days=7))
@@ -114,3 +114,17 @@ def compute_odds(daily: CandleSeries, as_of: datetime,
         as_of_close=utc_from_ms(int(bars.open_time[-1]) + bars.interval_ms),
         horizons=tuple(found),
     )
+
+
+def horizon_name(horizon: timedelta) -> str:
+    """``24h`` for a day, ``7d`` for a week, else hours (``12h``)."""
+    hours = round(horizon / timedelta(hours=1))
+    return "24h" if hours == 24 else (f"{hours // 24}d" if hours % 24 == 0 else f"{hours}h")
+
+
+def parse_horizon(text: str) -> timedelta:
+    """``24h``/``7d``/``12h`` → timedelta (ValueError otherwise)."""
+    text = text.strip().lower()
+    if len(text) < 2 or not text[:-1].isdigit() or text[-1] not in "hd" or int(text[:-1]) <= 0:
+        raise ValueError(text)
+    return timedelta(hours=int(text[:-1]) * (24 if text[-1] == "d" else 1))
