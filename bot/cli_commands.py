@@ -66,7 +66,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     """Print the article (text, Telegram HTML messages, or JSON)."""
     from bot.analysis import analyse
     from bot.analysis.serialize import analysis_to_json
-    from bot.commentary import render_article, render_chart
+    from bot.commentary import render_article
 
     symbol = resolve_symbol(settings, args.symbol)
     if args.chart is not None and not args.chart.parent.is_dir():
@@ -88,6 +88,8 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print("\n\n".join(post.messages))
     if args.chart is not None:
+        from bot.commentary.charts import render_chart
+
         png = await render_chart(snapshot, analysis, args.timeframe)
         try:
             args.chart.write_bytes(png)

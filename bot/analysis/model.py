@@ -404,7 +404,9 @@ class HorizonOdds:
     ``frequency`` is the share of comparable setups that ended higher; ``base_rate`` the
     share of *all* days (climatology) before the post. ``probability`` is the stated
     chance of a higher price: the base rate unless the setups differ from it beyond
-    chance (``edge``), then the setups' frequency shrunk towards the base rate.
+    chance in both halves of the record (``lean``) *and* that rule's earlier calls for
+    the setup (``tested`` of them, graded) beat the base rate (``tested_skill`` > 0): then
+    ``edge`` is set and the setups' frequency, shrunk towards the base rate, is stated.
     ``low_pct``/``high_pct`` bound the middle 80% of the setups' moves.
     """
 
@@ -420,6 +422,9 @@ class HorizonOdds:
     probability: float
     edge: Edge | None
     since: datetime
+    lean: Edge | None = None
+    tested: int = 0
+    tested_skill: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,11 @@ Public API (see ``posts`` and ``charts``)::
     render_quick / render_whales / render_levels / render_answer / render_help / render_error
     render_template(name, flavour, **context)       # for other packages' templates
     set_locale(settings.locale)                     # once at start-up
-    await render_chart(snapshot, analysis, timeframe) -> PNG bytes
+
+Charts (``bot.commentary.charts``: matplotlib, ~1 s to import) are imported only by the
+code that draws one: ``from bot.commentary.charts import render_chart``.
 """
 
-from bot.commentary.charts import render_chart, render_chart_sync
 from bot.commentary.posts import (
     EXPLAIN_TOPICS,
     INTENTS,
@@ -43,8 +44,6 @@ __all__ = [
     "fit_caption",
     "render_answer",
     "render_article",
-    "render_chart",
-    "render_chart_sync",
     "render_error",
     "render_help",
     "render_levels",

@@ -58,4 +58,6 @@ def render_view(view: View, analysis: Analysis, flavour: Flavour, *, chat_id: in
 
 async def render_chart(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str) -> bytes:
     """PNG bytes of the candle chart (drawn off the event loop by the commentary)."""
-    return await commentary.render_chart(snapshot, analysis, timeframe)
+    from bot.commentary.charts import render_chart as draw  # matplotlib: only when drawing
+
+    return await draw(snapshot, analysis, timeframe)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.analysis.odds import _horizon_odds, compute_odds
+from bot.analysis.odds import _Decisions, _horizon_odds, _record, compute_odds
 from bot.analysis.setups import SETUPS, setup_codes
 from bot.evidence.scoring import brier, rate, reliability
 from bot.market.models import CandleSeries
@@ -68,25 +68,58 @@ def _setups_with(up_share_old: float, up_share_new: float) -> tuple[np.ndarray, 
         idx = np.flatnonzero(codes[half] == 0) + half.start
         ups = rng.random(len(idx)) < share
         moves[idx] = np.where(ups, 1.0, -1.0)
+    codes[-1], moves[-1] = 0, np.nan  # today: setup 0, outcome not yet known
     return codes, moves
 
 
-def test_a_setup_that_rose_far_more_often_in_both_halves_has_an_up_edge() -> None:
+def test_a_lean_in_both_halves_whose_earlier_calls_beat_the_base_rate_is_an_edge() -> None:
     codes, moves = _setups_with(0.75, 0.75)
     times = np.arange(1200) * DAY_MS
 
-    odds = _horizon_odds(timedelta(days=1), codes, moves, 0, times)
+    odds = _horizon_odds(timedelta(days=1), codes, moves, times)
 
     assert odds is not None
-    assert odds.edge == "up"
+    assert odds.lean == "up" and odds.edge == "up"
+    assert odds.tested >= 20 and (odds.tested_skill or 0.0) > 0
     assert odds.base_rate < odds.probability < odds.frequency
+
+
+def _would_be_calls(outcomes: list[float]) -> tuple[_Decisions, np.ndarray, np.ndarray]:
+    """Forty days of setup 0 with a stated 70% "up" call each, then today (outcome unknown)."""
+    n = len(outcomes) + 1
+    codes = np.zeros(n, dtype=np.int64)
+    moves = np.append(np.asarray(outcomes), np.nan)
+    flat = np.full(n, 0.5)
+    decisions = _Decisions(samples=np.full(n, 100.0), base_samples=np.full(n, 500.0),
+                           base_rate=flat, frequency=np.full(n, 0.7), edge=np.ones(n),
+                           probability=np.full(n, 0.7))
+    return decisions, codes, moves
+
+
+def test_a_lean_whose_earlier_calls_mostly_failed_has_no_skill_to_show() -> None:
+    decisions, codes, moves = _would_be_calls([1.0] * 12 + [-1.0] * 28)
+
+    tested, skill = _record(decisions, codes, moves, days=1)
+
+    assert tested == 40
+    assert skill is not None and skill < 0
+
+
+def test_a_record_of_calls_that_mostly_came_true_shows_skill() -> None:
+    decisions, codes, moves = _would_be_calls([1.0] * 30 + [-1.0] * 10)
+
+    tested, skill = _record(decisions, codes, moves, days=1)
+
+    assert tested == 40
+    # Brier (30 × 0.09 + 10 × 0.49) / 40 = 0.19 against 0.25 for an even chance
+    assert skill is not None and round(skill, 4) == round(1 - 0.19 / 0.25, 4)
 
 
 def test_an_edge_that_faded_in_the_newer_half_is_not_claimed() -> None:
     codes, moves = _setups_with(0.9, 0.5)
     times = np.arange(1200) * DAY_MS
 
-    odds = _horizon_odds(timedelta(days=1), codes, moves, 0, times)
+    odds = _horizon_odds(timedelta(days=1), codes, moves, times)
 
     assert odds is not None
     assert odds.frequency > 0.6
