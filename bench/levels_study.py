@@ -6,7 +6,9 @@ Every day at 12:00 UTC, 2026-01-28..2026-07-25, BTC and ETH: the real analysis o
 data, then the 1h bars after it. Per half (Jan–Apr, where the construction was tuned; Apr–Jul,
 held out) it prints the median distance of ``next_support`` and of the nearest resistance
 from price (in % and in daily ATRs), how often ``next_support`` was touched within 24h and
-7 days, and on bearish calls how often ``reversal`` was reached within 7 days.
+7 days, on bearish calls how often ``reversal`` was reached within 7 days, and on bullish
+calls how often the level named as the view's invalidation was (old: ``next_support``; new:
+``breakdown``).
 
 The "old" columns are the figures of the previous construction (main at de9997e), measured
 by this same script before the levels were rebuilt; "new" is measured now.
@@ -37,6 +39,8 @@ ROWS = (
     ("next support touched within 7d", "support_touched_7d", "{:.0%}"),
     ("bearish calls", "bearish_calls", "{:.0f}"),
     ("bearish: reversal reached within 7d", "reversal_reached_7d", "{:.0%}"),
+    ("bullish calls", "bullish_calls", "{:.0f}"),
+    ("bullish: invalidation reached within 7d", "breakdown_reached_7d", "{:.0%}"),
 )
 
 #: The previous construction's figures (first half, held-out half), measured at de9997e.
@@ -51,6 +55,8 @@ OLD: dict[str, tuple[float | None, float | None]] = {
     "support_touched_7d": (0.81, 0.85),
     "bearish_calls": (91, 92),
     "reversal_reached_7d": (0.63, 0.53),
+    "bullish_calls": (53, 39),
+    "breakdown_reached_7d": (0.96, 0.88),
 }
 
 

@@ -12,8 +12,9 @@ stands now and only serve to time breaches (``Levels.nearby``). ``next_support``
 target) is the nearest support at least SUPPORT_MIN_ATR daily ATRs below price;
 ``reversal`` (what a recovery must reclaim within the week) the strongest resistance (most
 holds, then touches) 1.5 to 3 daily ATRs above price: nearer ones, or the nearest one that
-held, were reached within a week on a fifth to a third of bearish days. Distances and
-construction were chosen by bench/levels_study.py on Jan–Apr 2026, checked on Apr–Jul 2026.
+held, were reached within a week on a fifth to a third of bearish days. ``breakdown``, what a
+bullish view must hold, mirrors it below price. Distances and construction were chosen by
+bench/levels_study.py on Jan–Apr 2026, checked on Apr–Jul 2026.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ DISTINCT_ATR = 0.4
 MAX_PER_SIDE = 6
 #: next_support lies at least this many daily ATRs below price (the 24h horizon).
 SUPPORT_MIN_ATR = 0.5
-#: reversal is the strongest resistance between these many daily ATRs above price (the week).
-REVERSAL_BAND_ATR = (1.5, 3.0)
+#: reversal (breakdown) is the strongest resistance (support) this many daily ATRs from price.
+INVALIDATION_BAND_ATR = (1.5, 3.0)
 #: Preference when two candidates are too close: swing clusters, then MAs, then round numbers.
 _SOURCE_RANK: Mapping[str, int] = {"pivot": 3, "sma": 2, "ema": 2, "round": 1}
 _TF_RANK: Mapping[str | None, int] = {"1d": 2, "4h": 1, None: 0}
@@ -222,13 +223,14 @@ def distinct(levels: Iterable[Level], gap: float) -> list[Level]:
     return sorted(kept, key=lambda lv: abs(lv.distance_pct))
 
 
-def reversal_level(resistance: list[Level]) -> Level | None:
-    """The strongest resistance in REVERSAL_BAND_ATR, else the nearest beyond the band's floor."""
-    low, high = REVERSAL_BAND_ATR
-    band = [lv for lv in resistance if low <= lv.distance_atr <= high]
+def invalidation_level(levels: list[Level]) -> Level | None:
+    """The strongest of ``levels`` (one side, nearest first) in INVALIDATION_BAND_ATR, else
+    the nearest beyond the band's floor: ``reversal`` above price, ``breakdown`` below."""
+    low, high = INVALIDATION_BAND_ATR
+    band = [lv for lv in levels if low <= abs(lv.distance_atr) <= high]
     if band:
         return max(band, key=_strength)
-    return next((lv for lv in resistance if lv.distance_atr >= low), None)
+    return next((lv for lv in levels if abs(lv.distance_atr) >= low), None)
 
 
 def find_levels(candles: Mapping[str, CandleSeries], indicators: Mapping[str, IndicatorSet],
@@ -249,19 +251,19 @@ def find_levels(candles: Mapping[str, CandleSeries], indicators: Mapping[str, In
     support = [lv for lv in listed if lv.price < last]
     resistance = [lv for lv in listed if lv.price > last]
     next_support = next((lv for lv in support if -lv.distance_atr >= SUPPORT_MIN_ATR), None)
-    reversal = reversal_level(resistance)
+    reversal, breakdown = invalidation_level(resistance), invalidation_level(support)
     return Levels(
-        support=_capped(support, next_support),
+        support=_capped(support, next_support, breakdown),
         resistance=_capped(resistance, reversal),
         next_support=next_support,
         reversal=reversal,
+        breakdown=breakdown,
         nearby=tuple(distinct((lv for lv in reached if abs(lv.price - last) < near), gap)),
     )
 
 
-def _capped(levels: list[Level], keep: Level | None) -> tuple[Level, ...]:
-    """The nearest MAX_PER_SIDE levels, always including ``keep``."""
-    head = levels[:MAX_PER_SIDE]
-    if keep is not None and keep not in head:
-        head = [*head[: MAX_PER_SIDE - 1], keep]
-    return tuple(head)
+def _capped(levels: list[Level], *keep: Level | None) -> tuple[Level, ...]:
+    """The nearest MAX_PER_SIDE levels, always including those in ``keep`` (nearest first)."""
+    kept = [lv for lv in keep if lv is not None]
+    others = [lv for lv in levels if lv not in kept][: MAX_PER_SIDE - len(kept)]
+    return tuple(lv for lv in levels if lv in kept or lv in others)

@@ -153,7 +153,8 @@ class Levels:
 
     ``next_support`` is the nearest support at least a daily ATR below price (what a day may
     reach); ``reversal`` the level a recovery must reclaim within the week: a resistance that
-    held before, far enough above price that a falling market rarely gets there.
+    held before, far enough above price that a falling market rarely gets there; ``breakdown``
+    its mirror below price, the support whose loss invalidates a bullish view.
     ``nearby`` holds the levels nearer than a 4h ATR, either side: where price stands now,
     not named as support or resistance, but a cross of one is a breach.
     """
@@ -163,6 +164,7 @@ class Levels:
     next_support: Level | None = None
     reversal: Level | None = None
     nearby: tuple[Level, ...] = ()
+    breakdown: Level | None = None
 
 
 # --------------------------------------------------------------------- trend

@@ -7,7 +7,7 @@
 - continuation: otherwise (also for a neutral bias: the range continues).
 
 Triggers: bearish → target ``next_support``, reclaim ``reversal``; bullish → target the
-nearest resistance, invalidation ``next_support``; neutral → both edges.
+nearest resistance, invalidation ``breakdown``; neutral → both edges.
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ def _triggers(direction: Direction | None, levels: Levels) -> tuple[Trigger, ...
     else:
         if nearest_resistance is not None:
             out.append(Trigger("target", nearest_resistance))
-        if levels.next_support is not None:
-            out.append(Trigger("invalidation", levels.next_support))
+        floor = levels.breakdown if direction == "bullish" else levels.next_support
+        if floor is not None:
+            out.append(Trigger("invalidation", floor))
     return tuple(out)
 
 

@@ -2,8 +2,9 @@
 
 Every day at 12:00 UTC the real analysis runs on replayed data (no look-ahead); the 1h
 bars after that time say whether ``next_support`` was touched (a low at or below it)
-within 24h and 7 days, and whether a bearish call's ``reversal`` was reached (a high at
-or above it) within 7 days. A horizon that runs past the end of the data is not scored.
+within 24h and 7 days, whether a bearish call's ``reversal`` was reached (a high at or
+above it) within 7 days, and whether a bullish call's ``breakdown`` was (a low at or below).
+A horizon that runs past the end of the data is not scored.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ class Call:
     atr_4h: float
     atr_1d: float
     bearish: bool
+    bullish: bool
     support: float | None
     resistance: float | None
     reversal: float | None
     support_touched_24h: bool | None
     support_touched_7d: bool | None
     reversal_reached_7d: bool | None
+    breakdown_reached_7d: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class Summary:
     support_touched_7d: float | None
     bearish_calls: int
     reversal_reached_7d: float | None
+    bullish_calls: int
+    breakdown_reached_7d: float | None
 
 
 class Path1h:
@@ -117,14 +122,17 @@ def calls(data: Path, settings: Settings, symbol: str, moments: Iterable[datetim
         support = levels.next_support.price if levels.next_support else None
         reversal = levels.reversal.price if levels.reversal else None
         bearish = result.outlook.direction == "bearish"
+        bullish = result.outlook.direction == "bullish"
+        breakdown = levels.breakdown.price if levels.breakdown else None
         out.append(Call(
             symbol=symbol, at=at, price=result.price.last, atr_4h=atr_4h, atr_1d=atr_1d,
-            bearish=bearish, support=support,
+            bearish=bearish, bullish=bullish, support=support,
             resistance=levels.resistance[0].price if levels.resistance else None,
             reversal=reversal,
             support_touched_24h=ahead.touched_below(at, DAY, support),
             support_touched_7d=ahead.touched_below(at, WEEK, support),
             reversal_reached_7d=ahead.reached_above(at, WEEK, reversal) if bearish else None,
+            breakdown_reached_7d=ahead.touched_below(at, WEEK, breakdown) if bullish else None,
         ))
     return out
 
@@ -159,4 +167,6 @@ def summarise(rows: Sequence[Call]) -> Summary:
         support_touched_7d=_rate(c.support_touched_7d for c in rows),
         bearish_calls=sum(c.bearish for c in rows),
         reversal_reached_7d=_rate(c.reversal_reached_7d for c in rows),
+        bullish_calls=sum(c.bullish for c in rows),
+        breakdown_reached_7d=_rate(c.breakdown_reached_7d for c in rows),
     )

@@ -99,7 +99,7 @@ def test_an_empty_snapshot_still_gives_every_interface_key_as_null(settings: Set
                             "high_24h": None}
     assert doc["indicators"]["1d"]["sma"] == {"20": None, "50": None, "100": None, "200": None}
     assert doc["levels"] == {"support": [], "resistance": [], "next_support": None,
-                             "reversal": None, "nearby": []}
+                             "reversal": None, "nearby": [], "breakdown": None}
     assert doc["derivatives"]["long_short_ratio"] is None and doc["whales"] is None
     assert doc["bias"] == {"score": 0.0, "label": "neutral", "confidence": "low", "reasons": []}
 

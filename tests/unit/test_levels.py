@@ -14,15 +14,16 @@ from hypothesis import strategies as st
 from bot.analysis import analyse
 from bot.analysis.levels import (
     DISTINCT_ATR,
+    INVALIDATION_BAND_ATR,
     LIST_MIN_ATR,
-    REVERSAL_BAND_ATR,
     SUPPORT_MIN_ATR,
     distinct,
     find_levels,
-    reversal_level,
+    invalidation_level,
     visits,
 )
-from bot.analysis.model import Analysis, Level, Levels
+from bot.analysis.model import Analysis, Bias, Level, Levels, TrendReading
+from bot.analysis.outlook import compute_outlook
 from bot.commentary import render_answer
 from bot.config import Settings, load_settings
 from bot.market.replay import ReplaySource
@@ -73,7 +74,10 @@ def assert_meaningful(result: Analysis, last: float) -> None:
         assert -levels.next_support.distance_atr >= SUPPORT_MIN_ATR
     if levels.reversal is not None:
         assert levels.reversal in levels.resistance
-        assert levels.reversal.distance_atr >= REVERSAL_BAND_ATR[0]
+        assert levels.reversal.distance_atr >= INVALIDATION_BAND_ATR[0]
+    if levels.breakdown is not None:
+        assert levels.breakdown in levels.support
+        assert -levels.breakdown.distance_atr >= INVALIDATION_BAND_ATR[0]
 
 
 def test_touches_count_visits_and_held_counts_those_that_turned_back() -> None:
@@ -111,9 +115,9 @@ def test_reversal_is_the_strongest_resistance_in_its_band_not_the_nearest() -> N
     first = _level(102.0, held=1, distance_atr=1.6)
     strongest = _level(103.0, held=3, distance_atr=2.4)
     beyond = _level(105.0, held=9, distance_atr=3.5)
-    assert reversal_level([near, first, strongest, beyond]) == strongest
-    assert reversal_level([near, beyond]) == beyond
-    assert reversal_level([near]) is None
+    assert invalidation_level([near, first, strongest, beyond]) == strongest
+    assert invalidation_level([near, beyond]) == beyond
+    assert invalidation_level([near]) is None
 
 
 def test_a_snapshot_without_daily_bars_has_no_levels() -> None:
@@ -161,6 +165,8 @@ def test_on_the_held_out_half_next_support_and_reversal_are_rarely_reached_too_s
     assert got.calls == 180 and got.bearish_calls >= 30
     assert got.support_touched_24h is not None and got.support_touched_24h <= 0.30
     assert got.reversal_reached_7d is not None and got.reversal_reached_7d <= 0.20
+    assert got.bullish_calls >= 20
+    assert got.breakdown_reached_7d is not None and got.breakdown_reached_7d <= 0.20
     # Still levels a trader would look at: within about three daily ATRs.
     assert got.support_atr_1d is not None and got.support_atr_1d <= 3.0
     assert got.reversal_atr_1d is not None and got.reversal_atr_1d <= 3.0
@@ -181,3 +187,18 @@ def test_the_reversal_answer_says_how_often_the_level_was_tested_and_held(
     answer = render_answer("resistance", replace(analysis, levels=Levels(
         resistance=(level,), reversal=level)), "text", standalone=False)
     assert answer.splitlines()[0].endswith(wording)
+
+
+def test_a_bullish_outlook_is_invalidated_by_the_breakdown_level_not_the_next_support() -> None:
+    nearest_up = replace(_level(103.0, distance_atr=0.8), distance_pct=3.0)
+    support = replace(_level(98.0, distance_atr=-0.6), kind="support", distance_pct=-2.0)
+    floor = replace(_level(92.0, held=2, distance_atr=-2.2), kind="support", distance_pct=-8.0)
+    levels = Levels(support=(support, floor), resistance=(nearest_up,), next_support=support,
+                    breakdown=floor)
+    up = {"1h": TrendReading("1h", 30.0, 25.0, 10.0, "strong", "bullish")}
+    outlook = compute_outlook(Bias(0.6, "bullish", "medium"), up, levels, 100.0)
+    assert [(t.role, t.level.price) for t in outlook.triggers] == [
+        ("target", 103.0), ("invalidation", 92.0)]
+    neutral = compute_outlook(Bias(0.0, "neutral", "low"), up, levels, 100.0)
+    assert [(t.role, t.level.price) for t in neutral.triggers] == [
+        ("target", 103.0), ("invalidation", 98.0)]
