@@ -29,16 +29,18 @@ def _momentum(analysis: Analysis) -> Literal["up", "down"] | None:
 
 
 def _levels(analysis: Analysis) -> tuple[NamedLevel, ...]:
+    """Next support, nearest resistance, and the level the post names as its view's undoing."""
     levels = analysis.levels
     found: list[NamedLevel] = []
     if levels.next_support is not None:
         found.append(NamedLevel("support", levels.next_support.price))
     if levels.resistance:
         found.append(NamedLevel("resistance", levels.resistance[0].price))
-    if analysis.outlook.direction == "bearish" and levels.reversal is not None:
-        found.append(NamedLevel("invalidation", levels.reversal.price))
-    elif analysis.outlook.direction == "bullish" and levels.next_support is not None:
-        found.append(NamedLevel("invalidation", levels.next_support.price))
+    undoing = "reclaim" if analysis.outlook.direction == "bearish" else "invalidation"
+    if analysis.outlook.direction is not None:
+        trigger = next((t for t in analysis.outlook.triggers if t.role == undoing), None)
+        if trigger is not None:
+            found.append(NamedLevel("invalidation", trigger.level.price))
     return tuple(found)
 
 
