@@ -129,7 +129,7 @@ class Fanout:
         for key in keys:
             try:
                 if key.symbol not in analyses:
-                    analyses[key.symbol] = (await self.service.analysed(key.symbol)).analysis
+                    analyses[key.symbol] = (await self.service.published(key.symbol)).analysis
             except (UnknownSymbolError, VenueError, DataError) as e:
                 log.warning("digest of %s at %s not built: %s", key.symbol, key.slot, e)
                 continue

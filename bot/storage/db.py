@@ -23,6 +23,7 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import StorageError
+from bot.storage.calls import CallStore
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
 from bot.storage.timestamps import from_iso, to_iso
@@ -131,6 +132,11 @@ class Storage:
     def subscriptions(self) -> SubscriptionStore:
         """Digest subscriptions, their delivery log and chat memory (same connection)."""
         return SubscriptionStore(self._conn)
+
+    @cached_property
+    def calls(self) -> CallStore:
+        """Published calls and their graded outcomes, the track record (same connection)."""
+        return CallStore(self._conn)
 
     async def _migrate(self, migrations: tuple[Migration, ...]) -> None:
         try:

@@ -24,6 +24,7 @@ from bot.commentary.telegram_html import Flavour
 from bot.commentary.views import build_view
 from bot.config import Settings
 from bot.errors import DataError, VenueError
+from bot.evidence.track import published_rows
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource
 from bot.storage import Storage, StoredPost
@@ -31,11 +32,15 @@ from bot.symbols import SymbolResolver
 from bot.telegram import rendering
 from bot.telegram.flood import FloodGuard
 from bot.telegram.keyboards import View, post_keyboard
+from bot.telegram.track import TEMPLATE as TRACK_TEMPLATE
+from bot.telegram.track import track_record
 
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
-                             "pause", "resume", "status")
+                             "pause", "resume", "trackrecord", "status")
 _CACHE_SIZE = 64
+#: Views whose posts state calls (odds, bias): recorded for the track record.
+CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
 #: Rendered posts kept (per post id, view and — for digests — chat).
 _POST_CACHE_SIZE = 512
 
@@ -153,6 +158,8 @@ class MarketService:
         if cached is not None:
             self._posts.move_to_end(key)
             return cached
+        if view in CALL_VIEWS:
+            await self.record_calls(current)
         rendered = rendering.render_view(view, current.analysis, self.flavour, chat_id=chat_id)
         related = rendered.related or related_questions(build_view(current.analysis),
                                                         self.flavour)
@@ -162,6 +169,21 @@ class MarketService:
         while len(self._posts) > _POST_CACHE_SIZE:
             self._posts.popitem(last=False)
         return post
+
+    async def published(self, symbol: str) -> CurrentMarket:
+        """The current market of a post about to be published (its calls recorded)."""
+        current = await self.analysed(symbol)
+        await self.record_calls(current)
+        return current
+
+    async def record_calls(self, current: CurrentMarket) -> None:
+        """Store the calls of a published post, once per (symbol, as-of, horizon)."""
+        await self.storage.calls.record(published_rows(current.analysis))
+
+    async def track_record_text(self, symbol: str | None) -> str:
+        """The /trackrecord reply for ``symbol`` (every symbol when ``None``)."""
+        record = await track_record(self.storage.calls, symbol)
+        return self.text(TRACK_TEMPLATE, record=record)
 
     async def current_as_of(self, symbol: str) -> datetime | None:
         """As-of time of the latest snapshot of ``symbol`` (``None`` when unavailable)."""
