@@ -9,14 +9,19 @@ bar closed at $66,359.68 (−0.16%); 7 days on, the 8 March 11:00 bar closed at 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
 from bot.market.replay import ReplaySource
+from bot.scheduling.keys import ScheduleKey
+from bot.scheduling.slots import next_slot
+from bot.storage import Storage
+from bot.telegram.handlers.trackrecord import GRADING_JOB
 from tests.conftest import shared_data_or_skip
 from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, running_bot
 from tests.fakes.fake_bot_api import FakeBotApi
+from tests.fakes.schedule_bot import fire, running_app
 
 __all__ = ["api"]
 
@@ -57,3 +62,31 @@ async def test_trackrecord_shows_the_calls_graded_after_a_restart_a_week_later(
     assert ("BTC 1 Mar 2026, 12:00 UTC at $66,468, 24h: 51% chance of higher → $66,360 "
             "(−0.16%), ❌ odds wrong") in graded.text
     assert "/trackrecord BTC</code> — How past calls fared, graded" in help_.text
+
+
+async def test_a_scheduled_digest_records_its_calls_and_the_grading_job_grades_them(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    storage = await Storage.open(db)
+    await storage.subscriptions.add(GROUP, None, ("BTC",), "every 4h")
+    await storage.close()
+    every_4h = ScheduleKey.from_texts("every 4h", "UTC")
+    slot = next_slot(every_4h.schedule, every_4h.timezone, datetime.now(UTC))
+    source = ReplaySource(shared_data_or_skip(), POSTED, settings)
+    async with running_app(api, bot_settings(settings, db), source, db) as app:
+        report = await fire(app, every_4h.job_name, slot + timedelta(seconds=1))
+        api.send_text(PRIVATE, "/trackrecord")
+        [waiting] = await api.wait_sent(PRIVATE, 1)
+        source.at = WEEK_LATER  # a week on, while the bot keeps running
+        assert app.job_queue is not None
+        [job] = app.job_queue.get_jobs_by_name(GRADING_JOB)
+        await job.run(app)
+        api.send_text(PRIVATE, "/trackrecord")
+        graded = (await api.wait_sent(PRIVATE, 2))[1]
+
+    assert report is not None and report.sent == 1
+    assert "No call has been graded yet: 2 calls are waiting" in waiting.text
+    assert "<b>Track record · all coins</b>" in graded.text
+    assert "2 graded." in graded.text
+    assert "24h: 51% chance of higher → $66,360 (−0.16%), ❌ odds wrong" in graded.text

@@ -29,6 +29,7 @@ from bot.telegram.track import grade_due
 
 log = logging.getLogger(__name__)
 GRADE_EVERY = timedelta(minutes=15)
+GRADING_JOB = "grade-track-record"
 #: Longest the start-up grading pass may hold the bot's start (a slow venue).
 STARTUP_GRADING_SECONDS = 30.0
 
@@ -66,7 +67,7 @@ async def start_grading(app: Application) -> None:
                     STARTUP_GRADING_SECONDS)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_grade_job, interval=GRADE_EVERY, first=GRADE_EVERY,
-                                    name="grade-track-record")
+                                    name=GRADING_JOB)
 
 
 def register_handlers(app: Application, service: MarketService) -> None:
