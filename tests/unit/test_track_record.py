@@ -159,3 +159,19 @@ async def test_before_any_grading_the_record_says_when_the_first_call_comes_due(
     assert "No calls recorded yet" in empty
     assert "No call has been graded yet: 2 calls are waiting" in waiting
     assert "The first comes due 2 Mar 2026, 12:00 UTC." in waiting
+
+
+async def test_calls_without_stated_odds_are_not_scored_as_right_or_wrong(
+    tmp_path: Path
+) -> None:
+    store = await Storage.open(tmp_path / "bot.sqlite3")
+    try:
+        await store.calls.record([_row(probability=0.5)])
+        [stored] = await store.calls.due("BTC", T0 + 2 * DAY)
+        await store.calls.settle(stored.id, _outcome(99.0))
+        text = render_template(TEMPLATE, "text", record=await track_record(store.calls, "BTC"))
+    finally:
+        await store.close()
+    assert "Stated odds right: none to score" in text
+    assert "momentum 0 of 1" in text
+    assert "50% chance of higher → $99.00 (−1%), not scored" in text
