@@ -32,8 +32,8 @@ from bot.symbols import SymbolResolver
 from bot.telegram import rendering
 from bot.telegram.flood import FloodGuard
 from bot.telegram.keyboards import View, post_keyboard
+from bot.telegram.track import LINE_TEMPLATE, track_record, with_line
 from bot.telegram.track import TEMPLATE as TRACK_TEMPLATE
-from bot.telegram.track import track_record
 
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
@@ -163,7 +163,10 @@ class MarketService:
         rendered = rendering.render_view(view, current.analysis, self.flavour, chat_id=chat_id)
         related = rendered.related or related_questions(build_view(current.analysis),
                                                         self.flavour)
-        post = Post(current.post_id, current.snapshot.symbol, view, rendered.messages,
+        messages = rendered.messages
+        if view == "digest":
+            messages = await self.cite_track_record(current.snapshot.symbol, messages)
+        post = Post(current.post_id, current.snapshot.symbol, view, messages,
                     current.snapshot.as_of, related)
         self._posts[key] = post
         while len(self._posts) > _POST_CACHE_SIZE:
@@ -184,6 +187,14 @@ class MarketService:
         """The /trackrecord reply for ``symbol`` (every symbol when ``None``)."""
         record = await track_record(self.storage.calls, symbol)
         return self.text(TRACK_TEMPLATE, record=record)
+
+    async def cite_track_record(self, symbol: str, messages: tuple[str, ...]
+                                ) -> tuple[str, ...]:
+        """An article's messages closed by one line of the symbol's record, once graded."""
+        record = await track_record(self.storage.calls, symbol)
+        if not record.horizons:
+            return messages
+        return with_line(messages, self.text(LINE_TEMPLATE, record=record))
 
     async def current_as_of(self, symbol: str) -> datetime | None:
         """As-of time of the latest snapshot of ``symbol`` (``None`` when unavailable)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.commentary.telegram_html import MESSAGE_LIMIT, utf16_len
 from bot.errors import DataError, UnknownSymbolError, VenueError
 from bot.evidence.track import RECENT_CALLS, TrackRecord, Verdict, summarise_record, verdict
 from bot.market.source import MarketSource
@@ -18,6 +19,8 @@ from bot.storage.calls import CallStore
 
 log = logging.getLogger(__name__)
 TEMPLATE = "telegram/trackrecord.j2"
+#: The one line of the record an article cites.
+LINE_TEMPLATE = "telegram/trackrecord_line.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +68,11 @@ async def track_record(store: CallStore, symbol: str | None) -> TrackRecord:
         ungradable=counts["ungradable"],
         next_due=await store.next_due(symbol),
     )
+
+
+def with_line(messages: tuple[str, ...], line: str) -> tuple[str, ...]:
+    """``messages`` with ``line`` closing the last one (unchanged when it would not fit)."""
+    if not messages or not line:
+        return messages
+    last = messages[-1] + "\n\n" + line
+    return messages if utf16_len(last) > MESSAGE_LIMIT else (*messages[:-1], last)

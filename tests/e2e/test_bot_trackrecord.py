@@ -47,6 +47,10 @@ async def test_trackrecord_shows_the_calls_graded_after_a_restart_a_week_later(
         graded = (await api.wait_sent(PRIVATE, 4))[3]
         api.send_text(PRIVATE, "/help")
         help_ = (await api.wait_sent(PRIVATE, 5))[4]
+        api.send_text(PRIVATE, "/digest btc")
+        await api.wait_for(lambda: len(api.sent_to(PRIVATE)) > 5
+                           and bool(api.sent_to(PRIVATE)[-1].buttons))
+        article_end = api.sent_to(PRIVATE)[-1]
 
     # three posts in two chats made two calls (24h and 7d), not six
     assert "No call has been graded yet: 2 calls are waiting" in waiting.text
@@ -62,6 +66,8 @@ async def test_trackrecord_shows_the_calls_graded_after_a_restart_a_week_later(
     assert ("BTC 1 Mar 2026, 12:00 UTC at $66,468, 24h: 51% chance of higher → $66,360 "
             "(−0.16%), ❌ odds wrong") in graded.text
     assert "/trackrecord BTC</code> — How past calls fared, graded" in help_.text
+    assert ("<i>Track record: the stated 7d odds were right in 1 of 1 graded calls (100%); "
+            "always up: 1 of 1. More: /trackrecord BTC</i>") in article_end.text
 
 
 async def test_a_scheduled_digest_records_its_calls_and_the_grading_job_grades_them(
