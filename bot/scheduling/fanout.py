@@ -136,6 +136,8 @@ class Fanout:
             analysis = analyses[key.symbol]
             post = await asyncio.to_thread(render_article, analysis, chat_id=0,
                                            flavour=self.service.flavour)
+            post = replace(post, messages=await self.service.cite_track_record(
+                key.symbol, post.messages))
             view = build_view(analysis)
             phrase = choose("headlines", view, 0)
             markup = phrase.html if self.service.flavour == "html" else phrase.text

@@ -90,9 +90,14 @@ async def test_a_scheduled_digest_records_its_calls_and_the_grading_job_grades_t
         await job.run(app)
         api.send_text(PRIVATE, "/trackrecord")
         graded = (await api.wait_sent(PRIVATE, 2))[1]
+        before = len(api.sent_to(GROUP))
+        await fire(app, every_4h.job_name, slot + timedelta(hours=4, seconds=1))
+        later_digest = api.sent_to(GROUP)[before:]
 
     assert report is not None and report.sent == 1
     assert "No call has been graded yet: 2 calls are waiting" in waiting.text
     assert "<b>Track record · all coins</b>" in graded.text
     assert "2 graded." in graded.text
     assert "24h: 51% chance of higher → $66,360 (−0.16%), ❌ odds wrong" in graded.text
+    assert later_digest and "Track record: the stated 7d odds were right in 1 of 1 graded " \
+        "calls (100%)" in later_digest[-1].text
