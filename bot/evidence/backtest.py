@@ -17,26 +17,12 @@ from bot.analysis import Analysis, analyse
 from bot.config import Settings
 from bot.evidence.calls import calls_of
 from bot.evidence.grading import grade_finest
-from bot.evidence.model import Call, LevelRole, Odds, Outcome
+from bot.evidence.model import Call, LevelRole, Odds, Outcome, Row
 from bot.evidence.odds import HORIZONS, compute_odds
 from bot.evidence.scoring import Brier, Rate, ReliabilityBin, brier, rate, reliability
 from bot.market.replay import ReplaySource
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One graded call with the post's state at the time."""
-
-    call: Call
-    outcome: Outcome | None
-    bias_score: float
-    bias_label: str
-    setup: str | None
-    samples: int | None
-    edge: str | None
-    view: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,6 +101,20 @@ class Outcome:
     first_level: LevelRole | None
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One graded call with the post's state at the time."""
+
+    call: Call
+    outcome: Outcome | None
+    bias_score: float
+    bias_label: str
+    setup: str | None
+    samples: int | None
+    edge: str | None
+    view: str | None
+
+
 def horizon_name(horizon: timedelta) -> str:
     """``24h`` for a day, ``7d`` for a week, else hours (``12h``)."""
     hours = round(horizon / timedelta(hours=1))

@@ -13,10 +13,10 @@ from datetime import datetime
 from enum import Enum
 
 from bot.analysis.model import Analysis
-from bot.evidence.backtest import HorizonSummary, Row, row_of, summarise
+from bot.evidence.backtest import HorizonSummary, row_of, summarise
 from bot.evidence.calls import calls_of
 from bot.evidence.grading import grade_finest, reaches_back
-from bot.evidence.model import Call, Outcome, horizon_name
+from bot.evidence.model import Call, Outcome, Row, horizon_name
 from bot.evidence.odds import HORIZONS
 from bot.market.models import MarketSnapshot
 

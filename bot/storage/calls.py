@@ -2,7 +2,7 @@
 graded outcome. Reached as ``Storage.calls``.
 
 A call and its outcome are stored as JSON (never pickle), with the post's state at the time
-(bias, setup, edge, view) beside it, so the rows rebuild as :class:`bot.evidence.backtest.Row`
+(bias, setup, edge, view) beside it, so the rows rebuild as :class:`bot.evidence.model.Row`
 and are scored by the backtest's own ``summarise``. Statuses: ``pending`` (horizon not yet
 graded), ``graded``, ``ungradable`` (the candles no longer reach back to the call).
 """
@@ -19,8 +19,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from bot.errors import StorageError
-from bot.evidence.backtest import Row
-from bot.evidence.model import Call, NamedLevel, Outcome
+from bot.evidence.model import Call, NamedLevel, Outcome, Row
 from bot.storage.timestamps import from_iso, to_iso
 
 CallStatus = Literal["pending", "graded", "ungradable"]

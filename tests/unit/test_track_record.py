@@ -9,8 +9,7 @@ from types import MappingProxyType
 import numpy as np
 
 from bot.commentary.render import render_template
-from bot.evidence.backtest import Row
-from bot.evidence.model import Call, Outcome
+from bot.evidence.model import Call, Outcome, Row
 from bot.market.models import CandleSeries, MarketSnapshot, ms_from_utc
 from bot.storage import Storage
 from bot.telegram.track import TEMPLATE, grade_due, track_record
