@@ -42,6 +42,8 @@ async def test_trackrecord_shows_the_calls_graded_after_a_restart_a_week_later(
         await api.wait_sent(PRIVATE, 2)
         api.send_text(PRIVATE, "/trackrecord btc")
         waiting = (await api.wait_sent(PRIVATE, 3))[2]
+        api.send_text(GROUP, "/trackrecord xyz")
+        unknown = (await api.wait_sent(GROUP, 2))[1]
     async with running_bot(api, conf, source.at_time(WEEK_LATER)):
         api.send_text(PRIVATE, "/trackrecord BTC")
         graded = (await api.wait_sent(PRIVATE, 4))[3]
@@ -55,6 +57,7 @@ async def test_trackrecord_shows_the_calls_graded_after_a_restart_a_week_later(
     # three posts in two chats made two calls (24h and 7d), not six
     assert "No call has been graded yet: 2 calls are waiting" in waiting.text
     assert "The first comes due 2 Mar 2026, 12:00 UTC." in waiting.text
+    assert "I don't cover <b>XYZ</b>" in unknown.text
 
     assert "<b>Track record · BTC</b>" in graded.text
     assert "2 graded." in graded.text
