@@ -9,7 +9,7 @@ scores the graded rows with the backtest's ``summarise``, baselines included.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 from bot.analysis.model import Analysis
@@ -89,12 +89,26 @@ def _recent(row: Row) -> RecentCall:
     return RecentCall(row.call, horizon_name(row.call.horizon), row.outcome, right)
 
 
+def first_of_each_day(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """The first call of each (symbol, UTC day, horizon): posts minutes apart state the same
+    odds on nearly the same path, so counting each would overstate the evidence."""
+    seen: set[tuple[str, date, timedelta]] = set()
+    out = []
+    for row in sorted(rows, key=lambda r: r.call.as_of):
+        key = (row.call.symbol, row.call.as_of.astimezone(UTC).date(), row.call.horizon)
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return tuple(out)
+
+
 def summarise_record(symbol: str | None, graded: tuple[Row, ...], recent: tuple[Row, ...],
                      pending: int, ungradable: int, next_due: datetime | None) -> TrackRecord:
-    """The track record of ``graded`` rows per horizon, beside the baselines."""
+    """The track record per horizon (first call of each day), beside the baselines."""
+    scored = first_of_each_day(graded)
     horizons = []
-    for horizon in sorted({r.call.horizon for r in graded} | set(HORIZONS)):
-        summary = summarise(graded, horizon)
+    for horizon in sorted({r.call.horizon for r in scored} | set(HORIZONS)):
+        summary = summarise(scored, horizon)
         if summary.graded:
             horizons.append(HorizonRecord(horizon_name(horizon), summary,
                                           summary.graded >= MIN_CALLS_FOR_BRIER

@@ -61,15 +61,16 @@ async def test_trackrecord_shows_the_calls_graded_after_a_restart_a_week_later(
 
     assert "<b>Track record · BTC</b>" in graded.text
     assert "2 graded." in graded.text
-    assert "<b>24h calls</b> · 1 graded call\nStated odds right: 0 of 1" in graded.text
-    assert "<b>7d calls</b> · 1 graded call\nStated odds right: 1 of 1" in graded.text
+    counted = " · 1 day graded (the first call of a day counts)\nStated odds right: "
+    assert "<b>24h calls</b>" + counted + "0 of 1" in graded.text
+    assert "<b>7d calls</b>" + counted + "1 of 1" in graded.text
     assert "momentum 1 of 1 (100%, 95% interval 21–100%)" in graded.text
     assert ("BTC 1 Mar 2026, 12:00 UTC at $66,468, 7d: 53% chance of higher → $67,515 "
             "(+1.58%), ✅ odds right") in graded.text
     assert ("BTC 1 Mar 2026, 12:00 UTC at $66,468, 24h: 51% chance of higher → $66,360 "
             "(−0.16%), ❌ odds wrong") in graded.text
     assert "/trackrecord BTC</code> — How past calls fared, graded" in help_.text
-    assert ("<i>Track record: the stated 7d odds were right in 1 of 1 graded calls (100%); "
+    assert ("<i>Track record: the stated 7d odds were right on 1 of 1 days graded (100%); "
             "always up: 1 of 1. More: /trackrecord BTC</i>") in article_end.text
 
 
@@ -102,5 +103,5 @@ async def test_a_scheduled_digest_records_its_calls_and_the_grading_job_grades_t
     assert "<b>Track record · all coins</b>" in graded.text
     assert "2 graded." in graded.text
     assert "24h: 51% chance of higher → $66,360 (−0.16%), ❌ odds wrong" in graded.text
-    assert later_digest and "Track record: the stated 7d odds were right in 1 of 1 graded " \
-        "calls (100%)" in later_digest[-1].text
+    assert later_digest and "Track record: the stated 7d odds were right on 1 of 1 days " \
+        "graded (100%)" in later_digest[-1].text

@@ -134,7 +134,7 @@ async def test_the_record_sets_the_stated_odds_beside_momentum_and_always_up(
         text = render_template(TEMPLATE, "text", record=await track_record(store.calls, "BTC"))
     finally:
         await store.close()
-    assert "24h calls · 10 graded calls" in text
+    assert "24h calls · 10 days graded" in text
     assert "Stated odds right: 10 of 10 (100%, 95% interval 72–100%)" in text
     assert "momentum 4 of 10 (40%" in text
     assert "always up 10 of 10" in text
@@ -174,3 +174,18 @@ async def test_calls_without_stated_odds_are_not_scored_as_right_or_wrong(
     assert "Stated odds right: none to score" in text
     assert "momentum 0 of 1" in text
     assert "50% chance of higher → $99.00 (−1%), not scored" in text
+
+
+async def test_posts_minutes_apart_on_one_day_count_once(tmp_path: Path) -> None:
+    store = await Storage.open(tmp_path / "bot.sqlite3")
+    try:
+        minutes = [_row(as_of=T0 + timedelta(minutes=m)) for m in (0, 5, 30)]
+        await store.calls.record([*minutes, _row(as_of=T0 + DAY)])
+        for stored in await store.calls.due("BTC", T0 + 3 * DAY):
+            await store.calls.settle(stored.id, _outcome(101.0))
+        text = render_template(TEMPLATE, "text", record=await track_record(store.calls, "BTC"))
+    finally:
+        await store.close()
+    assert "4 graded." in text
+    assert "24h calls · 2 days graded" in text
+    assert "Stated odds right: 2 of 2" in text
