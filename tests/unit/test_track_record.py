@@ -33,6 +33,18 @@ def _outcome(price: float) -> Outcome:
                    max_down_pct=-2.0, in_range=True, touched=(), first_level=None)
 
 
+async def _graded_record(db: Path, rows: list[Row], price_after: float) -> str:
+    """/trackrecord BTC (text) once every row was stored and graded at ``price_after``."""
+    store = await Storage.open(db)
+    try:
+        await store.calls.record(rows)
+        for stored in await store.calls.due("BTC", T0 + 30 * DAY):
+            await store.calls.settle(stored.id, _outcome(price_after))
+        return render_template(TEMPLATE, "text", record=await track_record(store.calls, "BTC"))
+    finally:
+        await store.close()
+
+
 class PathSource:
     """A market source whose BTC snapshot holds 1h candles from ``start`` (close 100 → last)."""
 
@@ -124,16 +136,8 @@ async def test_a_call_due_in_a_bar_that_has_not_closed_waits(tmp_path: Path) -> 
 async def test_the_record_sets_the_stated_odds_beside_momentum_and_always_up(
     tmp_path: Path
 ) -> None:
-    store = await Storage.open(tmp_path / "bot.sqlite3")
-    try:
-        rows = [_row(as_of=T0 + i * DAY, momentum="up" if i < 4 else "down")
-                for i in range(10)]
-        await store.calls.record(rows)
-        for stored in await store.calls.due("BTC", T0 + 20 * DAY):
-            await store.calls.settle(stored.id, _outcome(101.0))
-        text = render_template(TEMPLATE, "text", record=await track_record(store.calls, "BTC"))
-    finally:
-        await store.close()
+    rows = [_row(as_of=T0 + i * DAY, momentum="up" if i < 4 else "down") for i in range(10)]
+    text = await _graded_record(tmp_path / "bot.sqlite3", rows, 101.0)
     assert "24h calls · 10 days graded" in text
     assert "Stated odds right: 10 of 10 (100%, 95% interval 72–100%)" in text
     assert "momentum 4 of 10 (40%" in text
@@ -163,29 +167,16 @@ async def test_before_any_grading_the_record_says_when_the_first_call_comes_due(
 async def test_calls_without_stated_odds_are_not_scored_as_right_or_wrong(
     tmp_path: Path
 ) -> None:
-    store = await Storage.open(tmp_path / "bot.sqlite3")
-    try:
-        await store.calls.record([_row(probability=0.5)])
-        [stored] = await store.calls.due("BTC", T0 + 2 * DAY)
-        await store.calls.settle(stored.id, _outcome(99.0))
-        text = render_template(TEMPLATE, "text", record=await track_record(store.calls, "BTC"))
-    finally:
-        await store.close()
+    text = await _graded_record(tmp_path / "bot.sqlite3", [_row(probability=0.5)], 99.0)
     assert "Stated odds right: none to score" in text
     assert "momentum 0 of 1" in text
     assert "50% chance of higher → $99.00 (−1%), not scored" in text
 
 
 async def test_posts_minutes_apart_on_one_day_count_once(tmp_path: Path) -> None:
-    store = await Storage.open(tmp_path / "bot.sqlite3")
-    try:
-        minutes = [_row(as_of=T0 + timedelta(minutes=m)) for m in (0, 5, 30)]
-        await store.calls.record([*minutes, _row(as_of=T0 + DAY)])
-        for stored in await store.calls.due("BTC", T0 + 3 * DAY):
-            await store.calls.settle(stored.id, _outcome(101.0))
-        text = render_template(TEMPLATE, "text", record=await track_record(store.calls, "BTC"))
-    finally:
-        await store.close()
+    minutes = [_row(as_of=T0 + timedelta(minutes=m)) for m in (0, 5, 30)]
+    text = await _graded_record(tmp_path / "bot.sqlite3", [*minutes, _row(as_of=T0 + DAY)],
+                                101.0)
     assert "4 graded." in text
     assert "24h calls · 2 days graded" in text
     assert "Stated odds right: 2 of 2" in text
