@@ -7,6 +7,7 @@ Handlers stay thin: they parse, call one method here and reply. One analysis per
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour
 from bot.commentary.views import build_view
 from bot.config import Settings
-from bot.errors import DataError, VenueError
+from bot.errors import DataError, StorageError, VenueError
 from bot.evidence.track import published_rows
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource
@@ -35,6 +36,7 @@ from bot.telegram.keyboards import View, post_keyboard
 from bot.telegram.track import LINE_TEMPLATE, track_record, with_line
 from bot.telegram.track import TEMPLATE as TRACK_TEMPLATE
 
+log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
                              "pause", "resume", "trackrecord", "status")
@@ -180,8 +182,14 @@ class MarketService:
         return current
 
     async def record_calls(self, current: CurrentMarket) -> None:
-        """Store the calls of a published post, once per (symbol, as-of, horizon)."""
-        await self.storage.calls.record(published_rows(current.analysis))
+        """Store the calls of a published post, once per (symbol, as-of, horizon).
+
+        A failure is logged, never the post's: the record is secondary to the reply.
+        """
+        try:
+            await self.storage.calls.record(published_rows(current.analysis))
+        except StorageError as e:
+            log.warning("calls of %s not recorded: %s", current.snapshot.symbol, e)
 
     async def track_record_text(self, symbol: str | None) -> str:
         """The /trackrecord reply for ``symbol`` (every symbol when ``None``)."""
@@ -191,7 +199,11 @@ class MarketService:
     async def cite_track_record(self, symbol: str, messages: tuple[str, ...]
                                 ) -> tuple[str, ...]:
         """An article's messages closed by one line of the symbol's record, once graded."""
-        record = await track_record(self.storage.calls, symbol)
+        try:
+            record = await track_record(self.storage.calls, symbol)
+        except StorageError as e:
+            log.warning("track record of %s not cited: %s", symbol, e)
+            return messages
         if not record.horizons:
             return messages
         return with_line(messages, self.text(LINE_TEMPLATE, record=record))

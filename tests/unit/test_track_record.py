@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+import pytest
 
 from bot.commentary.render import render_template
+from bot.config import Settings
 from bot.evidence.model import Call, Outcome, Row
+from bot.market.demo import DemoSource
 from bot.market.models import CandleSeries, MarketSnapshot, ms_from_utc
 from bot.storage import Storage
+from bot.telegram.services import MarketService
 from bot.telegram.track import TEMPLATE, grade_due, track_record
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -180,3 +185,23 @@ async def test_posts_minutes_apart_on_one_day_count_once(tmp_path: Path) -> None
     assert "4 graded." in text
     assert "24h calls · 2 days graded" in text
     assert "Stated odds right: 2 of 2" in text
+
+
+async def test_posts_are_still_produced_when_their_calls_cannot_be_stored(
+    tmp_path: Path, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    await (await Storage.open(db)).close()
+    with sqlite3.connect(db) as conn:  # a broken table: every call query fails
+        conn.execute("DROP TABLE calls")
+    store = await Storage.open(db)
+    try:
+        service = MarketService(settings, DemoSource(settings), store, flavour="text")
+        quick = await service.post("BTC", "quick")
+        article = await service.post("BTC", "digest")
+    finally:
+        await store.close()
+    assert quick.messages[0].startswith("BTC $")
+    assert "Track record" not in article.messages[-1]
+    assert "calls of BTC not recorded" in caplog.text
+    assert "track record of BTC not cited" in caplog.text
