@@ -13,31 +13,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.analysis import analyse
+from bot.analysis import Analysis, analyse
+from bot.analysis.model import Odds
 from bot.analysis.odds import HORIZONS, compute_odds
 from bot.config import Settings
 from bot.evidence.calls import calls_of
-from bot.evidence.grading import grade
-from bot.evidence.model import Call, LevelRole, Outcome
+from bot.evidence.grading import grade_finest
+from bot.evidence.model import Call, LevelRole, Outcome, Row
 from bot.evidence.scoring import Brier, Rate, ReliabilityBin, brier, rate, reliability
-from bot.market.models import TIMEFRAMES, MarketSnapshot
 from bot.market.replay import ReplaySource
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One graded call with the post's state at the time."""
-
-    call: Call
-    outcome: Outcome | None
-    bias_score: float
-    bias_label: str
-    setup: str | None
-    samples: int | None
-    edge: str | None
-    view: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +75,20 @@ def steps(start: datetime, end: datetime, every: timedelta) -> Iterator[datetime
         at += every
 
 
-def _finest_path(snapshot: MarketSnapshot, call: Call) -> Outcome | None:
-    for tf in TIMEFRAMES:
-        outcome = grade(call, snapshot.series(tf))
-        if outcome is not None:
-            return outcome
-    return None
+def row_of(analysis: Analysis, call: Call, outcome: Outcome | None,
+           odds: Odds | None) -> Row:
+    """The call with the post's state at the time (``odds``: the odds the call came from)."""
+    h = odds.at(call.horizon) if odds is not None else None
+    return Row(
+        call=call,
+        outcome=outcome,
+        bias_score=analysis.bias.score,
+        bias_label=analysis.bias.label,
+        setup=odds.setup if odds is not None else None,
+        samples=h.samples if h else None,
+        edge=h.edge if h else None,
+        view=analysis.outlook.direction,
+    )
 
 
 def rows_at(source: ReplaySource, settings: Settings, symbol: str, at: datetime,
@@ -110,20 +104,8 @@ def rows_at(source: ReplaySource, settings: Settings, symbol: str, at: datetime,
         return []
     later = min(at + max(horizons), data_end)
     future = source.at_time(later).snapshot_now(symbol) if later > at else None
-    out = []
-    for call in calls:
-        h = odds.at(call.horizon) if odds is not None else None
-        out.append(Row(
-            call=call,
-            outcome=_finest_path(future, call) if future is not None else None,
-            bias_score=analysis.bias.score,
-            bias_label=analysis.bias.label,
-            setup=odds.setup if odds is not None else None,
-            samples=h.samples if h else None,
-            edge=h.edge if h else None,
-            view=analysis.outlook.direction,
-        ))
-    return out
+    return [row_of(analysis, call, grade_finest(future, call) if future is not None else None,
+                   odds) for call in calls]
 
 
 def run_backtest(source: ReplaySource, settings: Settings, symbol: str, start: datetime,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from bot.evidence.model import Call, LevelRole, Outcome
-from bot.market.models import CandleSeries, ms_from_utc
+from bot.market.models import TIMEFRAMES, CandleSeries, MarketSnapshot, ms_from_utc
 
 
 def path_after(series: CandleSeries, call: Call) -> CandleSeries | None:
@@ -65,3 +65,22 @@ def grade(call: Call, series: CandleSeries) -> Outcome | None:
         touched=touched,
         first_level=first,
     )
+
+
+def grade_finest(snapshot: MarketSnapshot, call: Call) -> Outcome | None:
+    """The outcome of ``call`` on the finest timeframe of ``snapshot`` that covers its horizon."""
+    for tf in TIMEFRAMES:
+        outcome = grade(call, snapshot.series(tf))
+        if outcome is not None:
+            return outcome
+    return None
+
+
+def reaches_back(snapshot: MarketSnapshot, call: Call) -> bool:
+    """Whether some timeframe of ``snapshot`` still holds the bar the call was made in."""
+    for tf in TIMEFRAMES:
+        series = snapshot.series(tf)
+        if len(series) and int(series.open_time[0]) <= (
+                ms_from_utc(call.as_of) // series.interval_ms * series.interval_ms):
+            return True
+    return False

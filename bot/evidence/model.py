@@ -59,3 +59,17 @@ class Outcome:
     touched: tuple[LevelRole, ...]
     first_level: LevelRole | None
 
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One graded call with the post's state at the time."""
+
+    call: Call
+    outcome: Outcome | None
+    bias_score: float
+    bias_label: str
+    setup: str | None
+    samples: int | None
+    edge: str | None
+    view: str | None
+

@@ -129,13 +129,15 @@ class Fanout:
         for key in keys:
             try:
                 if key.symbol not in analyses:
-                    analyses[key.symbol] = (await self.service.analysed(key.symbol)).analysis
+                    analyses[key.symbol] = (await self.service.published(key.symbol)).analysis
             except (UnknownSymbolError, VenueError, DataError) as e:
                 log.warning("digest of %s at %s not built: %s", key.symbol, key.slot, e)
                 continue
             analysis = analyses[key.symbol]
             post = await asyncio.to_thread(render_article, analysis, chat_id=0,
                                            flavour=self.service.flavour)
+            post = replace(post, messages=await self.service.cite_track_record(
+                key.symbol, post.messages))
             view = build_view(analysis)
             phrase = choose("headlines", view, 0)
             markup = phrase.html if self.service.flavour == "html" else phrase.text

@@ -23,6 +23,7 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import StorageError
+from bot.storage.calls import CallStore
 from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write
 from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
@@ -159,6 +160,11 @@ class Storage:
     def subscriptions(self) -> SubscriptionStore:
         """Digest subscriptions, their delivery log and chat memory (same connection)."""
         return SubscriptionStore(self._conn)
+
+    @cached_property
+    def calls(self) -> CallStore:
+        """Published calls and their graded outcomes, the track record (same connection)."""
+        return CallStore(self._conn)
 
     async def _migrate(self, migrations: tuple[Migration, ...]) -> None:
         await self._conn.execute(

@@ -152,6 +152,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE subscriptions ADD COLUMN update_id INTEGER",
         ),
     ),
+    Migration(
+        5,
+        "published calls, once per (symbol, as-of, horizon), and their graded outcomes",
+        (
+            """
+            CREATE TABLE calls (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                symbol TEXT NOT NULL,
+                as_of TEXT NOT NULL,
+                horizon_hours INTEGER NOT NULL,
+                due TEXT NOT NULL,
+                price REAL NOT NULL,
+                call TEXT NOT NULL,
+                context TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending',
+                outcome TEXT,
+                graded_at TEXT,
+                created_at TEXT NOT NULL,
+                UNIQUE (symbol, as_of, horizon_hours)
+            )
+            """,
+            "CREATE INDEX calls_status_due ON calls (status, due)",
+            "CREATE INDEX calls_symbol_as_of ON calls (symbol, as_of)",
+        ),
+    ),
 )
 
 

@@ -7,6 +7,7 @@ Handlers stay thin: they parse, call one method here and reply. One analysis per
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -23,7 +24,8 @@ from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour
 from bot.commentary.views import build_view
 from bot.config import Settings
-from bot.errors import DataError, VenueError
+from bot.errors import DataError, StorageError, VenueError
+from bot.evidence.track import published_rows
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource
 from bot.storage import Storage, StoredPost
@@ -31,11 +33,16 @@ from bot.symbols import SymbolResolver
 from bot.telegram import rendering
 from bot.telegram.flood import FloodGuard
 from bot.telegram.keyboards import View, post_keyboard
+from bot.telegram.track import LINE_TEMPLATE, track_record, with_line
+from bot.telegram.track import TEMPLATE as TRACK_TEMPLATE
 
+log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
-                             "pause", "resume", "status")
+                             "pause", "resume", "trackrecord", "status")
 _CACHE_SIZE = 64
+#: Views whose posts state calls (odds, bias): recorded for the track record.
+CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
 #: Rendered posts kept (per post id, view and — for digests — chat).
 _POST_CACHE_SIZE = 512
 
@@ -153,15 +160,53 @@ class MarketService:
         if cached is not None:
             self._posts.move_to_end(key)
             return cached
+        if view in CALL_VIEWS:
+            await self.record_calls(current)
         rendered = rendering.render_view(view, current.analysis, self.flavour, chat_id=chat_id)
         related = rendered.related or related_questions(build_view(current.analysis),
                                                         self.flavour)
-        post = Post(current.post_id, current.snapshot.symbol, view, rendered.messages,
+        messages = rendered.messages
+        if view == "digest":
+            messages = await self.cite_track_record(current.snapshot.symbol, messages)
+        post = Post(current.post_id, current.snapshot.symbol, view, messages,
                     current.snapshot.as_of, related)
         self._posts[key] = post
         while len(self._posts) > _POST_CACHE_SIZE:
             self._posts.popitem(last=False)
         return post
+
+    async def published(self, symbol: str) -> CurrentMarket:
+        """The current market of a post about to be published (its calls recorded)."""
+        current = await self.analysed(symbol)
+        await self.record_calls(current)
+        return current
+
+    async def record_calls(self, current: CurrentMarket) -> None:
+        """Store the calls of a published post, once per (symbol, as-of, horizon).
+
+        A failure is logged, never the post's: the record is secondary to the reply.
+        """
+        try:
+            await self.storage.calls.record(published_rows(current.analysis))
+        except StorageError as e:
+            log.warning("calls of %s not recorded: %s", current.snapshot.symbol, e)
+
+    async def track_record_text(self, symbol: str | None) -> str:
+        """The /trackrecord reply for ``symbol`` (every symbol when ``None``)."""
+        record = await track_record(self.storage.calls, symbol)
+        return self.text(TRACK_TEMPLATE, record=record)
+
+    async def cite_track_record(self, symbol: str, messages: tuple[str, ...]
+                                ) -> tuple[str, ...]:
+        """An article's messages closed by one line of the symbol's record, once graded."""
+        try:
+            record = await track_record(self.storage.calls, symbol)
+        except StorageError as e:
+            log.warning("track record of %s not cited: %s", symbol, e)
+            return messages
+        if not record.horizons:
+            return messages
+        return with_line(messages, self.text(LINE_TEMPLATE, record=record))
 
     async def current_as_of(self, symbol: str) -> datetime | None:
         """As-of time of the latest snapshot of ``symbol`` (``None`` when unavailable)."""

@@ -21,11 +21,12 @@ from bot.telegram.handlers import (
     market,
     status,
     subscriptions,
+    trackrecord,
 )
 from bot.telegram.services import MarketService
 
 HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, followup,
-                                     subscriptions, chatter, errors]
+                                     subscriptions, trackrecord, chatter, errors]
 
 
 def register_all(

@@ -1,0 +1,76 @@
+"""/trackrecord [SYMBOL] and the job that grades published calls as their horizons pass.
+
+Registering this module adds a start-up hook: one grading pass before the bot answers
+(calls that came due while it was down are graded after a restart), then a repeating
+job every :data:`GRADE_EVERY`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot.errors import StorageError, UnknownSymbolError
+from bot.telegram.handlers.common import (
+    NEW_MESSAGES,
+    SERVICE_KEY,
+    STARTUP_HOOKS,
+    Context,
+    reply,
+    reply_failure,
+    service_of,
+)
+from bot.telegram.services import MarketService
+from bot.telegram.track import grade_due
+
+log = logging.getLogger(__name__)
+GRADE_EVERY = timedelta(minutes=15)
+GRADING_JOB = "grade-track-record"
+#: Longest the start-up grading pass may hold the bot's start (a slow venue).
+STARTUP_GRADING_SECONDS = 30.0
+
+
+async def trackrecord(update: Update, context: Context) -> None:
+    """/trackrecord [SYMBOL]: how the published calls fared, beside the baselines."""
+    service = service_of(context)
+    args = context.args or []
+    try:
+        symbol = service.symbols.resolve(args[0]) if args else None
+    except UnknownSymbolError as e:
+        await reply_failure(update, context, e, command="trackrecord", symbol=args[0])
+        return
+    await reply(update, await service.track_record_text(symbol))
+
+
+async def _grade(service: MarketService) -> None:
+    try:
+        await grade_due(service.source, service.storage.calls)
+    except StorageError as e:
+        log.warning("track record: grading failed: %s", e)
+
+
+async def _grade_job(context: Context) -> None:
+    """Job: grade the calls whose horizon has passed."""
+    await _grade(context.bot_data[SERVICE_KEY])
+
+
+async def start_grading(app: Application) -> None:
+    """Start-up hook: grade what came due while the bot was down, then every 15 minutes."""
+    try:
+        await asyncio.wait_for(_grade(app.bot_data[SERVICE_KEY]), STARTUP_GRADING_SECONDS)
+    except TimeoutError:
+        log.warning("track record: start-up grading took over %.0f s; the job will go on",
+                    STARTUP_GRADING_SECONDS)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_grade_job, interval=GRADE_EVERY, first=GRADE_EVERY,
+                                    name=GRADING_JOB)
+
+
+def register_handlers(app: Application, service: MarketService) -> None:
+    """Register /trackrecord and the grading start-up hook."""
+    app.add_handler(CommandHandler("trackrecord", trackrecord, filters=NEW_MESSAGES))
+    app.bot_data.setdefault(STARTUP_HOOKS, []).append(start_grading)
