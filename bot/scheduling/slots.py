@@ -66,13 +66,17 @@ def iter_slots(schedule: Schedule, tz: tzinfo, after: datetime) -> Iterator[date
     after = _aware("after", after)
     trigger = _trigger(schedule, tz)
     previous: datetime | None = None
+    last: datetime | None = None
     now = after
     while True:
         fire = trigger.get_next_fire_time(previous, now)
         if fire is None:
             return
-        if fire > after and not _is_repeat(fire):
-            yield fire.astimezone(UTC)
+        slot = fire.astimezone(UTC)
+        # a time skipped by a spring gap lands on the next hour, which may be a slot too
+        if fire > after and not _is_repeat(fire) and slot != last:
+            yield slot
+            last = slot
         previous = now = fire
 
 

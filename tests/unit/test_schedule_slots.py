@@ -233,3 +233,13 @@ def test_slots_with_dst_increase_and_never_repeat_a_wall_time(
         assert matches or (slot - timedelta(hours=1)).astimezone(tz).utcoffset() != (
             slot.astimezone(tz).utcoffset()
         )
+
+
+def test_an_hour_lost_to_the_spring_gap_does_not_send_the_next_hours_digest_twice() -> None:
+    schedule = parse_schedule("0 2,3 * * 0")
+    tz = ZoneInfo("Europe/Berlin")
+    sunday = datetime(2020, 3, 28, 12, tzinfo=UTC)  # the clocks jump 02:00 → 03:00 on the 29th
+
+    slots = slots_between(schedule, tz, sunday, sunday + timedelta(days=1))
+
+    assert slots == [datetime(2020, 3, 29, 1, tzinfo=UTC)]
