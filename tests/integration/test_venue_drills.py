@@ -27,8 +27,10 @@ from bot.commentary.posts import render_quick
 from bot.config import Settings, load_settings
 from bot.market.ccxt_source import CcxtSource
 from bot.market.venues import VenueClient
+from bot.telegram.recording import Call
 from tests.fakes.fake_exchange import FakeExchange, loopback_guard, running_fake_exchange
 from tests.fakes.fake_exchange_drills import DERIVATIVES, VENUES, apply
+from tests.fakes.telegram_harness import harness
 
 TIMEOUT = 2.0
 NAMES = {"binance": "Binance", "binanceusdm": "Binance", "okx": "OKX", "bybit": "Bybit",
@@ -110,6 +112,10 @@ async def clean_seconds(cold: bool = False) -> float:
         async with fake() as fx:
             _clean.extend([cold_seconds, (await reply_of(fx)).seconds])
     return _clean[0 if cold else 1]
+
+
+def sent_texts(calls: list[Call]) -> list[str]:
+    return [str(c.params["text"]) for c in calls if c.method == "sendMessage"]
 
 
 def missing_line(reply: Reply) -> str:
@@ -236,3 +242,36 @@ async def test_a_429_retry_after_beyond_the_budget_is_not_waited_for() -> None:
     await assert_within_budget(reply)
     assert "OKX (rate-limited)" in missing_line(reply)
     assert len(asked) == len(set(asked))  # each request one 429, none retried into a 30 s wait
+
+
+async def test_btc_names_the_missing_venue_and_status_shows_each_venues_real_state() -> None:
+    async with fake() as fx:
+        settings = drill_settings(fx)
+        settings = settings.model_copy(update={
+            "telegram": settings.telegram.model_copy(update={"operators": (5,)})})
+        apply(fx, "okx", "http_500")
+        src = CcxtSource(settings)
+        try:
+            async with harness(settings, src) as h:
+                [btc] = sent_texts(await h.send("/btc"))
+                [status] = sent_texts(await h.send("/status"))
+        finally:
+            await src.close()
+    assert "Missing: OKX (unreachable)" in btc
+    assert "OKX: failing: unreachable" in status and "never answered" in status
+    assert "Bybit: ok · last answer" in status and "Binance spot: ok" in status
+    assert "market list" in status
+
+
+async def test_a_restart_reads_market_lists_from_disk_and_asks_no_venue_for_them() -> None:
+    listings = ("GET /api/v3/exchangeInfo", "GET /fapi/v1/exchangeInfo",
+                "GET /api/v5/public/instruments", "GET /v5/market/instruments-info",
+                "spotMeta")
+    async with fake(cold=True) as fx:
+        first = await reply_of(fx)
+        fx.reset_counts()
+        fx.fault("okx", "timeout", seconds=60, match="instruments")
+        again = await reply_of(fx)
+        asked = [r for v in fx.venues.values() for r in v.requests if r in listings]
+    assert asked == [] and "OKX" not in missing_line(again)
+    assert again.quick.split("\n")[0] == first.quick.split("\n")[0]
