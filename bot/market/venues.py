@@ -313,6 +313,8 @@ class VenueClient:
         """Close the HTTP session (errors on close are logged, not raised)."""
         if self._markets_task is not None and not self._markets_task.done():
             self._markets_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, VenueError):
+                await self._markets_task
         try:
             await call_translated(self.venue, self.exchange.close)
         except VenueError as e:

@@ -275,3 +275,22 @@ async def test_a_restart_reads_market_lists_from_disk_and_asks_no_venue_for_them
         asked = [r for v in fx.venues.values() for r in v.requests if r in listings]
     assert asked == [] and "OKX" not in missing_line(again)
     assert again.quick.split("\n")[0] == first.quick.split("\n")[0]
+
+
+async def test_values_served_stale_after_a_venue_error_carry_their_age_in_words() -> None:
+    async with fake() as fx:
+        settings = drill_settings(fx)
+        settings = settings.model_copy(
+            update={"cache": settings.cache.model_copy(update={"derivatives_ttl": 0.0})})
+        src = CcxtSource(settings)
+        try:
+            await src.start()
+            await src.snapshot("BTC")
+            fx.fault("bybit", "500")
+            analysis = analyse(await src.snapshot("BTC"), settings)
+        finally:
+            await src.close()
+    quick = render_quick(analysis, "text")
+    article = render_article(analysis, chat_id=7, flavour="text").text
+    assert "Stale: Bybit" in quick and "second" in quick.split("Stale:")[1]
+    assert "Some figures are the last good answers: Bybit" in article
