@@ -109,6 +109,9 @@ class CcxtSource:
         """The current snapshot of ``symbol``; one build is shared by concurrent callers."""
         cfg = configured_symbol(self._settings, symbol)
         await self.start()
+        now = datetime.now(UTC)
+        for client in self._clients.values():
+            client.refresh_if_old(now)
         task = self._building.get(cfg.name)
         if task is None:
             task = asyncio.get_running_loop().create_task(self._build(cfg))

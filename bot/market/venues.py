@@ -159,6 +159,13 @@ class VenueClient:
         elif self.profile.interval_lookup:
             self._background(self._load_intervals())
 
+    def refresh_if_old(self, now: datetime) -> None:
+        """Start a background refresh when the market list in use is older than allowed."""
+        max_age = self._settings.venues.markets_max_age_hours * 3600.0
+        fetched = self.markets_fetched_at
+        if fetched is not None and (now - fetched).total_seconds() > max_age:
+            self.refresh_markets()
+
     def _markets_loaded(self, fetched_at: datetime) -> None:
         self.markets_fetched_at = fetched_at
         self.health.markets(self.venue, fetched_at)

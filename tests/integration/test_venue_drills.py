@@ -294,3 +294,13 @@ async def test_values_served_stale_after_a_venue_error_carry_their_age_in_words(
     article = render_article(analysis, chat_id=7, flavour="text").text
     assert "Stale: Bybit" in quick and "second" in quick.split("Stale:")[1]
     assert "Some figures are the last good answers: Bybit" in article
+
+
+async def test_an_old_market_list_still_serves_the_reply_while_it_is_refreshed() -> None:
+    async with fake() as fx:
+        settings = drill_settings(fx, markets_max_age_hours=1e-6)
+        fx.fault("okx", "latency", seconds=30, match="instruments")
+        reply = await reply_of(fx, settings)
+        refreshing = fx.venues["okx"].requests.count("GET /api/v5/public/instruments")
+    await assert_within_budget(reply)
+    assert refreshing == 1 and "OKX" not in missing_line(reply)
