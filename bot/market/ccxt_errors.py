@@ -69,14 +69,22 @@ def translate(venue: str, exc: BaseException) -> VenueError:
 
 
 async def call_translated(venue: str, fn: Callable[[], Awaitable[T]]) -> T:
-    """Await ``fn()`` and raise any failure as a ``VenueError`` (``raise … from``)."""
+    """Await ``fn()`` and raise any failure as a ``VenueError`` (``raise … from``).
+
+    aiohttp turns the cancellation of a request into a ``TimeoutError`` (and ccxt
+    that into ``RequestTimeout``); when this task is being cancelled, the failure is
+    raised as the cancellation it is, so nothing retries a request cut on purpose.
+    """
     try:
         return await fn()
-    except VenueError:
-        raise
     except asyncio.CancelledError:
         raise
     except Exception as e:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise asyncio.CancelledError from e
+        if isinstance(e, VenueError):
+            raise
         raise translate(venue, e) from e
 
 

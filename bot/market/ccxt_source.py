@@ -109,6 +109,9 @@ class CcxtSource:
         """The current snapshot of ``symbol``; one build is shared by concurrent callers."""
         cfg = configured_symbol(self._settings, symbol)
         await self.start()
+        now = datetime.now(UTC)
+        for client in self._clients.values():
+            client.refresh_if_old(now)
         task = self._building.get(cfg.name)
         if task is None:
             task = asyncio.get_running_loop().create_task(self._build(cfg))
@@ -147,10 +150,11 @@ class CcxtSource:
         spot_venue = self._settings.venues.spot
         basis: PriceBasis = "spot"
         marks = [d for d in results if d.mark_price is not None]
-        if ticker is None and marks:
+        has_candles = any(len(series) for series in candles.values())
+        if ticker is None and not has_candles and marks:
             basis = "mark"
             ticker = Ticker(cfg.spot, statistics.median(d.mark_price or 0.0 for d in marks), now)
-        elif ticker is None and not any(len(series) for series in candles.values()):
+        elif ticker is None and not has_candles:
             reasons = ", ".join(sorted({m.reason for m in spot_missing})) or "NO_ANSWER"
             raise TemporaryVenueError(spot_venue, f"no price data ({reasons})")
         return MarketSnapshot(

@@ -18,7 +18,7 @@ def coverage_of(snapshot: MarketSnapshot) -> Coverage:
     no_history = not any(len(snapshot.series(tf)) for tf in TIMEFRAMES)
     history_missing = next((m for m in spot_misses if m.metric.startswith("candles_")), None)
     whole = [m for m in snapshot.missing if m.metric == "*" and m.venue != spot]
-    if spot_missing is not None and (no_history or snapshot.price_basis == "mark"):
+    if spot_missing is not None:
         whole.insert(0, Missing(spot, "*", spot_missing.reason, spot_missing.temporary))
     stale = [StaleValue(spot, metric, age) for metric, age in snapshot.stale_seconds.items()]
     for d in snapshot.derivatives:

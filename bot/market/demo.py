@@ -129,9 +129,7 @@ class DemoSource:
             profile = _VENUES.get(venue)
             market = conf.markets.get(venue)
             if profile is None or market is None:
-                reason = "no perpetual market configured" if market is None else (
-                    "the demo market simulates no derivatives on this venue"
-                )
+                reason = "NOT_CONFIGURED" if market is None else "NOT_SIMULATED"
                 missing.append(Missing(venue, "*", reason, temporary=False))
                 continue
             stats.append(_venue_stats(venue, market, profile, series, k, self.as_of))

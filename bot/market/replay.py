@@ -52,7 +52,7 @@ from bot.market.whale_snapshots import WHALE_SOURCE, is_whale_snapshot, read_wha
 
 log = logging.getLogger(__name__)
 
-NOT_IN_REPLAY = "not in replay data"
+NOT_IN_REPLAY = "NOT_IN_REPLAY"
 UNMEASURED_METRICS = (
     "open_interest_usd",
     "open_interest_usd_24h_ago",
@@ -216,7 +216,7 @@ class ReplaySource:
         whales = self._whales(as_of, recorded)
         if whales is None:
             missing.append(
-                Missing(WHALE_SOURCE, "whales", "no whale snapshot in replay data", False)
+                Missing(WHALE_SOURCE, "whales", "NO_WHALE_SNAPSHOT", False)
             )
         return MarketSnapshot(
             symbol=config.name,

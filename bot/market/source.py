@@ -6,6 +6,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.config import Settings, SymbolSettings
 from bot.errors import UnknownSymbolError
+from bot.market.health import VenueState
 from bot.market.models import MarketSnapshot
 from bot.symbols import SymbolResolver
 
@@ -25,6 +26,15 @@ class MarketSource(Protocol):
 
     async def close(self) -> None:
         """Release connections and resources."""
+        ...
+
+
+@runtime_checkable
+class VenueReporting(Protocol):
+    """A source talking to live venues, able to say how each one is doing."""
+
+    def venue_states(self) -> tuple[VenueState, ...]:
+        """Each venue's last success, last error (a reason code) and market-list age."""
         ...
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -127,6 +129,8 @@ class VenueClient:
         base = venues.api_url.get(self.venue)
         if base:
             apply_api_url(exchange, base)
+        if exchange.verify:  # one CA bundle parse per process, not one per venue (~60 ms each)
+            exchange.ssl_context = _ssl_context(exchange.cafile)
         on_rest_response = exchange.on_rest_response
 
         def remember_retry_after(code: Any, reason: Any, url: Any, method: Any,
@@ -154,6 +158,13 @@ class VenueClient:
             self.refresh_markets()
         elif self.profile.interval_lookup:
             self._background(self._load_intervals())
+
+    def refresh_if_old(self, now: datetime) -> None:
+        """Start a background refresh when the market list in use is older than allowed."""
+        max_age = self._settings.venues.markets_max_age_hours * 3600.0
+        fetched = self.markets_fetched_at
+        if fetched is not None and (now - fetched).total_seconds() > max_age:
+            self.refresh_markets()
 
     def _markets_loaded(self, fetched_at: datetime) -> None:
         self.markets_fetched_at = fetched_at
@@ -206,16 +217,10 @@ class VenueClient:
         deadline = Deadline.after(budget)
         currencies = None
         if self.exchange.has.get("fetchCurrencies") is True:
-            currencies = await call_with_retry(
-                self.venue, self.exchange.fetch_currencies, venues.retries,
-                venues.backoff_seconds, deadline,
-            )
+            currencies = await self._retried(self.exchange.fetch_currencies, deadline)
             self.exchange.options["cachedCurrencies"] = currencies
         try:
-            markets = await call_with_retry(
-                self.venue, self.exchange.fetch_markets, venues.retries,
-                venues.backoff_seconds, deadline,
-            )
+            markets = await self._retried(self.exchange.fetch_markets, deadline)
         finally:
             self.exchange.options.pop("cachedCurrencies", None)
         try:
@@ -292,7 +297,11 @@ class VenueClient:
         self.health.success(self.venue)
         return result
 
-    async def _retried(self, fn: Callable[[], Awaitable[T]]) -> T:
+    async def _retried(
+        self, fn: Callable[[], Awaitable[T]], deadline: Deadline | None = None
+    ) -> T:
+        """``fn`` retried within ``deadline`` (default: the current one), a 429's
+        Retry-After read from the answer's headers."""
         venues = self._settings.venues
 
         async def attempt() -> T:
@@ -303,16 +312,26 @@ class VenueClient:
                 raise VenueRateLimitedError(
                     self.venue, str(e)[:300], retry_after=self._retry_after) from e
 
-        return await call_with_retry(self.venue, attempt, venues.retries, venues.backoff_seconds)
+        return await call_with_retry(
+            self.venue, attempt, venues.retries, venues.backoff_seconds, deadline
+        )
 
     async def close(self) -> None:
         """Close the HTTP session (errors on close are logged, not raised)."""
         if self._markets_task is not None and not self._markets_task.done():
             self._markets_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, VenueError):
+                await self._markets_task
         try:
             await call_translated(self.venue, self.exchange.close)
         except VenueError as e:
             log.warning("closing %s: %s", self.venue, e)
+
+
+@functools.cache
+def _ssl_context(cafile: str | None) -> ssl.SSLContext:
+    """The default TLS context for ``cafile`` (what ccxt would build), shared by venues."""
+    return ssl.create_default_context(cafile=cafile)
 
 
 def _retrieve_exception(task: asyncio.Task[Any]) -> None:

@@ -26,8 +26,10 @@ from bot.commentary.views import build_view
 from bot.config import Settings
 from bot.errors import DataError, StorageError, VenueError
 from bot.evidence.track import published_rows
+from bot.market.coverage import coverage_of
+from bot.market.health import VenueState
 from bot.market.models import MarketSnapshot
-from bot.market.source import MarketSource
+from bot.market.source import MarketSource, VenueReporting
 from bot.storage import Storage, StoredPost
 from bot.symbols import SymbolResolver
 from bot.telegram import rendering
@@ -285,11 +287,14 @@ class MarketService:
             rows.append({
                 "symbol": name,
                 "age_seconds": max(0.0, (now - snap.as_of).total_seconds()) if snap else None,
-                "missing": sorted({m.venue for m in snap.missing}) if snap else [],
+                "missing": [m.venue for m in coverage_of(snap).missing_venues] if snap else [],
             })
         counts = await self.storage.counts()
+        states = self.source.venue_states() if isinstance(self.source, VenueReporting) else ()
         return self.text(
             "telegram/status.j2",
+            venues=[{"state": s, "ages": _ages(now, s)} for s in states],
+            spot_venue=self.settings.venues.spot,
             uptime_seconds=time.monotonic() - self.counters.started,
             source=type(self.source).__name__,
             updates=self.counters.updates,
@@ -298,3 +303,11 @@ class MarketService:
             messages=counts["post_messages"],
             symbols=rows,
         )
+
+
+def _ages(now: datetime, state: VenueState) -> dict[str, float | None]:
+    """Seconds since a venue's last success, last error and market-list fetch."""
+    def age(when: datetime | None) -> float | None:
+        return None if when is None else max(0.0, (now - when).total_seconds())
+    return {"success": age(state.last_success), "error": age(state.last_error_at),
+            "markets": age(state.markets_fetched_at)}

@@ -263,7 +263,7 @@ async def running_fake_exchange(market: FakeMarket | None = None) -> AsyncIterat
         for venue in fx.venues.values():
             app = web.Application()
             app.router.add_route("*", "/{tail:.*}", venue.handle)
-            runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+            runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
             await runner.setup()
             site = web.TCPSite(runner, "127.0.0.1", 0)
             await site.start()

@@ -224,8 +224,8 @@ async def test_funding_comes_from_the_latest_event_at_or_before_the_time(
     assert binance.funding_interval_hours == pytest.approx(8.0)
     assert binance.open_interest_usd is None
     reasons = {(m.venue, m.metric): m.reason for m in snap.missing}
-    assert reasons[("binanceusdm", "open_interest_usd")] == "not in replay data"
-    assert reasons[("okx", "*")] == "not in replay data"
+    assert reasons[("binanceusdm", "open_interest_usd")] == "NOT_IN_REPLAY"
+    assert reasons[("okx", "*")] == "NOT_IN_REPLAY"
     assert snap.venues_requested == settings.venues.derivatives
 
 
