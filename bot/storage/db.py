@@ -23,6 +23,7 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import StorageError
+from bot.storage.digest_outbox import DigestOutbox
 from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write
 from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
@@ -149,6 +150,11 @@ class Storage:
     async def close(self) -> None:
         """Close the connection."""
         await self._conn.close()
+
+    @cached_property
+    def outbox(self) -> DigestOutbox:
+        """Each digest's messages, staged before sending (same connection)."""
+        return DigestOutbox(self._conn)
 
     @cached_property
     def inbox(self) -> Inbox:

@@ -87,6 +87,17 @@ async def retry_write(conn: aiosqlite.Connection, what: str,
     raise AssertionError("unreachable: attempts must be at least 1")
 
 
+async def write_many(conn: aiosqlite.Connection, what: str,
+                     statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Statements in one transaction through ``retry_write`` (all or none)."""
+    async def attempt() -> None:
+        for sql, params in statements:
+            await conn.execute(sql, params)
+        await conn.commit()
+
+    await retry_write(conn, what, attempt)
+
+
 async def write(conn: aiosqlite.Connection, what: str, sql: str,
                 params: Sequence[Any] = ()) -> int:
     """One statement and its commit through ``retry_write``; the number of rows changed."""

@@ -53,6 +53,7 @@ class FakeBotApi(BotApiMethods):
         self.webhook: dict[str, str] | None = None
         self._sends_open = asyncio.Event()
         self._sends_open.set()
+        self.held = 0  # sends waiting behind ``hold_sends``
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -214,7 +215,11 @@ class FakeBotApi(BotApiMethods):
         method = request.match_info["method"]
         params, files = await _read_params(request)
         if method in SENDING_METHODS and not self._sends_open.is_set():
+            self.held += 1
+            async with self._changed:
+                self._changed.notify_all()
             await self._sends_open.wait()
+            self.held -= 1
             if request.transport is None or request.transport.is_closing():
                 return _error(499, "the caller went away")
         self.calls.append((method, params))
