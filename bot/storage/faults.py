@@ -46,7 +46,8 @@ def cause(error: BaseException) -> str:
     """A short, operator-facing cause of a storage failure."""
     if isinstance(error, OSError) and not isinstance(error, sqlite3.Error):
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return "permission denied"
+            return f"permission denied ({error.strerror})" if error.strerror else \
+                "permission denied"
         if error.errno == errno.ENOSPC:
             return "the disk is full"
         return error.strerror or str(error)

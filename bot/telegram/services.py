@@ -7,6 +7,7 @@ Handlers stay thin: they parse, call one method here and reply. One analysis per
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour
 from bot.commentary.views import build_view
 from bot.config import Settings
-from bot.errors import DataError, VenueError
+from bot.errors import DataError, StorageError, VenueError
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource
 from bot.storage import Storage, StoredPost
@@ -35,7 +36,10 @@ from bot.telegram.keyboards import View, post_keyboard
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
                              "pause", "resume", "status")
+log = logging.getLogger(__name__)
 _CACHE_SIZE = 64
+#: Post id of an analysis the database refused to store (never a real row id).
+UNSTORED_POST = 0
 #: Rendered posts kept (per post id, view and — for digests — chat).
 _POST_CACHE_SIZE = 512
 
@@ -136,7 +140,13 @@ class MarketService:
             cached = self._analysed.get(key)
             if cached is None:
                 analysis = await asyncio.to_thread(analyse, snapshot, self.settings)
-                post_id = await self.storage.save_post(snapshot.symbol, snapshot.as_of, analysis)
+                try:
+                    post_id = await self.storage.save_post(snapshot.symbol, snapshot.as_of,
+                                                           analysis)
+                except StorageError as e:  # answer anyway; its buttons will say "stale"
+                    log.warning("answering %s without storing its analysis: %s",
+                                snapshot.symbol, e)
+                    return CurrentMarket(snapshot, analysis, UNSTORED_POST)
                 cached = CurrentMarket(snapshot, analysis, post_id)
                 self._analysed[key] = cached
                 while len(self._analysed) > _CACHE_SIZE:

@@ -11,10 +11,10 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.errors import DataError, StorageError, UnknownSymbolError, VenueError
 from bot.telegram.flood import Verdict
 from bot.telegram.keyboards import View
-from bot.telegram.services import MarketService, Post
+from bot.telegram.services import UNSTORED_POST, MarketService, Post
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -62,9 +62,20 @@ async def send_post(update: Update, context: Context, post: Post) -> list[Messag
         message = await reply(update, text, keyboard if last else None)
         if message is not None:
             sent.append(message)
-            await service.storage.link_message(message.chat_id, message.message_id, post.post_id,
-                                               part=index, view=post.view)
+            await link_message(service, message.chat_id, message.message_id, post.post_id,
+                               part=index, view=post.view)
     return sent
+
+
+async def link_message(service: MarketService, chat_id: int, message_id: int, post_id: int,
+                       *, part: int = 0, view: str) -> None:
+    """Remember which post a sent message shows; a storage fault costs only its buttons."""
+    if post_id == UNSTORED_POST:
+        return
+    try:
+        await service.storage.link_message(chat_id, message_id, post_id, part=part, view=view)
+    except StorageError as e:
+        log.warning("message %d sent but not linked to its post: %s", message_id, e)
 
 
 @asynccontextmanager
