@@ -81,18 +81,17 @@ async def link_message(service: MarketService, chat_id: int, message_id: int, po
 @asynccontextmanager
 async def heavy_work(update: Update, context: Context, action: str = ChatAction.TYPING
                      ) -> AsyncIterator[bool]:
-    """Guard slow work: flood control (in-flight and rate) and the typing action.
+    """Guard slow work: heavy replies in flight per user, and the typing action.
 
-    Yields ``False`` when the user is over the limit (the block must do nothing).
+    Yields ``False`` when the user has too many in flight (the block must do nothing). The
+    request rate is checked once for every request, in the gate.
     """
     service = service_of(context)
     user = sender_id(update)
-    async with service.flood.heavy(user) as in_flight:
-        busy = in_flight is not Verdict.GO  # else over the request rate: "slow down"
-        verdict = in_flight if busy else service.flood.admit(user)
+    async with service.flood.heavy(user) as verdict:
         if verdict is not Verdict.GO:
             if verdict is Verdict.WARN:
-                await reply(update, service.error_text("flood" if busy else "flood_rate"))
+                await reply(update, service.error_text("flood"))
             yield False
             return
         chat = update.effective_chat
