@@ -81,3 +81,13 @@ async def test_an_update_telegram_delivers_twice_is_queued_once(settings: Settin
     status = await storage.inbox.status(10)
     await storage.close()
     assert size == 1 and status == "pending"
+
+
+async def test_a_reused_update_id_with_new_content_is_a_new_update() -> None:
+    storage = await Storage.open(":memory:")
+    await storage.inbox.receive(11, 31, _body(11, text="/btc"))
+    await storage.inbox.settle(11, "done")
+    fresh = await storage.inbox.receive(11, 31, _body(11, text="/eth"))
+    [entry] = await storage.inbox.pending()
+    await storage.close()
+    assert fresh and entry.payload["message"]["text"] == "/eth"
