@@ -183,6 +183,13 @@ class FakeBotApi(BotApiMethods):
         """Let held and new sends through."""
         self._sends_open.set()
 
+    def forget_history(self) -> None:
+        """Drop the record of sent messages, calls and button answers (chats stay known):
+        long soaks measure the bot's memory, not the fake's."""
+        self.sent.clear()
+        self.calls.clear()
+        self.callback_answers.clear()
+
     # -- test API: reading back --------------------------------------------------------
 
     def sent_to(self, chat_id: int) -> list[Sent]:
