@@ -133,7 +133,7 @@ async def soak(conf: Settings, n: int) -> tuple[int, int, float, list[float]]:
                 checks = [push(api, spec, 100_000 + i + j)
                           for j, spec in enumerate(specs[i:i + 100])]
                 await api.wait_for(_all_done(checks), 300)
-                api.forget_history()
+                api.forget_history(keep_last=1000)
                 if (i + 100) % 1000 == 0:
                     rss.append(_rss_mb())
     finally:

@@ -183,12 +183,11 @@ class FakeBotApi(BotApiMethods):
         """Let held and new sends through."""
         self._sends_open.set()
 
-    def forget_history(self) -> None:
-        """Drop the record of sent messages, calls and button answers (chats stay known):
-        long soaks measure the bot's memory, not the fake's."""
-        self.sent.clear()
-        self.calls.clear()
-        self.callback_answers.clear()
+    def forget_history(self, keep_last: int = 0) -> None:
+        """Drop the record of sent messages and calls but the last ``keep_last`` (a late
+        edit still finds its message); long soaks measure the bot's memory, not the fake's."""
+        del self.sent[:max(0, len(self.sent) - keep_last)]
+        del self.calls[:max(0, len(self.calls) - keep_last)]
 
     # -- test API: reading back --------------------------------------------------------
 
