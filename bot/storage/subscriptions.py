@@ -271,14 +271,16 @@ class SubscriptionStore:
         return from_iso(rows[0][0]) if rows and rows[0][0] is not None else None
 
     async def prune(self, before: datetime) -> int:
-        """Drop delivery rows and digest memory older than ``before``; how many rows went.
+        """Drop delivery rows, staged messages (of abandoned deliveries) and digest memory
+        older than ``before``; how many rows went.
 
         Catch-up never looks back further than its grace, far shorter than any retention.
         """
         cutoff = to_iso(before)
         deliveries = await self._write("DELETE FROM deliveries WHERE slot < ?", (cutoff,))
+        staged = await self._write("DELETE FROM digest_outbox WHERE slot < ?", (cutoff,))
         memory = await self._write("DELETE FROM digest_memory WHERE created_at < ?", (cutoff,))
-        return deliveries + memory
+        return deliveries + staged + memory
 
     async def delivery_counts(self) -> dict[str, int]:
         """Delivery log rows by status."""
