@@ -93,8 +93,19 @@ async def cold(conf: Settings) -> tuple[list[float], float]:
         await api.stop()
 
 
-async def soak(conf: Settings, n: int) -> tuple[int, int, float]:
-    """N mixed updates; returns (violations, logged errors, seconds)."""
+def _rss_mb() -> float:
+    """Current resident set of this process (MB; Linux ``/proc``, else the peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def soak(conf: Settings, n: int) -> tuple[int, int, float, list[float]]:
+    """N mixed updates; (violations, logged errors, seconds, RSS MB after each 1,000)."""
     from hypothesis import strategies as st
     from hypothesis.errors import NonInteractiveExampleWarning
 
@@ -115,16 +126,20 @@ async def soak(conf: Settings, n: int) -> tuple[int, int, float]:
     await api.start()
     _env(api)
     start = time.perf_counter()
+    rss: list[float] = []
     try:
         async with running_bot(api, conf, demo_source(conf, failure_rate=0.2)):
             for i in range(0, n, 100):
                 checks = [push(api, spec, 100_000 + i + j)
                           for j, spec in enumerate(specs[i:i + 100])]
                 await api.wait_for(_all_done(checks), 300)
+                api.forget_history(keep_last=1000)
+                if (i + 100) % 1000 == 0:
+                    rss.append(_rss_mb())
     finally:
         await api.stop()
         logging.getLogger().removeHandler(handler)
-    return len(api.violations), len(errors), time.perf_counter() - start
+    return len(api.violations), len(errors), time.perf_counter() - start, rss
 
 
 def _all_done(checks: list[Callable[[], bool]]) -> Callable[[], bool]:
@@ -158,10 +173,13 @@ def main() -> int:
         print(f"peak RSS with venues loaded: {rss:.0f} MB; ratio to goal "
               f"({RSS_GOAL_MB:.0f} MB) = {rss / RSS_GOAL_MB:.2f}")
         if args.soak:
-            violations, errors, seconds = asyncio.run(soak(conf, args.soak))
+            violations, errors, seconds, rss_mb = asyncio.run(soak(conf, args.soak))
             print(f"soak: {args.soak} updates in {seconds:.1f} s "
                   f"({args.soak / seconds:.0f} updates/s); Bot API violations {violations}, "
                   f"unhandled errors {errors}")
+            if rss_mb:
+                print(f"soak RSS after each 1,000 updates: first {rss_mb[0]:.0f} MB, "
+                      f"last {rss_mb[-1]:.0f} MB, max {max(rss_mb):.0f} MB")
     return 0
 
 

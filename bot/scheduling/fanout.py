@@ -1,8 +1,10 @@
 """Fan-out of one slot: one snapshot, analysis and article per symbol, then per chat only its
 own parts (headline memory, "since the last digest"), sent through the bot's rate limiter.
 
-Every (subscription, slot) is recorded ``pending`` before the first message and ``sent`` after
-the last, so a crash in between leaves a pending row that a restart re-sends once.
+Every delivery is staged before its first message: (subscription, slot) ``pending`` with
+every message's text (``bot.storage.digest_outbox``); each message is marked sent as Telegram
+accepts it, and the delivery ``sent`` after the last. A restart sends only what is unmarked,
+from the stored text, so a crash mid-round neither drops nor repeats a chat's digest.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.analysis import Analysis
@@ -27,6 +36,7 @@ from bot.commentary.views import PostView, build_view
 from bot.errors import DataError, UnknownSymbolError, VenueError
 from bot.scheduling.digest import DigestMemory, DigestMetrics, metrics_of, since_last
 from bot.scheduling.fanout_plan import ChatDelivery, DueSubscription, RenderKey, plan_fanout
+from bot.storage.digest_outbox import DigestOutbox, OutboxPart, thread_key
 from bot.storage.subscriptions import SubscriptionStore
 from bot.telegram.services import MarketService
 
@@ -36,6 +46,8 @@ DEFAULT_WORKERS = 16
 #: Sends after a RetryAfter that got past the rate limiter, before the delivery fails.
 SEND_ATTEMPTS = 4
 FORBIDDEN = "forbidden"
+#: Pause before re-sending after a timeout or a lost connection.
+NETWORK_RETRY_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +100,7 @@ class Fanout:
         self.service = service
         self.bot = bot
         self.store: SubscriptionStore = service.storage.subscriptions
+        self.outbox: DigestOutbox = service.storage.outbox
         self.workers = workers
         self._in_flight: set[tuple[int, datetime]] = set()
 
@@ -96,12 +109,14 @@ class Fanout:
         report = FanoutReport()
         fresh = await self._unsettled(due)
         plan = plan_fanout(fresh)
-        renders = await self._render_all(plan.renders, report)
+        staged = await self._staged(plan.deliveries)
+        needed = sorted({k for d in plan.deliveries if not staged[d] for k in d.render_keys})
+        renders = await self._render_all(needed, report)
         queue: asyncio.Queue[ChatDelivery] = asyncio.Queue()
         for delivery in plan.deliveries:
             queue.put_nowait(delivery)
         report.deliveries = len(plan.deliveries)
-        workers = [asyncio.create_task(self._worker(queue, renders, report))
+        workers = [asyncio.create_task(self._worker(queue, renders, staged, report))
                    for _ in range(min(self.workers, len(plan.deliveries)))]
         try:
             await asyncio.gather(*workers)
@@ -109,6 +124,14 @@ class Fanout:
             for key in ((s.subscription_id, s.slot) for s in fresh):
                 self._in_flight.discard(key)
         return report
+
+    async def _staged(self, deliveries: Sequence[ChatDelivery]
+                      ) -> dict[ChatDelivery, tuple[OutboxPart, ...]]:
+        """Parts staged before a crash, per delivery (empty for fresh ones)."""
+        keys = {slot: await self.outbox.staged(slot) for slot in {d.slot for d in deliveries}}
+        return {d: await self.outbox.parts(d.chat_id, d.thread_id, d.slot)
+                if (d.chat_id, thread_key(d.thread_id)) in keys[d.slot] else ()
+                for d in deliveries}
 
     async def _unsettled(self, due: Sequence[DueSubscription]) -> list[DueSubscription]:
         by_slot: dict[datetime, list[DueSubscription]] = {}
@@ -146,23 +169,30 @@ class Fanout:
         return renders
 
     async def _worker(self, queue: asyncio.Queue[ChatDelivery],
-                      renders: dict[RenderKey, SharedRender], report: FanoutReport) -> None:
+                      renders: dict[RenderKey, SharedRender],
+                      staged: dict[ChatDelivery, tuple[OutboxPart, ...]],
+                      report: FanoutReport) -> None:
         while not queue.empty():
             delivery = queue.get_nowait()
             try:
-                await self._deliver(delivery, renders, report)
+                parts = staged[delivery]
+                if parts:  # staged before a crash: a re-send, counted as an attempt
+                    await self.store.record(delivery.subscription_ids, delivery.chat_id,
+                                            delivery.slot, "pending")
+                else:
+                    parts = await self._stage(delivery, renders)
+                await self._deliver(delivery, parts, report)
             except Exception:  # one chat's failure never stops the others
                 log.exception("digest delivery to chat %d failed", delivery.chat_id)
                 report.failed += 1
 
-    async def _deliver(self, delivery: ChatDelivery, renders: dict[RenderKey, SharedRender],
-                       report: FanoutReport) -> None:
+    async def _stage(self, delivery: ChatDelivery, renders: dict[RenderKey, SharedRender]
+                     ) -> tuple[OutboxPart, ...]:
+        """Compose the chat's messages and store them, with the delivery pending."""
         parts = [(k, renders[k]) for k in delivery.render_keys if k in renders]
         if not parts:
-            return
+            return ()
         chat_id = delivery.chat_id
-        ids = delivery.subscription_ids
-        await self.store.record(ids, chat_id, delivery.slot, "pending")
         headlines = list(await self.store.recent_headlines(chat_id))
         memories: list[DigestMemory] = []
         messages: list[str] = []
@@ -172,18 +202,30 @@ class Fanout:
             messages.extend(chat_messages)
             memories.append(DigestMemory(chat_id, key.symbol, key.slot, headline,
                                          shared.metrics))
+        return await self.outbox.stage(delivery.subscription_ids, chat_id, delivery.thread_id,
+                                       delivery.slot, messages, memories)
+
+    async def _deliver(self, delivery: ChatDelivery, parts: Sequence[OutboxPart],
+                       report: FanoutReport) -> None:
+        """Send the staged parts not yet sent; settle the delivery."""
+        if not parts:
+            return
+        ids, thread, slot = delivery.subscription_ids, delivery.thread_id, delivery.slot
+        chat_id = delivery.chat_id
         try:
-            chat_id = await self._send_all(chat_id, delivery.thread_id, messages, report)
+            for part in parts:
+                if part.sent:
+                    continue
+                chat_id = await self._send(chat_id, thread, part.text, report)
+                await self.outbox.mark_sent(chat_id, thread, slot, part.part)
         except DeliveryFailed as e:
             report.failed += 1
             report.failures.append(e.detail)
-            await self.store.record(ids, chat_id, delivery.slot, "failed", e.detail)
+            await self.outbox.settle(ids, chat_id, thread, slot, failed=e.detail)
             return
-        for memory in memories:  # under the chat id the messages reached (after a migration)
-            await self.store.remember(replace(memory, chat_id=chat_id))
-        await self.store.record(ids, chat_id, delivery.slot, "sent")
+        await self.outbox.settle(ids, chat_id, thread, slot)
         report.sent += 1
-        report.messages += len(messages)
+        report.messages += sum(not p.sent for p in parts)
 
     async def _chat_messages(self, chat_id: int, shared: SharedRender, headlines: list[str]
                              ) -> tuple[list[str], str]:
@@ -212,13 +254,6 @@ class Fanout:
                 messages.insert(1, text)
         return messages, headline
 
-    async def _send_all(self, chat_id: int, thread_id: int | None, messages: Sequence[str],
-                        report: FanoutReport) -> int:
-        """Send ``messages`` in order; the chat id they reached (changed by a migration)."""
-        for text in messages:
-            chat_id = await self._send(chat_id, thread_id, text, report)
-        return chat_id
-
     async def _send(self, chat_id: int, thread_id: int | None, text: str,
                     report: FanoutReport) -> int:
         for _ in range(SEND_ATTEMPTS):
@@ -246,7 +281,10 @@ class Fanout:
                 else:
                     log.warning("digest to chat %d refused: %s", chat_id, e.message)
                 raise DeliveryFailed(f"bad request: {e.message}") from e
+            except NetworkError as e:  # timed out or connection lost: worth another attempt
+                log.warning("digest to chat %d: %s; trying again", chat_id, e)
+                await asyncio.sleep(NETWORK_RETRY_SECONDS)
             except TelegramError as e:
                 log.warning("digest to chat %d failed: %s", chat_id, e)
                 raise DeliveryFailed(f"telegram: {e}") from e
-        raise DeliveryFailed("rate limited: gave up after repeated RetryAfter")
+        raise DeliveryFailed("gave up after repeated RetryAfter or network errors")

@@ -9,8 +9,10 @@ the bot's own, never fed from outside.
 from __future__ import annotations
 
 import copyreg
+import errno
 import io
 import logging
+import os
 import pickle
 import sqlite3
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ import aiosqlite
 
 from bot.errors import StorageError
 from bot.storage.calls import CallStore
+from bot.storage.digest_outbox import DigestOutbox
 from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write
 from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
@@ -99,6 +102,15 @@ def _link(row: Any) -> PostMessage:
     return PostMessage(int(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]))
 
 
+def _check_folder(folder: Path) -> None:
+    """Create the database's folder; ``OSError`` with a plain cause when it cannot be used."""
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, f"folder {folder} is not writable")
+
+
 class Storage:
     """An open database connection with the bot's queries."""
 
@@ -119,7 +131,7 @@ class Storage:
         conn: aiosqlite.Connection | None = None
         try:
             if target != ":memory:":
-                Path(target).parent.mkdir(parents=True, exist_ok=True)
+                _check_folder(Path(target).parent)
             conn = await aiosqlite.connect(target)
             if target != ":memory:":
                 await conn.execute("PRAGMA journal_mode=WAL")
@@ -150,6 +162,11 @@ class Storage:
     async def close(self) -> None:
         """Close the connection."""
         await self._conn.close()
+
+    @cached_property
+    def outbox(self) -> DigestOutbox:
+        """Each digest's messages, staged before sending (same connection)."""
+        return DigestOutbox(self._conn)
 
     @cached_property
     def inbox(self) -> Inbox:

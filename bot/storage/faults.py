@@ -46,7 +46,8 @@ def cause(error: BaseException) -> str:
     """A short, operator-facing cause of a storage failure."""
     if isinstance(error, OSError) and not isinstance(error, sqlite3.Error):
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return "permission denied"
+            return f"permission denied ({error.strerror})" if error.strerror else \
+                "permission denied"
         if error.errno == errno.ENOSPC:
             return "the disk is full"
         return error.strerror or str(error)
@@ -85,6 +86,17 @@ async def retry_write(conn: aiosqlite.Connection, what: str,
                         attempts)
             await asyncio.sleep(WRITE_BACKOFF_SECONDS * 2 ** (attempt - 1))
     raise AssertionError("unreachable: attempts must be at least 1")
+
+
+async def write_many(conn: aiosqlite.Connection, what: str,
+                     statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Statements in one transaction through ``retry_write`` (all or none)."""
+    async def attempt() -> None:
+        for sql, params in statements:
+            await conn.execute(sql, params)
+        await conn.commit()
+
+    await retry_write(conn, what, attempt)
 
 
 async def write(conn: aiosqlite.Connection, what: str, sql: str,

@@ -44,12 +44,19 @@ class Inbox:
 
     async def receive(self, update_id: int, chat_id: int | None, payload: dict[str, Any],
                       now: datetime | None = None) -> bool:
-        """Store a received update as pending; ``False`` when it is already known."""
+        """Store a received update as pending; ``False`` when this very update is known.
+
+        A known id with a different body is a new update (Telegram picks ids at random after
+        a week without updates) and replaces the old row.
+        """
         when = to_iso(now or datetime.now(UTC))
         added = await self._write(
             "cannot store a received update",
-            "INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, status, attempts, "
-            "received_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
+            "INSERT INTO inbox (update_id, chat_id, payload, status, attempts, received_at, "
+            "updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (update_id) DO UPDATE "
+            "SET chat_id = excluded.chat_id, payload = excluded.payload, status = 'pending', "
+            "attempts = 0, received_at = excluded.received_at, updated_at = excluded.updated_at "
+            "WHERE inbox.payload != excluded.payload",
             (update_id, chat_id, json.dumps(payload, separators=(",", ":")), when, when),
         )
         return added == 1

@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.errors import StorageError
 from bot.scheduling.digest import DigestMemory, DigestMetrics
-from bot.storage.faults import cause, retry_write, write
+from bot.storage.faults import cause, retry_write, write, write_many
 from bot.storage.timestamps import from_iso, to_iso
 
 DeliveryStatus = Literal["pending", "sent", "failed", "skipped", "abandoned"]
@@ -72,6 +72,38 @@ def _subscription(row: Any) -> Subscription:
     )
 
 
+Statement = tuple[str, Sequence[Any]]
+
+
+def record_statements(subscription_ids: Sequence[int], chat_id: int, slot: datetime,
+                      status: DeliveryStatus, detail: str | None = None) -> list[Statement]:
+    """SQL setting the status of each (subscription, slot); ``pending`` counts an attempt."""
+    bump = 1 if status == "pending" else 0
+    now = to_iso(datetime.now(UTC))
+    return [
+        ("INSERT INTO deliveries (subscription_id, slot, chat_id, status, attempts, detail, "
+         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subscription_id, slot) "
+         "DO UPDATE SET status = excluded.status, chat_id = excluded.chat_id, "
+         "attempts = deliveries.attempts + ?, detail = excluded.detail, "
+         "updated_at = excluded.updated_at",
+         (sub_id, to_iso(slot), chat_id, status, bump, detail, now, bump))
+        for sub_id in subscription_ids
+    ]
+
+
+def memory_statement(memory: DigestMemory) -> Statement:
+    """SQL storing what a chat was sent (headline and figures)."""
+    m = memory.metrics
+    return (
+        "INSERT INTO digest_memory (chat_id, symbol, slot, headline, price, "
+        "open_interest_usd, long_short_ratio, funding_rate, bias_score, bias_label, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (memory.chat_id, memory.symbol, to_iso(memory.slot), memory.headline, m.price,
+         m.open_interest_usd, m.long_short_ratio, m.funding_rate, m.bias_score,
+         m.bias_label, to_iso(datetime.now(UTC))),
+    )
+
+
 class SubscriptionStore:
     """Queries on the subscription tables over the bot's open connection."""
 
@@ -82,15 +114,8 @@ class SubscriptionStore:
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         return await write(self._conn, "subscription storage", sql, params)
 
-    async def _write_many(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
-        batch = list(statements)
-
-        async def attempt() -> None:
-            for sql, params in batch:
-                await self._conn.execute(sql, params)
-            await self._conn.commit()
-
-        await retry_write(self._conn, "subscription storage", attempt)
+    async def _write_many(self, statements: Iterable[Statement]) -> None:
+        await write_many(self._conn, "subscription storage", list(statements))
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
@@ -133,6 +158,7 @@ class SubscriptionStore:
             ("UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)),
             ("UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)),
             ("UPDATE digest_memory SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)),
+            ("UPDATE digest_outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)),
         ])
 
     # -- subscriptions ---------------------------------------------------------------
@@ -209,17 +235,8 @@ class SubscriptionStore:
     async def record(self, subscription_ids: Sequence[int], chat_id: int, slot: datetime,
                      status: DeliveryStatus, detail: str | None = None) -> None:
         """Set the status of (subscription, slot); ``pending`` also counts an attempt."""
-        bump = 1 if status == "pending" else 0
-        now = to_iso(datetime.now(UTC))
-        await self._write_many(
-            ("INSERT INTO deliveries (subscription_id, slot, chat_id, status, attempts, detail, "
-             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subscription_id, slot) "
-             "DO UPDATE SET status = excluded.status, chat_id = excluded.chat_id, "
-             "attempts = deliveries.attempts + ?, detail = excluded.detail, "
-             "updated_at = excluded.updated_at",
-             (sub_id, to_iso(slot), chat_id, status, bump, detail, now, bump))
-            for sub_id in subscription_ids
-        )
+        await self._write_many(record_statements(subscription_ids, chat_id, slot, status,
+                                                 detail))
 
     async def status(self, subscription_id: int, slot: datetime) -> DeliveryStatus | None:
         """The recorded status of (subscription, slot), if any."""
@@ -254,14 +271,16 @@ class SubscriptionStore:
         return from_iso(rows[0][0]) if rows and rows[0][0] is not None else None
 
     async def prune(self, before: datetime) -> int:
-        """Drop delivery rows and digest memory older than ``before``; how many rows went.
+        """Drop delivery rows, staged messages (of abandoned deliveries) and digest memory
+        older than ``before``; how many rows went.
 
         Catch-up never looks back further than its grace, far shorter than any retention.
         """
         cutoff = to_iso(before)
         deliveries = await self._write("DELETE FROM deliveries WHERE slot < ?", (cutoff,))
+        staged = await self._write("DELETE FROM digest_outbox WHERE slot < ?", (cutoff,))
         memory = await self._write("DELETE FROM digest_memory WHERE created_at < ?", (cutoff,))
-        return deliveries + memory
+        return deliveries + staged + memory
 
     async def delivery_counts(self) -> dict[str, int]:
         """Delivery log rows by status."""
@@ -272,15 +291,7 @@ class SubscriptionStore:
 
     async def remember(self, memory: DigestMemory) -> None:
         """Store what a chat was sent (headline and figures)."""
-        m = memory.metrics
-        await self._write(
-            "INSERT INTO digest_memory (chat_id, symbol, slot, headline, price, "
-            "open_interest_usd, long_short_ratio, funding_rate, bias_score, bias_label, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (memory.chat_id, memory.symbol, to_iso(memory.slot), memory.headline, m.price,
-             m.open_interest_usd, m.long_short_ratio, m.funding_rate, m.bias_score,
-             m.bias_label, to_iso(datetime.now(UTC))),
-        )
+        await self._write(*memory_statement(memory))
 
     async def last_digest(self, chat_id: int, symbol: str) -> DigestMemory | None:
         """The latest digest of ``symbol`` the chat received."""

@@ -1,7 +1,9 @@
-"""Per-user flood control: a few heavy replies in flight and a bounded request rate.
+"""Flood control: a bounded request rate per user and per chat, a few heavy replies in flight.
 
-Over the limit the user gets one polite "one moment" per window and is then
-ignored until the window passes, so a group is never spammed with refusals.
+Every request (a command, a button, a private message) passes ``admit`` in the gate. Over
+the limit the sender gets one polite "slow down" per window and is then ignored until the
+window passes, so a group is never spammed with refusals — and a flood costs the bot almost
+nothing, so nobody else's reply waits behind it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 
+#: Every this many admissions, windows of keys gone quiet are forgotten (flat memory).
+SWEEP_EVERY = 1000
+
 
 class Verdict(Enum):
     """What to do with a user's request."""
@@ -23,37 +28,84 @@ class Verdict(Enum):
 
 
 @dataclass
+class RateWindow:
+    """At most ``max_requests`` per ``window_seconds`` per key (a user or a chat)."""
+
+    max_requests: int
+    window_seconds: float
+    _recent: dict[int, deque[float]] = field(default_factory=dict)
+    _warned_at: dict[int, float] = field(default_factory=dict)
+
+    def warn_once(self, key: int, now: float) -> Verdict:
+        """WARN the first time in a window, SILENT after."""
+        warned = self._warned_at.get(key)
+        if warned is not None and now - warned < self.window_seconds:
+            return Verdict.SILENT
+        self._warned_at[key] = now
+        return Verdict.WARN
+
+    def admit(self, key: int, now: float) -> Verdict:
+        """Record one request of ``key``; GO unless its window is full."""
+        recent = self._recent.setdefault(key, deque())
+        while recent and now - recent[0] >= self.window_seconds:
+            recent.popleft()
+        if len(recent) >= self.max_requests:
+            return self.warn_once(key, now)
+        recent.append(now)
+        return Verdict.GO
+
+    def sweep(self, now: float) -> None:
+        """Forget keys with nothing inside the window."""
+        for key in [k for k, r in self._recent.items()
+                    if not r or now - r[-1] >= self.window_seconds]:
+            del self._recent[key]
+        for key in [k for k, t in self._warned_at.items() if now - t >= self.window_seconds]:
+            del self._warned_at[key]
+
+    def __len__(self) -> int:
+        return len(self._recent)
+
+
+@dataclass
 class FloodGuard:
-    """Counts each user's in-flight heavy replies and recent requests."""
+    """Each user's and each chat's recent requests, and each user's in-flight heavy replies."""
 
     max_in_flight: int = 2
     max_requests: int = 12
     window_seconds: float = 30.0
+    #: requests per window from everyone in one chat together
+    max_chat_requests: int = 30
     clock: Callable[[], float] = time.monotonic
     _in_flight: dict[int, int] = field(default_factory=dict)
-    _recent: dict[int, deque[float]] = field(default_factory=dict)
-    _warned_at: dict[int, float] = field(default_factory=dict)
+    _users: RateWindow | None = None
+    _chats: RateWindow | None = None
+    _admitted: int = 0
 
-    def _verdict(self, user_id: int, busy: bool) -> Verdict:
-        now = self.clock()
-        if not busy:
-            return Verdict.GO
-        warned = self._warned_at.get(user_id)
-        if warned is not None and now - warned < self.window_seconds:
-            return Verdict.SILENT
-        self._warned_at[user_id] = now
-        return Verdict.WARN
+    def __post_init__(self) -> None:
+        self._users = RateWindow(self.max_requests, self.window_seconds)
+        self._chats = RateWindow(self.max_chat_requests, self.window_seconds)
 
-    def admit(self, user_id: int) -> Verdict:
-        """Record one request of ``user_id``; GO unless the rate window is full."""
+    def _windows(self) -> tuple[RateWindow, RateWindow]:
+        assert self._users is not None and self._chats is not None
+        return self._users, self._chats
+
+    def admit(self, user_id: int, chat_id: int | None = None) -> Verdict:
+        """Record one request of ``user_id`` (in ``chat_id``); GO unless a window is full."""
+        users, chats = self._windows()
         now = self.clock()
-        recent = self._recent.setdefault(user_id, deque())
-        while recent and now - recent[0] >= self.window_seconds:
-            recent.popleft()
-        if len(recent) >= self.max_requests:
-            return self._verdict(user_id, busy=True)
-        recent.append(now)
-        return Verdict.GO
+        self._admitted += 1
+        if self._admitted % SWEEP_EVERY == 0:
+            users.sweep(now)
+            chats.sweep(now)
+        verdict = users.admit(user_id, now)
+        if verdict is Verdict.GO and chat_id is not None and chat_id != user_id:
+            verdict = chats.admit(chat_id, now)
+        return verdict
+
+    def tracked(self) -> int:
+        """Users and chats with a live window (memory check)."""
+        users, chats = self._windows()
+        return len(users) + len(chats)
 
     def in_flight(self, user_id: int) -> int:
         """Heavy replies of ``user_id`` currently being produced."""
@@ -63,7 +115,8 @@ class FloodGuard:
     async def heavy(self, user_id: int) -> AsyncIterator[Verdict]:
         """Hold one heavy slot for the block; yields WARN/SILENT when none is free."""
         if self.in_flight(user_id) >= self.max_in_flight:
-            yield self._verdict(user_id, busy=True)
+            users, _ = self._windows()
+            yield users.warn_once(user_id, self.clock())
             return
         self._in_flight[user_id] = self.in_flight(user_id) + 1
         try:

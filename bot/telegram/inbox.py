@@ -115,11 +115,11 @@ class InboxProcessor(BaseUpdateProcessor):
                 if queue.users == 0:
                     del self._chats[key]
         if isinstance(update, Update):
-            await self._settle(update.update_id, "done")
+            await self._mark_done(update.update_id)
 
-    async def _settle(self, update_id: int, status: Any) -> None:
+    async def _mark_done(self, update_id: int) -> None:
         try:
-            await self.inbox.settle(update_id, status)
+            await self.inbox.settle(update_id, "done")
         except StorageError as e:  # it may be answered again after a crash; say so
             log.warning("update %d answered but not marked done: %s", update_id, e)
 
@@ -128,11 +128,6 @@ class InboxProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
-
-    @property
-    def waiting_chats(self) -> int:
-        """Chats with updates in progress or waiting (for /status and memory checks)."""
-        return len(self._chats)
 
 
 @dataclass(frozen=True, slots=True)

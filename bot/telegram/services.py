@@ -45,6 +45,8 @@ COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "leve
 _CACHE_SIZE = 64
 #: Views whose posts state calls (odds, bias): recorded for the track record.
 CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
+#: Post id of an analysis the database refused to store (never a real row id).
+UNSTORED_POST = 0
 #: Rendered posts kept (per post id, view and — for digests — chat).
 _POST_CACHE_SIZE = 512
 
@@ -145,7 +147,13 @@ class MarketService:
             cached = self._analysed.get(key)
             if cached is None:
                 analysis = await asyncio.to_thread(analyse, snapshot, self.settings)
-                post_id = await self.storage.save_post(snapshot.symbol, snapshot.as_of, analysis)
+                try:
+                    post_id = await self.storage.save_post(snapshot.symbol, snapshot.as_of,
+                                                           analysis)
+                except StorageError as e:  # answer anyway; its buttons will say "stale"
+                    log.warning("answering %s without storing its analysis: %s",
+                                snapshot.symbol, e)
+                    return CurrentMarket(snapshot, analysis, UNSTORED_POST)
                 cached = CurrentMarket(snapshot, analysis, post_id)
                 self._analysed[key] = cached
                 while len(self._analysed) > _CACHE_SIZE:

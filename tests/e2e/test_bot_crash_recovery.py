@@ -47,3 +47,28 @@ async def test_kill_9_after_acknowledging_30_subscribes_then_every_chat_is_answe
     assert all("Subscribed" in texts[0] for texts in replies.values()), replies[CHATS[0]]
     assert all(len(subs) == 1 for subs in subscriptions)
     assert child.returncode == 0
+
+
+async def test_sigterm_lets_every_received_command_get_its_reply_before_exit(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    chats = CHATS[:5]
+    last = max(api.send_text(chat, "/help") for chat in chats)
+    api.hold_sends()  # the replies are in flight when the stop signal comes
+    child = await start_bot_process(api, config_with_database(tmp_path, db))
+    try:
+        await api.wait_for(lambda: api.polled_past(last) and api.held > 0, 60)
+        child.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.5)
+        api.release_sends()
+        await asyncio.wait_for(child.wait(), 30)
+    finally:
+        if child.returncode is None:
+            await kill_hard(child)
+    storage = await Storage.open(db)
+    pending = await storage.inbox.pending()
+    await storage.close()
+    assert child.returncode == 0
+    assert all(len(api.sent_to(chat)) == 1 for chat in chats)
+    assert pending == ()

@@ -11,6 +11,7 @@ import pytest
 
 from bot.config import Settings
 from bot.errors import TelegramUnreachableError
+from bot.storage import Storage
 from bot.telegram.app import run_bot
 from tests.e2e.bot_fixtures import PRIVATE, api, bot_settings, demo_source
 from tests.fakes.fake_bot_api import FakeBotApi
@@ -60,14 +61,20 @@ async def test_webhook_requires_the_secret_and_answers_updates(
         async with aiohttp.ClientSession() as http:
             forged = await http.post(url, json=update,
                                      headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            api.hold_sends()
             genuine = await http.post(url, json=update,
                                       headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        storage = await Storage.open(tmp_path / "db")
+        stored_before_reply = await storage.inbox.status(1)  # the 200 came after the write
+        await storage.close()
+        api.release_sends()
         [post] = await api.wait_sent(PRIVATE, 1)
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)
     assert forged.status == 403
     assert genuine.status == 200
+    assert stored_before_reply == "pending"
     assert "BTC" in post.text
 
 

@@ -53,6 +53,7 @@ class FakeBotApi(BotApiMethods):
         self.webhook: dict[str, str] | None = None
         self._sends_open = asyncio.Event()
         self._sends_open.set()
+        self.held = 0  # sends waiting behind ``hold_sends``
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -182,6 +183,12 @@ class FakeBotApi(BotApiMethods):
         """Let held and new sends through."""
         self._sends_open.set()
 
+    def forget_history(self, keep_last: int = 0) -> None:
+        """Drop the record of sent messages and calls but the last ``keep_last`` (a late
+        edit still finds its message); long soaks measure the bot's memory, not the fake's."""
+        del self.sent[:max(0, len(self.sent) - keep_last)]
+        del self.calls[:max(0, len(self.calls) - keep_last)]
+
     # -- test API: reading back --------------------------------------------------------
 
     def sent_to(self, chat_id: int) -> list[Sent]:
@@ -214,7 +221,11 @@ class FakeBotApi(BotApiMethods):
         method = request.match_info["method"]
         params, files = await _read_params(request)
         if method in SENDING_METHODS and not self._sends_open.is_set():
+            self.held += 1
+            async with self._changed:
+                self._changed.notify_all()
             await self._sends_open.wait()
+            self.held -= 1
             if request.transport is None or request.transport.is_closing():
                 return _error(499, "the caller went away")
         self.calls.append((method, params))

@@ -13,6 +13,7 @@ import pytest
 
 from bot.config import Settings
 from bot.market.demo import DemoSource
+from bot.telegram.flood import FloodGuard
 from bot.telegram.handlers.common import SERVICE_KEY
 from bot.telegram.recording import Call
 from bot.telegram.services import MarketService
@@ -298,6 +299,7 @@ async def test_simultaneous_subscribes_never_pass_the_cap_or_duplicate(
 ) -> None:
     cap = settings.schedule.max_subscriptions_per_chat
     async with harness(settings, demo) as h:
+        _service(h).flood = FloodGuard(max_requests=100)  # 20 at once: the cap is tested here
         await asyncio.gather(*(h.send("/subscribe eth every 4h") for _ in range(5)))
         await asyncio.gather(*(h.send(f"/subscribe btc {m} 8 * * *") for m in range(cap + 5)))
         stored = await _service(h).storage.subscriptions.of_chat(5)

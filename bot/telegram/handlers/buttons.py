@@ -9,7 +9,13 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.errors import DataError, UnknownSymbolError, VenueError
-from bot.telegram.handlers.common import Context, heavy_work, sender_id, service_of
+from bot.telegram.handlers.common import (
+    Context,
+    heavy_work,
+    link_message,
+    sender_id,
+    service_of,
+)
 from bot.telegram.handlers.market import send_chart
 from bot.telegram.keyboards import ButtonAction, parse_callback
 from bot.telegram.services import MarketService, Post
@@ -74,8 +80,8 @@ async def _refresh(update: Update, context: Context, action: ButtonAction, symbo
         except BadRequest as e:
             if not _not_modified(e):
                 raise
-        await service.storage.link_message(message.chat_id, message_id, post.post_id,
-                                           part=index, view=post.view)
+        await link_message(service, message.chat_id, message_id, post.post_id, part=index,
+                           view=post.view)
 
 
 async def _send_fresh(message: Message, context: Context, post: Post) -> None:
@@ -85,8 +91,8 @@ async def _send_fresh(message: Message, context: Context, post: Post) -> None:
     for index, text in enumerate(post.messages):
         last = index == len(post.messages) - 1
         sent = await message.reply_text(text, reply_markup=keyboard if last else None)
-        await service.storage.link_message(sent.chat_id, sent.message_id, post.post_id,
-                                           part=index, view=post.view)
+        await link_message(service, sent.chat_id, sent.message_id, post.post_id, part=index,
+                           view=post.view)
 
 
 def register_handlers(app: Application, service: MarketService) -> None:

@@ -11,10 +11,10 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.errors import DataError, StorageError, UnknownSymbolError, VenueError
 from bot.telegram.flood import Verdict
 from bot.telegram.keyboards import View
-from bot.telegram.services import MarketService, Post
+from bot.telegram.services import UNSTORED_POST, MarketService, Post
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -62,26 +62,36 @@ async def send_post(update: Update, context: Context, post: Post) -> list[Messag
         message = await reply(update, text, keyboard if last else None)
         if message is not None:
             sent.append(message)
-            await service.storage.link_message(message.chat_id, message.message_id, post.post_id,
-                                               part=index, view=post.view)
+            await link_message(service, message.chat_id, message.message_id, post.post_id,
+                               part=index, view=post.view)
     return sent
+
+
+async def link_message(service: MarketService, chat_id: int, message_id: int, post_id: int,
+                       *, part: int = 0, view: str) -> None:
+    """Remember which post a sent message shows; a storage fault costs only its buttons."""
+    if post_id == UNSTORED_POST:
+        return
+    try:
+        await service.storage.link_message(chat_id, message_id, post_id, part=part, view=view)
+    except StorageError as e:
+        log.warning("message %d sent but not linked to its post: %s", message_id, e)
 
 
 @asynccontextmanager
 async def heavy_work(update: Update, context: Context, action: str = ChatAction.TYPING
                      ) -> AsyncIterator[bool]:
-    """Guard slow work: flood control (in-flight and rate) and the typing action.
+    """Guard slow work: heavy replies in flight per user, and the typing action.
 
-    Yields ``False`` when the user is over the limit (the block must do nothing).
+    Yields ``False`` when the user has too many in flight (the block must do nothing). The
+    request rate is checked once for every request, in the gate.
     """
     service = service_of(context)
     user = sender_id(update)
-    async with service.flood.heavy(user) as in_flight:
-        busy = in_flight is not Verdict.GO  # else over the request rate: "slow down"
-        verdict = in_flight if busy else service.flood.admit(user)
+    async with service.flood.heavy(user) as verdict:
         if verdict is not Verdict.GO:
             if verdict is Verdict.WARN:
-                await reply(update, service.error_text("flood" if busy else "flood_rate"))
+                await reply(update, service.error_text("flood"))
             yield False
             return
         chat = update.effective_chat

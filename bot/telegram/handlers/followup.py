@@ -29,7 +29,7 @@ from telegram.ext import (
 from bot.commentary.related import MAX_RELATED, related_questions
 from bot.commentary.telegram_html import split_message
 from bot.commentary.views import build_view
-from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.errors import DataError, StorageError, UnknownSymbolError, VenueError
 from bot.qa.answer import answer_question
 from bot.qa.context import ChatContext, RepliedPost, Resolution, remember, resolve
 from bot.qa.intents import INTENTS, UNKNOWN
@@ -40,6 +40,7 @@ from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     Context,
     heavy_work,
+    link_message,
     post_view,
     reply_failure,
     service_of,
@@ -189,14 +190,16 @@ async def answer_resolution(
         )
         remembered = remember(resolution, previous)  # before replying: the next may be quick
         if remembered is not None and remembered is not previous:
-            await service.storage.save_chat_context(message.chat_id, remembered.intent,
-                                                    remembered.topic, remembered.symbol)
+            try:
+                await service.storage.save_chat_context(message.chat_id, remembered.intent,
+                                                        remembered.topic, remembered.symbol)
+            except StorageError as e:  # the answer goes out; "and eth?" may not follow it
+                log.warning("chat context not saved: %s", e)
         for part, chunk in enumerate(split_message(text, service.flavour)):
             sent = await message.reply_text(chunk)
             if post_id is not None:
-                await service.storage.link_message(
-                    sent.chat_id, sent.message_id, post_id, part=part,
-                    view=answer_view(resolution.intent, resolution.topic))
+                await link_message(service, sent.chat_id, sent.message_id, post_id, part=part,
+                                   view=answer_view(resolution.intent, resolution.topic))
 
 
 async def ask(update: Update, context: Context) -> None:

@@ -1,4 +1,8 @@
-"""The gate every update passes first: counting, edited messages, the allow-list.
+"""The gate every update passes first: counting, edited messages, the allow-list, flood.
+
+Every request — a command, a button, any message in a private chat — counts against its
+sender's and its chat's rate window (``FloodGuard.admit``); over it, one polite "slow down"
+and then silence, before any handler spends work or a message on it.
 
 Registered in group -1, so a stopped update never reaches a feature handler.
 """
@@ -8,9 +12,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot.telegram.handlers.common import Context, service_of
+from bot.telegram.flood import Verdict
+from bot.telegram.handlers.common import Context, reply, sender_id, service_of
 from bot.telegram.services import MarketService
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,34 @@ async def gate(update: Update, context: Context) -> None:
     if not allowed(update, service.settings.telegram.allowed_chats):
         log.info("ignoring update %d from a chat outside the allow-list", update.update_id)
         raise ApplicationHandlerStop
+    if not is_request(update):
+        return
+    chat = update.effective_chat
+    verdict = service.flood.admit(sender_id(update), chat.id if chat is not None else None)
+    if verdict is Verdict.GO:
+        return
+    if verdict is Verdict.WARN:
+        text = service.error_text("flood_rate", flavour="text")
+        if update.callback_query is not None:
+            await update.callback_query.answer(text)
+        else:
+            await reply(update, service.error_text("flood_rate"))
+    raise ApplicationHandlerStop
+
+
+def is_request(update: Update) -> bool:
+    """Whether the update asks the bot for something: a command, a button, a private message.
+
+    Group chatter the bot does not answer is not a request and spends no one's budget.
+    """
+    if update.callback_query is not None:
+        return True
+    message = update.effective_message
+    if message is None:
+        return False
+    text = message.text or message.caption or ""
+    chat = update.effective_chat
+    return text.startswith("/") or (chat is not None and chat.type == ChatType.PRIVATE)
 
 
 def register_handlers(app: Application, service: MarketService) -> None:

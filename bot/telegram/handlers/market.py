@@ -11,6 +11,7 @@ from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     Context,
     heavy_work,
+    link_message,
     post_view,
     reply,
     reply_failure,
@@ -108,8 +109,7 @@ async def send_chart(update: Update, context: Context, symbol: str, timeframe: s
             await reply_failure(update, context, e, command="chart", symbol=symbol)
             return
         sent = await message.reply_photo(result.png, caption=result.caption)
-        await service.storage.link_message(sent.chat_id, sent.message_id, result.post_id,
-                                           view="chart")
+        await link_message(service, sent.chat_id, sent.message_id, result.post_id, view="chart")
 
 
 def register_handlers(app: Application, service: MarketService) -> None:
