@@ -9,7 +9,9 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from bot.analysis.model import Analysis
-from bot.commentary.phrasing import Phrase, choose
+from bot.commentary.claims import Claims, recording
+from bot.commentary.editing import Directives, Edited, edit
+from bot.commentary.phrasing import Bank, Phrase, choose
 from bot.commentary.related import RelatedQuestion, related_questions, render_answer_view
 from bot.commentary.render import render_messages, render_template
 from bot.commentary.telegram_html import Flavour, join_plain
@@ -49,27 +51,67 @@ def _phrase_text(phrase: Phrase, flavour: Flavour) -> str | Markup:
     return Markup(phrase.html) if flavour == "html" else phrase.text
 
 
+def _choose(bank: Bank, view: PostView, chat_id: int, d: Directives,
+            recent: Sequence[str] = ()) -> Phrase:
+    """The bank's phrase under the strictest verdict some variant passes."""
+    verdicts = d.verdicts()
+    for verdict in verdicts[:-1]:
+        try:
+            return choose(bank, view, chat_id, avoid=recent, accept=verdict)
+        except LookupError:
+            continue
+    return choose(bank, view, chat_id, avoid=recent)
+
+
 def render_article(analysis: Analysis, *, chat_id: int, flavour: Flavour,
                    recent_headlines: Sequence[str] = ()) -> RenderedPost:
     """The full digest for ``chat_id``; the headline avoids ``recent_headlines`` (oldest first)."""
+    return edited_article(analysis, chat_id=chat_id, flavour=flavour,
+                          recent_headlines=recent_headlines).post
+
+
+def edited_article(analysis: Analysis, *, chat_id: int, flavour: Flavour,
+                   recent_headlines: Sequence[str] = ()) -> Edited[RenderedPost]:
+    """``render_article`` with the editor's record (first-draft violations, drafts made)."""
     view = build_view(analysis)
-    headline = choose("headlines", view, chat_id, avoid=recent_headlines)
-    opening = choose("openings", view, chat_id)
-    related = related_questions(view, flavour)
-    shown = [
-        {"question": q.question, "answer": Markup(q.answer) if flavour == "html" else q.answer}
-        for q in related
-    ]
-    messages = render_messages(
-        "article.j2", flavour, v=view, headline=_phrase_text(headline, flavour),
-        opening=_phrase_text(opening, flavour), related=shown,
-    )
-    return RenderedPost(headline.text, opening.text, view.scenario.key, messages, related)
+
+    def draft(d: Directives) -> tuple[RenderedPost, Claims]:
+        headline = _choose("headlines", view, chat_id, d, recent_headlines)
+        opening = _choose("openings", view, chat_id, d)
+        with recording(d.avoid, section="related") as answers:
+            related = related_questions(view, flavour)
+        shown = [
+            {"question": q.question, "answer": Markup(q.answer) if flavour == "html" else q.answer}
+            for q in related
+        ]
+        with recording(d.avoid, before=headline.claims + opening.claims) as body:
+            messages = render_messages(
+                "article.j2", flavour, v=view, headline=_phrase_text(headline, flavour),
+                opening=_phrase_text(opening, flavour), related=shown,
+            )
+        said = Claims(headline.claims.claims + opening.claims.claims)
+        claims = said + answers.result() + body.result()
+        post = RenderedPost(headline.text, opening.text, view.scenario.key, messages, related)
+        return post, claims
+
+    return edit(draft, view, analysis, "article")
 
 
 def render_quick(analysis: Analysis, flavour: Flavour) -> str:
     """The /btc reply: a tight update of 6–10 lines."""
-    return render_template("quick.j2", flavour, v=build_view(analysis))
+    return edited_quick(analysis, flavour).post
+
+
+def edited_quick(analysis: Analysis, flavour: Flavour) -> Edited[str]:
+    """``render_quick`` with the editor's record."""
+    view = build_view(analysis)
+
+    def draft(d: Directives) -> tuple[str, Claims]:
+        with recording(d.avoid, section="quick") as rec:
+            text = render_template("quick.j2", flavour, v=view)
+        return text, rec.result()
+
+    return edit(draft, view, analysis, "quick", with_outlook=False, count_figures=False)
 
 
 def render_whales(analysis: Analysis, flavour: Flavour) -> tuple[str, ...]:
@@ -87,7 +129,14 @@ def render_answer(intent: str, analysis: Analysis, flavour: Flavour,
     """The answer of a follow-up ``intent`` (``topic`` for ``explain``) from ``analysis``."""
     if intent not in INTENTS:
         raise ValueError(f"unknown intent {intent!r}; expected one of {', '.join(INTENTS)}")
-    return render_answer_view(intent, build_view(analysis), flavour, topic, standalone)
+    view = build_view(analysis)
+
+    def draft(d: Directives) -> tuple[str, Claims]:
+        with recording(d.avoid, section="related") as rec:
+            text = render_answer_view(intent, view, flavour, topic, standalone)
+        return text, rec.result()
+
+    return edit(draft, view, analysis, "answer", with_outlook=False, count_figures=False).post
 
 
 def render_answer_for_view(intent: str, view: PostView, flavour: Flavour,
