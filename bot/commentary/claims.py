@@ -127,6 +127,7 @@ class Recorder:
     current: str = ""
     claims: list[Claim] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    reserved: dict[str, str] = field(default_factory=dict)
 
     def result(self) -> Claims:
         """The recorded claims, frozen."""
@@ -142,14 +143,17 @@ MAX_MENTIONS = 2
 
 @contextmanager
 def recording(avoid: frozenset[str] = frozenset(), section: str = "",
-              before: Claims | None = None) -> Iterator[Recorder]:
+              before: Claims | None = None,
+              reserved: dict[str, str] | None = None) -> Iterator[Recorder]:
     """Record the claims of everything rendered inside the block.
 
     ``before`` holds what the post already said (its headline and opening), so
-    ``ed.room`` counts their figures too.
+    ``ed.room`` counts their figures too; ``reserved`` maps figure keys to the later
+    section that will state them (the outlook's levels), counted before it is reached.
     """
     said = list(before.figures) if before is not None else []
-    recorder = Recorder(avoid=avoid, current=section, figures=said)
+    recorder = Recorder(avoid=avoid, current=section, figures=said,
+                        reserved=dict(reserved or {}))
     token = _ACTIVE.set(recorder)
     try:
         yield recorder
@@ -200,6 +204,9 @@ class Hooks:
             return False
         said = {f.section for f in recorder.figures
                 if f.section not in UNCOUNTED_SECTIONS and f.same(probe)}
+        later = recorder.reserved.get(probe.key)
+        if later is not None and later not in {f.section for f in recorder.figures}:
+            said.add(later)
         return len(said - {recorder.current}) < MAX_MENTIONS
 
     def keeps(self, section: str) -> bool:

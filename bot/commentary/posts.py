@@ -9,8 +9,9 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from bot.analysis.model import Analysis
-from bot.commentary.claims import Claims, recording
+from bot.commentary.claims import Claims, figure_key, recording
 from bot.commentary.editing import Directives, Edited, edit
+from bot.commentary.editor import RULES
 from bot.commentary.phrasing import Bank, Phrase, choose
 from bot.commentary.related import RelatedQuestion, related_questions, render_answer_view
 from bot.commentary.render import render_messages, render_template
@@ -63,6 +64,12 @@ def _choose(bank: Bank, view: PostView, chat_id: int, d: Directives,
     return choose(bank, view, chat_id, avoid=recent)
 
 
+def outlook_figures(view: PostView) -> dict[str, str]:
+    """The levels the "what's next" part will state, reserved for it while writing."""
+    named = (view.target, view.reclaim, view.invalidation)
+    return {figure_key("usd", lv.price): "outlook" for lv in named if lv is not None}
+
+
 def render_article(analysis: Analysis, *, chat_id: int, flavour: Flavour,
                    recent_headlines: Sequence[str] = ()) -> RenderedPost:
     """The full digest for ``chat_id``; the headline avoids ``recent_headlines`` (oldest first)."""
@@ -75,22 +82,33 @@ def edited_article(analysis: Analysis, *, chat_id: int, flavour: Flavour,
     """``render_article`` with the editor's record (first-draft violations, drafts made)."""
     view = build_view(analysis)
 
+    answered: dict[frozenset[str], tuple[tuple[RelatedQuestion, ...], Claims]] = {}
+
+    def answers(avoid: frozenset[str]) -> tuple[tuple[RelatedQuestion, ...], Claims]:
+        """The related answers; only rule fallbacks change them, so redrafts reuse them."""
+        wording = frozenset(a for a in avoid if a in RULES)
+        if wording not in answered:
+            with recording(wording, section="related") as rec:
+                answered[wording] = (related_questions(view, flavour), rec.result())
+        return answered[wording]
+
     def draft(d: Directives) -> tuple[RenderedPost, Claims]:
         headline = _choose("headlines", view, chat_id, d, recent_headlines)
         opening = _choose("openings", view, chat_id, d)
-        with recording(d.avoid, section="related") as answers:
-            related = related_questions(view, flavour)
+        related, answer_claims = answers(d.avoid)
         shown = [
             {"question": q.question, "answer": Markup(q.answer) if flavour == "html" else q.answer}
             for q in related
         ]
-        with recording(d.avoid, before=headline.claims + opening.claims) as body:
+        ahead = {} if "drop:outlook" in d.avoid else outlook_figures(view)
+        with recording(d.avoid, before=headline.claims + opening.claims,
+                       reserved=ahead) as body:
             messages = render_messages(
                 "article.j2", flavour, v=view, headline=_phrase_text(headline, flavour),
                 opening=_phrase_text(opening, flavour), related=shown,
             )
         said = Claims(headline.claims.claims + opening.claims.claims)
-        claims = said + answers.result() + body.result()
+        claims = said + answer_claims + body.result()
         post = RenderedPost(headline.text, opening.text, view.scenario.key, messages, related)
         return post, claims
 
