@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 
 from bot.analysis.model import Analysis
 from bot.commentary.claims import Claims
-from bot.commentary.editor import Violation, review, review_claims
+from bot.commentary.editor import Violation, repeated_figure, review, review_claims
 from bot.commentary.phrasing import Phrase
 from bot.commentary.views import PostView
 
@@ -78,6 +78,16 @@ def phrase_verdict(view: PostView, analysis: Analysis, banned_figures: frozenset
             return False
         return not any(f.key in banned_figures and (in_headline or f.section != "headline")
                        for f in phrase.claims.figures)
+    return accept
+
+
+def headline_verdict(view: PostView, analysis: Analysis,
+                     body: Claims | None) -> Callable[[Phrase], bool]:
+    """Accepts headlines whose claims pass and, beside ``body``, repeat no figure."""
+    def accept(phrase: Phrase) -> bool:
+        if review_claims(phrase.claims.claims, view, analysis):
+            return False
+        return body is None or not repeated_figure(phrase.claims.figures + body.figures)
     return accept
 
 

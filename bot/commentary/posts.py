@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from markupsafe import Markup
 
 from bot.analysis.model import Analysis
 from bot.commentary.claims import Claims, figure_key, recording
-from bot.commentary.editing import Directives, Edited, edit
+from bot.commentary.editing import Directives, Edited, edit, headline_verdict
 from bot.commentary.editor import RULES
 from bot.commentary.phrasing import Bank, Phrase, choose
 from bot.commentary.related import RelatedQuestion, related_questions, render_answer_view
@@ -34,13 +34,17 @@ ErrorKind = Literal[
 
 @dataclass(frozen=True, slots=True)
 class RenderedPost:
-    """A rendered digest: plain-text headline, messages ≤ 4096 each, related questions."""
+    """A rendered digest: plain-text headline, messages ≤ 4096 each, related questions;
+    ``claims`` what the editor checked, ``headline_markup`` the headline as it appears
+    in the first message."""
 
     headline: str
     opening: str
     scenario: str
     messages: tuple[str, ...]
     related: tuple[RelatedQuestion, ...]
+    claims: Claims = field(default_factory=Claims)
+    headline_markup: str = ""
 
     @property
     def text(self) -> str:
@@ -54,14 +58,19 @@ def _phrase_text(phrase: Phrase, flavour: Flavour) -> str | Markup:
 
 def _choose(bank: Bank, view: PostView, chat_id: int, d: Directives,
             recent: Sequence[str] = ()) -> Phrase:
-    """The bank's phrase under the strictest verdict some variant passes."""
-    verdicts = d.verdicts()
-    for verdict in verdicts[:-1]:
+    """The bank's phrase under the strictest verdict some variant passes that is not
+    among ``recent`` (a chat's last headlines outrank a stricter verdict)."""
+    said = {r.strip().casefold() for r in recent}
+    fallback: Phrase | None = None
+    for verdict in d.verdicts():
         try:
-            return choose(bank, view, chat_id, avoid=recent, accept=verdict)
+            phrase = choose(bank, view, chat_id, avoid=recent, accept=verdict)
         except LookupError:
             continue
-    return choose(bank, view, chat_id, avoid=recent)
+        if phrase.text.casefold() not in said:
+            return phrase
+        fallback = fallback or phrase
+    return fallback or choose(bank, view, chat_id, avoid=recent)
 
 
 def outlook_figures(view: PostView) -> dict[str, str]:
@@ -109,10 +118,28 @@ def edited_article(analysis: Analysis, *, chat_id: int, flavour: Flavour,
             )
         said = Claims(headline.claims.claims + opening.claims.claims)
         claims = said + answer_claims + body.result()
-        post = RenderedPost(headline.text, opening.text, view.scenario.key, messages, related)
+        post = RenderedPost(headline.text, opening.text, view.scenario.key, messages, related,
+                            claims, str(_phrase_text(headline, flavour)))
         return post, claims
 
     return edit(draft, view, analysis, "article")
+
+
+def reheadline(post: RenderedPost, analysis: Analysis, chat_id: int,
+               recent_headlines: Sequence[str] = (), view: PostView | None = None
+               ) -> Phrase | None:
+    """Another headline for ``post`` (a chat's own, none of its recent ones) that the
+    editor accepts beside the post's body; None when there is none (render the post
+    again for that chat, so the editor can make room)."""
+    view = view or build_view(analysis)
+    body = Claims(figures=tuple(f for f in post.claims.figures if f.section != "headline"))
+    recent = {h.strip().casefold() for h in recent_headlines}
+    try:
+        phrase = choose("headlines", view, chat_id, avoid=recent_headlines,
+                        accept=headline_verdict(view, analysis, body))
+    except LookupError:
+        return None
+    return None if phrase.text.casefold() in recent else phrase
 
 
 def render_quick(analysis: Analysis, flavour: Flavour) -> str:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.analysis.model import Analysis, TrendReading
 from bot.commentary.claims import Claim, Claims, Figure
 from bot.commentary.editor import review
-from bot.commentary.posts import edited_article, edited_quick, render_article
+from bot.commentary.posts import edited_article, edited_quick, reheadline, render_article
 from bot.commentary.views import build_view
 from tests.unit.commentary_cases import demo_analysis, replay_analysis
 
@@ -151,3 +151,13 @@ def test_a_swing_low_above_the_day_low_is_not_told(shared_data: object) -> None:
 
 def test_trend_reading_defaults_to_closed() -> None:
     assert TrendReading("1d").forming is False
+
+
+def test_a_chats_own_digest_headline_passes_the_editor_too(shared_data: object) -> None:
+    analysis = replay_analysis("BTC", datetime(2026, 2, 6, 21, tzinfo=UTC))
+    shared = render_article(analysis, chat_id=0, flavour="text")
+    headlines = [reheadline(shared, analysis, chat_id) for chat_id in range(-20, 0)]
+
+    chosen = [h.text for h in headlines if h is not None]
+    assert chosen
+    assert not any("slide" in h or "shaken" in h or "loses ground" in h for h in chosen)
