@@ -51,6 +51,7 @@ class Edit:
     first_draft: tuple[Violation, ...]
     drafts: int
     sent: tuple[Violation, ...] = ()
+    dropped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,8 @@ def edit(draft: Draft[T], view: PostView, analysis: Analysis, kind: str,
         if first is None:
             first = found
         if not found:
-            return Edited(post, Edit(kind, first, redraft + 1, found))
+            dropped = tuple(sorted(a[5:] for a in directives.avoid if a.startswith("drop:")))
+            return Edited(post, Edit(kind, first, redraft + 1, found, dropped))
         log.info("editor rejected %s %s %s draft %d: %s", kind, view.symbol,
                  view.as_of.isoformat(), redraft + 1,
                  ", ".join(sorted({f"{v.rule}@{v.section}" for v in found})))

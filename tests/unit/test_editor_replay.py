@@ -30,6 +30,7 @@ def test_three_hundred_replayed_moments_send_no_violation(shared_data: object) -
     source = ReplaySource(shared_data, None, settings())  # type: ignore[arg-type]
     rejected: Counter[str] = Counter()
     drafts: Counter[int] = Counter()
+    dropped: Counter[str] = Counter()
     sent_violations = []
     moments = _moments()
     for symbol, at in moments:
@@ -39,9 +40,11 @@ def test_three_hundred_replayed_moments_send_no_violation(shared_data: object) -
         for edited in (article, quick):
             rejected.update({f"{edited.edit.kind}:{v.rule}" for v in edited.edit.first_draft})
             drafts[edited.edit.drafts] += 1
+            dropped.update(edited.edit.dropped)
             sent_violations.extend(edited.edit.sent)
-    log.warning("editor over %d moments: first drafts rejected by rule %s; drafts %s",
-                len(moments), dict(sorted(rejected.items())), dict(sorted(drafts.items())))
+    log.warning("editor over %d moments: first drafts rejected by rule %s; drafts %s; "
+                "sections dropped %s", len(moments), dict(sorted(rejected.items())),
+                dict(sorted(drafts.items())), dict(sorted(dropped.items())))
 
     assert len(moments) >= 300
     assert {s for s, _ in moments} == {"BTC", "ETH"}
