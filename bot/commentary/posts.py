@@ -161,12 +161,24 @@ def edited_quick(analysis: Analysis, flavour: Flavour) -> Edited[str]:
 
 def render_whales(analysis: Analysis, flavour: Flavour) -> tuple[str, ...]:
     """Whale positioning in detail, split into messages."""
-    return render_messages("whales.j2", flavour, v=build_view(analysis))
+    return _edited_messages("whales.j2", "whales", analysis, flavour)
 
 
 def render_levels(analysis: Analysis, flavour: Flavour) -> tuple[str, ...]:
     """Support and resistance levels, split into messages."""
-    return render_messages("levels.j2", flavour, v=build_view(analysis))
+    return _edited_messages("levels.j2", "levels", analysis, flavour)
+
+
+def _edited_messages(name: str, kind: str, analysis: Analysis,
+                     flavour: Flavour) -> tuple[str, ...]:
+    view = build_view(analysis)
+
+    def draft(d: Directives) -> tuple[tuple[str, ...], Claims]:
+        with recording(d.avoid, section=kind) as rec:
+            messages = render_messages(name, flavour, v=view)
+        return messages, rec.result()
+
+    return edit(draft, view, analysis, kind, with_outlook=False, count_figures=False).post
 
 
 def render_answer(intent: str, analysis: Analysis, flavour: Flavour,

@@ -8,7 +8,13 @@ from datetime import UTC, datetime, timedelta
 from bot.analysis.model import Analysis, TrendReading
 from bot.commentary.claims import Claim, Claims, Figure
 from bot.commentary.editor import review
-from bot.commentary.posts import edited_article, edited_quick, reheadline, render_article
+from bot.commentary.posts import (
+    edited_article,
+    edited_quick,
+    reheadline,
+    render_article,
+    render_levels,
+)
 from bot.commentary.views import build_view
 from tests.unit.commentary_cases import demo_analysis, replay_analysis
 
@@ -161,3 +167,15 @@ def test_a_chats_own_digest_headline_passes_the_editor_too(shared_data: object) 
     chosen = [h.text for h in headlines if h is not None]
     assert chosen
     assert not any("slide" in h or "shaken" in h or "loses ground" in h for h in chosen)
+
+
+def test_levels_on_a_bullish_read_name_no_reversal_level() -> None:
+    analysis = demo_analysis("crash_rebound")
+    bullish = dataclasses.replace(analysis, bias=dataclasses.replace(
+        analysis.bias, score=0.4, label="bullish"))
+    text = "\n".join(render_levels(bullish, "text"))
+    quick = edited_quick(bullish, "text").post
+
+    assert "Resistance to clear: $100.4k (4h SMA200)." in text
+    assert "Reversal level" not in text
+    assert "resistance $100.4k (4h SMA200)" in quick and "reversal" not in quick
