@@ -26,6 +26,7 @@ from bot.analysis.model import (
     VenueRow,
     WhalePositionView,
 )
+from bot.commentary.formatting import same_number
 from bot.errors import DataError
 
 PriceDirection = Literal["up", "down", "flat"]
@@ -180,9 +181,12 @@ def _direction(price: PriceAction | None) -> PriceDirection:
 
 
 def _scenario(analysis: Analysis, trend: TrendReading | None) -> Scenario:
-    """Direction of the day, trend strength (only when the trend agrees) and the event."""
+    """Direction of the day, trend strength (only when the trend agrees, and its DIs do not
+    print the same) and the event."""
     direction = _direction(analysis.price)
-    agrees = trend is not None and (
+    tied = trend is not None and (trend.plus_di is None or trend.minus_di is None
+                                  or same_number(trend.plus_di, trend.minus_di))
+    agrees = trend is not None and not tied and (
         direction == "flat" or trend.direction == ("bullish" if direction == "up" else "bearish"))
     strong = trend is not None and trend.strength in ("strong", "very strong")
     strength: Strength = "strong" if strong and agrees else "weak"
