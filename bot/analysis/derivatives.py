@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
+from datetime import timedelta
 
 from bot.analysis.model import Aggregate, Derivatives, Divergence, VenueMissing, VenueRow
 from bot.market.models import MarketSnapshot, VenueDerivatives
@@ -51,6 +52,7 @@ def venue_row(v: VenueDerivatives) -> VenueRow:
         funding_rate_8h=v.funding_rate_8h,
         funding_interval_hours=v.funding_interval_hours,
         stale_metrics=tuple(sorted(v.stale_seconds)),
+        as_of=v.timestamp - timedelta(seconds=max(v.stale_seconds.values(), default=0.0)),
     )
 
 

@@ -37,6 +37,11 @@ VOLUME_SURGE_RATIO = 2.0
 VOLUME_BASE_DAYS = 7
 
 
+def is_rebound(drop_pct: float, rebound_pct: float) -> bool:
+    """Whether a bounce of ``rebound_pct`` off a ``drop_pct`` (negative) fall counts as one."""
+    return rebound_pct >= max(REBOUND_MIN_PCT, REBOUND_MIN_SHARE * -drop_pct)
+
+
 def crash_and_rebound(price: PriceAction | None) -> list[Event]:
     """The 24h swing as a crash event, and its rebound when large enough."""
     if price is None or price.swing is None:
@@ -46,7 +51,7 @@ def crash_and_rebound(price: PriceAction | None) -> list[Event]:
         return []
     out = [Event("crash", "1h", s.high_time, s.low_time, s.drop_pct, s.high, s.low,
                  direction="bearish")]
-    if s.rebound_pct >= max(REBOUND_MIN_PCT, REBOUND_MIN_SHARE * -s.drop_pct):
+    if is_rebound(s.drop_pct, s.rebound_pct):
         out.append(Event("rebound", "1h", s.low_time, s.rebound_high_time, s.rebound_pct, s.low,
                          s.rebound_high, direction="bullish"))
     return out

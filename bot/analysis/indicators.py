@@ -1,4 +1,10 @@
-"""Technical indicators through TA-Lib, read at the last bar (the forming candle included)."""
+"""Technical indicators through TA-Lib, read at the last bar.
+
+Price-like readings (moving averages, RSI, MACD, ATR) include the forming candle: they
+describe the market now. DMI/ADX are read at the last *closed* candle when one is
+forming, so "+DI above −DI" never hinges on a half-built bar (``dmi_forming`` says
+when the forming candle had to be used because no closed bar was warm enough).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +48,18 @@ def realized_vol_pct(
     return float(np.std(returns, ddof=1) * math.sqrt(per_year) * 100.0)
 
 
+def _dmi_bars(series: CandleSeries, high: FloatArray, low: FloatArray, close: FloatArray,
+              period: int) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
+    """The bars DMI/ADX are read on: closed ones when the last bar is still forming.
+
+    ADX needs about twice its period of bars; with fewer closed bars the forming one is
+    kept (and flagged) rather than losing the reading.
+    """
+    if series.forming and len(close) - 1 >= 2 * period:
+        return high[:-1], low[:-1], close[:-1], False
+    return high, low, close, series.forming
+
+
 def compute_indicators(series: CandleSeries, periods: IndicatorSettings) -> IndicatorSet:
     """All configured indicators for one timeframe; warm-up not met → None."""
     high, low, close = _clean(series.high), _clean(series.low), _clean(series.close)
@@ -53,6 +71,7 @@ def compute_indicators(series: CandleSeries, periods: IndicatorSettings) -> Indi
         )
     sma = {p: last_value(talib.SMA(close, timeperiod=p)) for p in periods.sma}
     ema = {p: last_value(talib.EMA(close, timeperiod=p)) for p in periods.ema}
+    dmi_high, dmi_low, dmi_close, dmi_forming = _dmi_bars(series, high, low, close, periods.dmi)
     fast, slow, signal = periods.macd
     macd, macd_signal, macd_hist = talib.MACD(
         close, fastperiod=fast, slowperiod=slow, signalperiod=signal
@@ -66,9 +85,10 @@ def compute_indicators(series: CandleSeries, periods: IndicatorSettings) -> Indi
         ema=MappingProxyType(ema),
         rsi=last_value(talib.RSI(close, timeperiod=periods.rsi)),
         macd=MacdValue(last_value(macd), last_value(macd_signal), last_value(macd_hist)),
-        plus_di=last_value(talib.PLUS_DI(high, low, close, timeperiod=periods.dmi)),
-        minus_di=last_value(talib.MINUS_DI(high, low, close, timeperiod=periods.dmi)),
-        adx=last_value(talib.ADX(high, low, close, timeperiod=periods.dmi)),
+        plus_di=last_value(talib.PLUS_DI(dmi_high, dmi_low, dmi_close, timeperiod=periods.dmi)),
+        minus_di=last_value(talib.MINUS_DI(dmi_high, dmi_low, dmi_close, timeperiod=periods.dmi)),
+        adx=last_value(talib.ADX(dmi_high, dmi_low, dmi_close, timeperiod=periods.dmi)),
+        dmi_forming=dmi_forming,
         atr=last_value(talib.ATR(high, low, close, timeperiod=periods.atr)),
         realized_vol_pct=realized_vol_pct(close, series.timeframe),
     )

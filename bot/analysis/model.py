@@ -53,7 +53,9 @@ class MacdValue:
 class IndicatorSet:
     """Indicator values at the last bar (the forming candle included) of one timeframe.
 
-    ``sma``/``ema`` map a period (20, 50, ...) to its value. ``realized_vol_pct`` is the
+    DMI/ADX (``plus_di``, ``minus_di``, ``adx``) are read at the last closed bar unless
+    ``dmi_forming`` says the forming candle had to be included. ``sma``/``ema`` map a
+    period (20, 50, ...) to its value. ``realized_vol_pct`` is the
     annualised standard deviation of log returns over the last ``dmi`` bars, in percent.
     """
 
@@ -70,6 +72,7 @@ class IndicatorSet:
     adx: float | None = None
     atr: float | None = None
     realized_vol_pct: float | None = None
+    dmi_forming: bool = False
 
 
 # -------------------------------------------------------------- price action
@@ -182,7 +185,10 @@ class MaPosition:
 
 @dataclass(frozen=True, slots=True)
 class TrendReading:
-    """DMI/ADX reading, price vs moving averages and RSI state for one timeframe."""
+    """DMI/ADX reading, price vs moving averages and RSI state for one timeframe.
+
+    ``forming`` is true when the DMI/ADX values include the still-forming candle.
+    """
 
     timeframe: str
     adx: float | None = None
@@ -193,6 +199,7 @@ class TrendReading:
     ma_positions: tuple[MaPosition, ...] = ()
     rsi: float | None = None
     rsi_state: RsiState | None = None
+    forming: bool = False
 
 
 # --------------------------------------------------------------- derivatives
@@ -200,7 +207,11 @@ class TrendReading:
 
 @dataclass(frozen=True, slots=True)
 class VenueRow:
-    """One venue's derivatives metrics (USD), with changes in percent."""
+    """One venue's derivatives metrics (USD), with changes in percent.
+
+    ``as_of`` is when its oldest metric was current (a stale-while-error value's age
+    included).
+    """
 
     venue: str
     open_interest_usd: float | None = None
@@ -212,6 +223,7 @@ class VenueRow:
     funding_rate_8h: float | None = None
     funding_interval_hours: float | None = None
     stale_metrics: tuple[str, ...] = ()
+    as_of: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,7 @@ def read_trend(ind: IndicatorSet) -> TrendReading:
         adx=ind.adx,
         plus_di=ind.plus_di,
         minus_di=ind.minus_di,
+        forming=ind.dmi_forming,
         strength=strength_band(ind.adx),
         direction=dmi_direction(ind.plus_di, ind.minus_di),
         ma_positions=ma_positions(ind),

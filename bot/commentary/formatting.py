@@ -167,6 +167,16 @@ def utc_since(when: datetime, ref: datetime, locale: str = DEFAULT_LOCALE) -> st
     return day + ", " + utc_time(when, locale)
 
 
+def same_level(a: float, b: float, locale: str = DEFAULT_LOCALE) -> bool:
+    """Whether two prices print as the same level (a comparison, not a printed figure)."""
+    return level(a, locale) == level(b, locale)
+
+
+def same_number(a: float, b: float, locale: str = DEFAULT_LOCALE) -> bool:
+    """Whether two readings print the same (e.g. +DI and −DI both 21)."""
+    return number(a, locale) == number(b, locale)
+
+
 NUMBER_FILTERS: dict[str, Callable[..., str]] = {
     "usd": usd,
     "usd_compact": usd_compact,

@@ -5,19 +5,28 @@ with ``*`` wildcards, each a list of jinja2 variants. All variants whose key mat
 the scenario form the pool; a seeded shuffle (chat id, snapshot time) orders it and
 the first variant that renders and is not among the chat's recent headlines wins.
 A variant that needs a missing value (or calls ``need(False)``) is skipped.
+
+A table may declare what its variants claim: ``tone`` (the day's move they describe,
+bullish or bearish), ``control`` (the camp they say runs the trend) and ``says`` (facts
+of the view they present: ``low`` = the swing low as the low, ``rebound`` = the swing's
+bounce); a variant may be an inline table ``{ text = "...", tone = "..." }`` overriding
+them. Variants may also
+record claims with ``ed.claim(...)``; both end up in ``Phrase.claims`` for the editor,
+and ``choose(accept=...)`` skips variants the editor would reject.
 """
 
 from __future__ import annotations
 
 import random
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
 from jinja2 import TemplateError
 
+from bot.commentary.claims import Claim, Claims, paused, recording
 from bot.commentary.render import render_string
 from bot.commentary.telegram_html import Flavour
 from bot.commentary.views import PostView, Scenario
@@ -49,14 +58,46 @@ class Phrase:
     index: int
     text: str
     html: str
+    claims: Claims = field(default_factory=Claims)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One bank variant: its jinja2 source and the tones it declares."""
+
+    source: str
+    tone: str | None = None
+    control: str | None = None
+    says: tuple[str, ...] = ()
+
+    def declared(self, section: str, view: PostView) -> tuple[Claim, ...]:
+        """The claims the bank declares for this variant, with the view's figures."""
+        out = [Claim("tone", section, direction=direction, basis=basis)
+               for basis, direction in (("day", self.tone), ("control", self.control))
+               if direction is not None]
+        swing = view.swing
+        if swing is not None and "low" in self.says:
+            out.append(Claim("low", section, value=swing.low))
+        if swing is not None and "rebound" in self.says:
+            out.append(Claim("rebound", section, value=swing.rebound_pct, other=swing.drop_pct))
+        return tuple(out)
+
+
+def _variant(entry: str | dict[str, Any], table: dict[str, Any]) -> Variant:
+    if isinstance(entry, str):
+        entry = {"text": entry}
+    return Variant(entry["text"], entry.get("tone", table.get("tone")),
+                   entry.get("control", table.get("control")),
+                   tuple(entry.get("says", table.get("says", ()))))
 
 
 @cache
-def load_bank(bank: Bank) -> dict[str, tuple[str, ...]]:
+def load_bank(bank: Bank) -> dict[str, tuple[Variant, ...]]:
     """The variants of ``bank`` by scenario key (cached)."""
     path = templates_dir() / "phrases" / f"{bank}.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {key: tuple(entry["variants"]) for key, entry in data.items()}
+    return {key: tuple(_variant(v, entry) for v in entry["variants"])
+            for key, entry in data.items()}
 
 
 def _matches(pattern: str, scenario: Scenario) -> bool:
@@ -67,8 +108,8 @@ def _matches(pattern: str, scenario: Scenario) -> bool:
     return len(parts) == 3 and all(p in ("*", w) for p, w in zip(parts, wanted, strict=True))
 
 
-def pool(bank: Bank, scenario: Scenario) -> list[tuple[str, int, str]]:
-    """Every (key, index, source) variant that fits ``scenario``."""
+def pool(bank: Bank, scenario: Scenario) -> list[tuple[str, int, Variant]]:
+    """Every (key, index, variant) that fits ``scenario``."""
     return [
         (key, i, source)
         for key, variants in sorted(load_bank(bank).items())
@@ -94,8 +135,8 @@ def specificity(key: str) -> int:
     return (direction != "*") + (strength != "*") + 2 * (event != "*")
 
 
-def seeded_order(variants: Sequence[tuple[str, int, str]], chat_id: int, view: PostView,
-                 salt: str) -> list[tuple[str, int, str]]:
+def seeded_order(variants: Sequence[tuple[str, int, Variant]], chat_id: int, view: PostView,
+                 salt: str) -> list[tuple[str, int, Variant]]:
     """Variants in a reproducible order for (chat, snapshot time, salt).
 
     The most specific keys come first (shuffled among themselves); the more generic
@@ -106,20 +147,35 @@ def seeded_order(variants: Sequence[tuple[str, int, str]], chat_id: int, view: P
     return [v for _, v in sorted(keyed, key=lambda kv: kv[0], reverse=True)]
 
 
+def _phrase(key: str, index: int, variant: Variant, ctx: dict[str, Any],
+            section: str) -> Phrase | None:
+    with recording(section=section) as recorder:
+        text = _render(variant.source, "text", ctx)
+    if not text:
+        return None
+    with paused():
+        html = _render(variant.source, "html", ctx) or text
+    claims = Claims(variant.declared(section, ctx["v"])) + recorder.result().moved_to(section)
+    return Phrase(key, index, text, html, claims)
+
+
 def choose(bank: Bank, view: PostView, chat_id: int, avoid: Sequence[str] = (),
-           context: dict[str, Any] | None = None) -> Phrase:
+           context: dict[str, Any] | None = None,
+           accept: Callable[[Phrase], bool] | None = None) -> Phrase:
     """The variant for this chat and snapshot, avoiding texts in ``avoid``.
 
     When every variant was used recently, the one used longest ago is taken.
+    ``accept`` (the editor's verdict) skips variants whose claims it rejects.
     """
     ctx = {"v": view, **(context or {})}
     recent = [a.strip().casefold() for a in avoid]
     fallback: tuple[int, Phrase] | None = None
-    for key, index, source in seeded_order(pool(bank, view.scenario), chat_id, view, bank):
-        text = _render(source, "text", ctx)
-        if not text:
+    section = "headline" if bank == "headlines" else "brief"
+    for key, index, variant in seeded_order(pool(bank, view.scenario), chat_id, view, bank):
+        phrase = _phrase(key, index, variant, ctx, section)
+        if phrase is None or (accept is not None and not accept(phrase)):
             continue
-        phrase = Phrase(key, index, text, _render(source, "html", ctx) or text)
+        text = phrase.text
         folded = text.casefold()
         if folded not in recent:
             return phrase

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.commentary import formatting
+from bot.commentary.claims import HOOKS, recording_filter
 from bot.commentary.telegram_html import SECTION_BREAK, Flavour, split_message
 from bot.resources import templates_dir
 
@@ -51,12 +52,16 @@ def _environment(flavour: Flavour, locale: str) -> Environment:
         keep_trailing_newline=False,
     )
     for name, fn in {**formatting.NUMBER_FILTERS, **formatting.TIME_FILTERS}.items():
-        env.filters[name] = partial(fn, locale=locale)
+        env.filters[name] = recording_filter(name, partial(fn, locale=locale))
     env.filters["ago"] = partial(formatting.ago, locale=locale)
     env.filters["a_or_an"] = formatting.indefinite
     env.filters["duration"] = partial(formatting.duration, locale=locale)
     env.globals["flavour"] = flavour
     env.globals["SECTION"] = SECTION_BREAK
+    env.globals["ed"] = HOOKS
+    env.tests["roomy"] = HOOKS.room
+    env.globals["same_level"] = partial(formatting.same_level, locale=locale)
+    env.globals["same_number"] = partial(formatting.same_number, locale=locale)
     return env
 
 

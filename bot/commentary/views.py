@@ -7,9 +7,10 @@ here), so the fact-check can verify rendered text against the view model alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
+from bot.analysis.events import is_rebound
 from bot.analysis.model import (
     Analysis,
     Bias,
@@ -26,6 +27,7 @@ from bot.analysis.model import (
     VenueRow,
     WhalePositionView,
 )
+from bot.commentary.formatting import same_number
 from bot.errors import DataError
 from bot.market.models import Coverage
 
@@ -42,14 +44,16 @@ FLAT_CHANGE_PCT = 0.75
 CRASH_DROP_PCT = -5.0
 #: A swing whose drop is shallower than this (percent) is not told at all.
 SWING_MIN_DROP_PCT = -2.0
-#: A rebound off the low at least this large (percent) is worth a sentence.
-REBOUND_MIN_PCT = 1.0
+#: A swing low may sit this fraction above the day's low and still be told as the low.
+SWING_LOW_TOLERANCE = 0.0005
 #: Event priority when choosing the scenario's event.
 EVENT_PRIORITY: tuple[ScenarioEvent, ...] = (
     "crash", "squeeze", "breakdown", "breakout", "rebound", "range"
 )
 #: Long/short ratios farther apart than this between venues are called out.
 LS_SPREAD_NOTABLE = 0.25
+#: Whale and derivatives figures older than this are shown with their time.
+DATA_FRESH_LIMIT = timedelta(minutes=30)
 MAX_LEVELS_LISTED = 3
 MAX_WHALE_ROWS = 3
 MAX_REASONS = 3
@@ -95,6 +99,8 @@ class DerivativesView:
     rows: tuple[VenueRow, ...]
     missing_venues: tuple[VenueMissing, ...]
     volume_up_oi_down: bool
+    as_of: datetime | None = None
+    stale: bool = False
 
     @property
     def has_any(self) -> bool:
@@ -130,6 +136,7 @@ class WhalesView:
     changes: tuple[PositionChange, ...]
     previous_as_of: datetime | None
     ranking_moves: int
+    stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +178,8 @@ class PostView:
 
     @property
     def rebounded(self) -> bool:
-        """Whether the swing's rebound is worth telling."""
-        return self.swing is not None and self.swing.rebound_pct >= REBOUND_MIN_PCT
+        """Whether the swing's rebound is one the event detector would call a rebound."""
+        return self.swing is not None and is_rebound(self.swing.drop_pct, self.swing.rebound_pct)
 
 
 def _direction(price: PriceAction | None) -> PriceDirection:
@@ -186,9 +193,12 @@ def _direction(price: PriceAction | None) -> PriceDirection:
 
 
 def _scenario(analysis: Analysis, trend: TrendReading | None) -> Scenario:
-    """Direction of the day, trend strength (only when the trend agrees) and the event."""
+    """Direction of the day, trend strength (only when the trend agrees, and its DIs do not
+    print the same) and the event."""
     direction = _direction(analysis.price)
-    agrees = trend is not None and (
+    tied = trend is not None and (trend.plus_di is None or trend.minus_di is None
+                                  or same_number(trend.plus_di, trend.minus_di))
+    agrees = trend is not None and not tied and (
         direction == "flat" or trend.direction == ("bullish" if direction == "up" else "bearish"))
     strong = trend is not None and trend.strength in ("strong", "very strong")
     strength: Strength = "strong" if strong and agrees else "weak"
@@ -214,6 +224,7 @@ def derivatives_view(analysis: Analysis) -> DerivativesView | None:
     rows = tuple(r for r in d.venues if any(v is not None for v in (
         r.open_interest_usd, r.volume_24h_usd, r.long_short_ratio, r.funding_rate_8h)))
     ls_rows = [r for r in rows if r.long_short_ratio is not None]
+    oldest = min((r.as_of for r in rows if r.as_of is not None), default=None)
     view = DerivativesView(
         open_interest_usd=d.open_interest_usd.value,
         open_interest_venues=d.open_interest_usd.venues,
@@ -231,6 +242,8 @@ def derivatives_view(analysis: Analysis) -> DerivativesView | None:
         rows=rows,
         missing_venues=tuple(m for m in d.missing if m.metric == "*"),
         volume_up_oi_down=any(x.kind == "volume_vs_open_interest" for x in d.divergences),
+        as_of=oldest,
+        stale=oldest is not None and analysis.as_of - oldest > DATA_FRESH_LIMIT,
     )
     return view if view.has_any or view.missing_venues else None
 
@@ -257,12 +270,16 @@ def whales_view(analysis: Analysis) -> WhalesView | None:
         changes=tuple(changes[:MAX_WHALE_ROWS]),
         previous_as_of=w.previous_as_of,
         ranking_moves=len(w.rank_moves),
+        stale=analysis.as_of - w.as_of > DATA_FRESH_LIMIT,
     )
 
 
 def _swing(price: PriceAction | None) -> SwingMove | None:
-    """The crash/rebound narrative when the drop is deep enough to tell."""
+    """The crash/rebound narrative when the drop is deep enough to tell and its low is
+    the day's low (a shallower swing after the low would pass itself off as the bottom)."""
     if price is None or price.swing is None or price.swing.drop_pct > SWING_MIN_DROP_PCT:
+        return None
+    if price.low_24h is not None and price.swing.low > price.low_24h * (1 + SWING_LOW_TOLERANCE):
         return None
     return price.swing
 

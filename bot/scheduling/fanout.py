@@ -30,7 +30,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.analysis import Analysis
 from bot.commentary import MESSAGE_LIMIT, RenderedPost, render_article, utf16_len
-from bot.commentary.phrasing import choose
+from bot.commentary.posts import reheadline
 from bot.commentary.render import render_template
 from bot.commentary.views import PostView, build_view
 from bot.errors import DataError, UnknownSymbolError, VenueError
@@ -162,8 +162,7 @@ class Fanout:
             post = replace(post, messages=await self.service.cite_track_record(
                 key.symbol, post.messages))
             view = build_view(analysis)
-            phrase = choose("headlines", view, 0)
-            markup = phrase.html if self.service.flavour == "html" else phrase.text
+            markup = post.headline_markup
             renders[key] = SharedRender(analysis, view, post, metrics_of(analysis), markup)
             report.renders += 1
         return renders
@@ -232,15 +231,16 @@ class Fanout:
         """The shared article with this chat's headline and "since the last digest" section."""
         flavour = self.service.flavour
         messages = list(shared.post.messages)
-        phrase = choose("headlines", shared.view, chat_id, avoid=headlines)
+        phrase = reheadline(shared.post, shared.analysis, chat_id, headlines, shared.view)
         old = shared.headline_markup
-        new = phrase.html if flavour == "html" else phrase.text
+        new = (phrase.html if flavour == "html" else phrase.text) if phrase else old
         swapped = messages[0].replace(old, new, 1)
-        headline = phrase.text
-        if old not in messages[0] or utf16_len(swapped) > MESSAGE_LIMIT:
-            headline = shared.post.headline
-        else:
-            messages[0] = swapped
+        if phrase is not None and old in messages[0] and utf16_len(swapped) <= MESSAGE_LIMIT:
+            messages[0], headline = swapped, phrase.text
+        else:  # no headline fits the shared body or its message: this chat's own render
+            own = await asyncio.to_thread(render_article, shared.analysis, chat_id=chat_id,
+                                          flavour=flavour, recent_headlines=headlines)
+            messages, headline = list(own.messages), own.headline
         previous = await self.store.last_digest(chat_id, shared.analysis.symbol)
         section = since_last(shared.analysis.symbol, previous, shared.metrics)
         if section is not None:

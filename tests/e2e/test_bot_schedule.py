@@ -78,8 +78,11 @@ async def test_done_when_group_admin_subscribes_and_digest_arrives_after_restart
     assert "daily 08:00</code> · next" in listing_after and "CET" in listing_after
     # 08:00 Berlin in November is 07:00 UTC
     assert first.hour == 7 and first.astimezone(ZoneInfo("Europe/Berlin")).hour == 8
-    first_digest = [d.text for d in digests if "Bitcoin" in d.text and "In brief" in d.text]
-    assert len(first_digest) == 2
+    starts = [i for i, d in enumerate(digests) if "Bitcoin" in d.text and "In brief" in d.text]
+    assert len(starts) == 2
+    # each digest as read: its messages, the "Since the last digest" part included
+    first_digest = ["\n\n".join(d.text for d in digests[a:b])
+                    for a, b in zip(starts, [*starts[1:], len(digests)], strict=True)]
     assert "Since the last digest" not in first_digest[0]
     local_first = first.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d %b 08:00 CET")
     assert f"Since the last digest</b> <i>({local_first})</i>" in first_digest[1]

@@ -80,7 +80,7 @@ def test_demo_digest_prints_a_marked_article_and_writes_the_chart(tmp_path: Path
 
 
 def test_demo_digest_html_prints_telegram_messages_separated_by_rules() -> None:
-    result = run_bot("digest", "BTC", "--demo", "--format", "html")
+    result = run_bot("digest", "ETH", "--demo", "--format", "html")
     assert result.returncode == 0, result.stderr
     messages = result.stdout.rstrip("\n").split("\n-----\n")
     assert len(messages) >= 2

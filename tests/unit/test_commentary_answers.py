@@ -73,7 +73,7 @@ def test_reference_answers_carry_the_numbers_of_the_post(shared_data: object) ->
     rng = render_answer("range", analysis, "text", standalone=False)
     assert "low of $72,946" in rng and "local high of $76,972" in rng
     trend = render_answer("trend", analysis, "text", standalone=False)
-    assert "ADX reads 36" in trend and "sellers in control" in trend
+    assert "ADX reads 34" in trend and "sellers in control" in trend
     bias = render_answer("bias", analysis, "html")
     assert "<b>strongly bearish</b>" in bias or "<b>bearish</b>" in bias
     assert "Replay of recorded data as of 4 Feb 2026, 12:00 UTC" in visible(bias)

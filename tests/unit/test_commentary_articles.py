@@ -84,7 +84,7 @@ def test_reference_moment_reads_like_the_desk_wrote_it(shared_data: object) -> N
     assert "$76,017" in text
     assert "$72,946" in text and "$76,972" in text
     assert "down 2.64%" in text
-    assert "ADX reads 36" in text
+    assert "ADX reads 34" in text
     assert "sellers in control" in text
     assert "strongly bearish" in text or "bearish" in text
     assert "## Final thoughts" in text and "## Related questions" in text
