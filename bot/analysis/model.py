@@ -185,10 +185,7 @@ class MaPosition:
 
 @dataclass(frozen=True, slots=True)
 class TrendReading:
-    """DMI/ADX reading, price vs moving averages and RSI state for one timeframe.
-
-    ``forming`` is true when the DMI/ADX values include the still-forming candle.
-    """
+    """DMI/ADX reading (``forming``: on the forming candle), price vs MAs, RSI state."""
 
     timeframe: str
     adx: float | None = None
@@ -207,11 +204,7 @@ class TrendReading:
 
 @dataclass(frozen=True, slots=True)
 class VenueRow:
-    """One venue's derivatives metrics (USD), with changes in percent.
-
-    ``as_of`` is when its oldest metric was current (a stale-while-error value's age
-    included).
-    """
+    """One venue's metrics (USD), changes in percent; ``as_of`` when its oldest was current."""
 
     venue: str
     open_interest_usd: float | None = None
