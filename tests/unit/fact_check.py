@@ -24,7 +24,7 @@ from bot.commentary import formatting as f
 NUMBER = re.compile(
     r"(?<![\w.$+\u2212-])[+\u2212-]?\$?\d+(?:,\d{3})*(?:\.\d+)?(?::\d\d)?[kKMBT%x]?(?![\w])"
 )
-WORDS_TO_IGNORE = re.compile(r"0x[0-9a-fA-F]+|\b\d+-day\b")
+WORDS_TO_IGNORE = re.compile(r"0x[0-9a-fA-F]+|\b\d+-(?:day|bar)\b")
 
 
 def number_tokens(text: str) -> list[str]:

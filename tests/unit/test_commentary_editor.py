@@ -176,6 +176,8 @@ def test_levels_on_a_bullish_read_name_no_reversal_level() -> None:
     text = "\n".join(render_levels(bullish, "text"))
     quick = edited_quick(bullish, "text").post
 
-    assert "Resistance to clear: $100.4k (4h SMA200)." in text
+    assert bullish.levels.reversal is not None
+    assert round(bullish.levels.reversal.price, -2) == 105_300
+    assert "Resistance to clear: $105.3k (daily swing zone)." in text
     assert "Reversal level" not in text
-    assert "resistance $100.4k (4h SMA200)" in quick and "reversal" not in quick
+    assert "resistance $105.3k (daily swing zone)" in quick and "reversal" not in quick
