@@ -2,7 +2,8 @@
 
 Each fact gives a strength in [−1, 1] (sign = direction); its contribution is
 strength × weight. The score is the sum of contributions divided by the sum of the
-weights of the facts available, so missing data narrows coverage, not the scale.
+weights of the facts available, so missing data narrows coverage, not the scale — down to
+half the weights: with less than that, the missing facts count as neutral.
 
 =====================  ======  ==============================================
 fact (indicator)       weight  strength
@@ -74,6 +75,8 @@ CHANGE_FULL_PCT = 5.0
 LS_FULL = 0.5
 #: Funding per 8h that counts fully (0.01 %, the usual baseline).
 FUNDING_FULL = 0.0001
+#: Below this share of the weights, missing facts count as neutral (score shrinks).
+MIN_COVERAGE = 0.5
 #: Label edges on the score.
 LABEL_EDGES: tuple[tuple[float, BiasLabel], ...] = (
     (-0.6, "strongly bearish"), (-0.2, "bearish"), (0.2, "neutral"), (0.6, "bullish"),
@@ -162,7 +165,8 @@ def compute_bias(ind: Mapping[str, IndicatorSet], price: PriceAction | None, der
         return Bias(score=0.0, label="neutral", confidence="low")
     total = sum(r.contribution for r in reasons)
     magnitude = sum(abs(r.contribution) for r in reasons)
-    score = _clip(total / weight)
+    # a few facts alone (e.g. futures without price history) cannot make a strong read
+    score = _clip(total / max(weight, MIN_COVERAGE * sum(f.weight for f in WEIGHTS)))
     agreement = abs(total) / magnitude if magnitude > 0 else 0.0
     coverage = weight / sum(f.weight for f in WEIGHTS)
     return Bias(

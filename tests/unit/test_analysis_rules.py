@@ -121,3 +121,17 @@ def test_a_break_inside_the_forming_bar_is_timed_at_the_snapshot_not_the_future(
     [hit] = breaches(bars, Levels(resistance=(support,)), as_of)
     assert hit.direction == "below" and hit.price == 80_000.0
     assert hit.time == as_of
+
+
+def test_futures_alone_without_price_history_never_make_a_strong_read() -> None:
+    from bot.analysis.bias import compute_bias
+    from bot.analysis.model import Aggregate, Derivatives
+
+    crowded_longs = Derivatives(long_short_ratio=Aggregate(2.0, ("okx",)))
+
+    bias = compute_bias({}, None, crowded_longs, None)
+
+    # one fact at full strength (weight 0.05) over half the weights: 0.1, not +1
+    assert round(bias.score, 6) == 0.1
+    assert bias.label == "neutral"
+    assert bias.confidence == "low"
