@@ -109,6 +109,13 @@ def _check_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(errno.EACCES, f"folder {folder} is not writable")
+    # root passes os.access everywhere: a read-only mount only shows when creating a file
+    probe = folder / f".probe-{os.getpid()}"
+    try:
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as e:
+        raise PermissionError(e.errno or errno.EACCES, f"folder {folder} is not writable") from e
+    probe.unlink(missing_ok=True)
 
 
 class Storage:

@@ -73,6 +73,40 @@ def test_an_unwritable_database_folder_stops_run_with_one_line(
     assert str(folder) in line
 
 
+def _read_only_folder() -> Path | None:
+    """A folder where not even root can create a file (sysfs, procfs), if the machine has one."""
+    for candidate in (Path("/sys/kernel"), Path("/proc/sys")):
+        probe = candidate / f".probe-test-{os.getpid()}"
+        try:
+            os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except OSError:
+            if candidate.is_dir():
+                return candidate
+            continue
+        probe.unlink()
+    return None
+
+
+def test_a_folder_even_root_cannot_write_stops_run_with_one_line_and_no_traceback(
+    tmp_path: Path,
+) -> None:
+    folder = _read_only_folder()
+    if folder is None:
+        pytest.skip("no read-only folder (sysfs/procfs) on this machine")
+    database = folder / "bot.sqlite3"
+    config = config_with_database(tmp_path, database)
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123456:TEST-token"}
+
+    result = subprocess.run([sys.executable, "-m", "bot", "--config", str(config), *RUN],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+                            env=env, check=False)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    line = _one_line_error(result.stderr)
+    assert str(database) in line and f"folder {folder} is not writable" in line
+
+
 def test_a_database_locked_by_another_process_stops_run_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
