@@ -102,6 +102,7 @@ class TimeframeSettings(_Model):
 
     enabled: tuple[str, ...] = KNOWN_TIMEFRAMES
     bars: Annotated[int, Field(ge=50, le=1500)] = 300
+    history_bars: Annotated[int, Field(ge=0, le=1000)] = 1000
 
     @field_validator("enabled")
     @classmethod
@@ -133,6 +134,7 @@ class CacheSettings(_Model):
     candles_ttl: Annotated[float, Field(ge=0)] = 30
     derivatives_ttl: Annotated[float, Field(ge=0)] = 60
     whales_ttl: Annotated[float, Field(ge=0)] = 120
+    history_ttl: Annotated[float, Field(ge=0)] = 21600
     stale_max_seconds: Annotated[float, Field(ge=0)] = 1800
 
 

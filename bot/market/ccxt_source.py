@@ -47,6 +47,8 @@ from bot.market.venues import VenueClient
 from bot.market.whale_watch import WHALE_VENUE, WhaleWatch
 
 log = logging.getLogger(__name__)
+#: Cache key and job name of the long daily history behind the outlook's odds.
+HISTORY = "history_1d"
 
 
 def _utc_now() -> datetime:
@@ -130,12 +132,13 @@ class CcxtSource:
         deriv_parts = [self._derivatives(v, cfg, now, deadline) for v in derivative_venues]
         tape_parts = [self._tape(v, cfg, now, deadline) for v in derivative_venues]
         whale_client = self._clients.get(WHALE_VENUE) if self._settings.whales.tracked else None
-        (candles, ticker, spot_missing, spot_stale), derivs, tapes, whales = await asyncio.gather(
+        (candles, ticker, spot_missing, spot_stale, history), derivs, tapes, whales = (
+            await asyncio.gather(
             spot_part,
             asyncio.gather(*deriv_parts),
             asyncio.gather(*tape_parts),
             self._whales.fetch(whale_client, now, deadline),
-        )
+        ))
         missing: list[Missing] = [*spot_missing]
         results: list[VenueDerivatives] = []
         for venue_derivs, venue_missing in derivs:
@@ -171,11 +174,13 @@ class CcxtSource:
             price_basis=basis,
             price_venues=tuple(d.venue for d in marks) if basis == "mark" else (spot_venue,),
             stale_seconds=MappingProxyType(spot_stale),
+            daily_history=history,
         )
 
     async def _spot(
         self, cfg: SymbolSettings, now: datetime, deadline: Deadline
-    ) -> tuple[dict[str, CandleSeries], Ticker | None, list[Missing], dict[str, float]]:
+    ) -> tuple[dict[str, CandleSeries], Ticker | None, list[Missing], dict[str, float],
+               CandleSeries | None]:
         venue = self._settings.venues.spot
         client = self._clients[venue]
         now_ms = ms_from_utc(now)
@@ -188,6 +193,12 @@ class CcxtSource:
             )
             for tf in self._settings.timeframes.enabled
         }
+        history = self._settings.timeframes.history_bars
+        if history > bars:
+            jobs[HISTORY] = (
+                (venue, HISTORY, cfg.spot), ttl.history_ttl,
+                partial(spot_candles, client, cfg.spot, "1d", history, now_ms),
+            )
         jobs["ticker"] = (
             (venue, "ticker", cfg.spot), ttl.ticker_ttl,
             lambda: spot_ticker(client, cfg.spot, now_ms),
@@ -197,7 +208,17 @@ class CcxtSource:
         ticker: Ticker | None = None
         missing: list[Missing] = []
         stale: dict[str, float] = {}
+        history_series: CandleSeries | None = None
         for name, outcome in outcomes.items():
+            if name == HISTORY:
+                # optional: without it the odds use the daily bars above, and say how few
+                if isinstance(outcome, VenueError):
+                    log.info("%s: no long daily history (%s)", venue, outcome.reason)
+                else:
+                    bars_1d: CandleSeries = outcome.value
+                    history_series = (bars_1d.slice(0, len(bars_1d) - 1) if bars_1d.forming
+                                      else bars_1d)
+                continue
             if isinstance(outcome, VenueError):
                 missing.append(Missing(venue, name, outcome.reason, outcome.temporary))
                 continue
@@ -207,7 +228,7 @@ class CcxtSource:
                 ticker = outcome.value
             else:
                 candles[name.removeprefix("candles_")] = outcome.value
-        return candles, ticker, missing, stale
+        return candles, ticker, missing, stale, history_series
 
     async def _derivatives(
         self, venue: str, cfg: SymbolSettings, now: datetime, deadline: Deadline

@@ -3,8 +3,9 @@
 The format is documented in ``docs/recording-format.md``. Each line is a JSON
 object with ``"format": "market-commentator/snapshot"`` and ``"version": 1``;
 dataclass fields keep their names, datetimes are ISO-8601 UTC strings (``Z``),
-tuples are lists. Candles are omitted unless ``include_candles`` is set (replay
-reads candles from kline CSVs; recordings carry derivatives and whales).
+tuples are lists. Candles are omitted unless ``include_candles`` is set, and the long
+daily history always is (replay reads candles from kline CSVs; recordings carry
+derivatives and whales).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def snapshot_to_json(snapshot: MarketSnapshot, include_candles: bool = False) ->
     """A snapshot as a JSON-ready dict in the recording format."""
     doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     for f in dataclasses.fields(snapshot):
-        if f.name != "candles":
+        if f.name not in ("candles", "daily_history"):
             doc[f.name] = _encode(getattr(snapshot, f.name))
     if include_candles:
         doc["candles"] = {tf: _candles_json(s) for tf, s in snapshot.candles.items()}
@@ -116,7 +117,8 @@ def snapshot_from_json(doc: Mapping[str, Any]) -> MarketSnapshot:
         )
         for tf, raw in (doc.get("candles") or {}).items()
     }
-    fields = {k: v for k, v in doc.items() if k not in ("format", "version", "candles")}
+    fields = {k: v for k, v in doc.items()
+              if k not in ("format", "version", "candles", "daily_history")}
     snapshot: MarketSnapshot = _dataclass(MarketSnapshot, {**fields, "candles": {}})
     return dataclasses.replace(snapshot, candles=MappingProxyType(candles))
 

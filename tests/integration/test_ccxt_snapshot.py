@@ -185,3 +185,20 @@ async def test_unconfigured_symbol_raises_unknown_symbol(source: CcxtSource) -> 
 async def test_aliases_resolve_to_the_configured_symbol(source: CcxtSource) -> None:
     snap = await source.snapshot("bitcoin")
     assert snap.symbol == "BTC"
+
+
+async def test_live_posts_weigh_the_odds_on_a_thousand_closed_daily_bars(
+    source: CcxtSource,
+) -> None:
+    from bot.analysis import analyse
+
+    snap = await source.snapshot("BTC")
+
+    history = snap.daily_history
+    assert history is not None
+    assert len(history) == 999  # 1,000 fetched, the forming day left out
+    assert not history.forming
+    assert int(history.open_time[-1]) + history.interval_ms <= snap.as_of.timestamp() * 1000
+    odds = analyse(snap, load_settings()).odds
+    assert odds is not None
+    assert odds.horizons[0].base_samples > 900  # far more than the 300 bars of the 1d chart
