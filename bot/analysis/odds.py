@@ -2,13 +2,14 @@
 
 Only closed daily bars whose outcome was known at ``as_of`` are used, so a post's odds
 never see the future. The stated probability is the climatology (share of all days that
-ended higher) unless the setup's frequency differs from it beyond chance — a z-test on
-the overlap-adjusted sample (a 7-day outcome counted from each day overlaps its
-neighbours, so 7 days count as one; |z| ≥ 3 for four setups times two horizons) and the
-older and newer halves of the setups both lean that way (an edge that faded is not
-claimed) — and then the setup's frequency shrunk towards
-climatology with :data:`PRIOR_WEIGHT` pseudo-days. Measured on BTC 2017–2023, finer
-setups and weaker shrinkage lowered the Brier skill out of sample (see README).
+ended higher, with a long-run prior for short histories) unless a *lean* passes three
+tests: the setup's frequency differs from the climatology by |z| ≥ 3 on the
+overlap-adjusted sample (a 7-day outcome counted from each day overlaps its neighbours,
+so 7 days count as one), the older and the newer half of the setups both lean that way,
+and the rule's own earlier would-be calls for the setup (``RECORD_MIN_CALLS`` graded)
+beat the climatology's Brier score by ``RECORD_T`` standard errors. Then the setup's
+frequency, shrunk towards the climatology with :data:`PRIOR_WEIGHT` pseudo-days, is
+stated as an edge. Parameters and their measurement: README, "Evidence".
 """
 
 from __future__ import annotations
@@ -48,10 +49,7 @@ RECORD_T = 1.0
 class _Decisions:
     """What the rule would have stated at every past daily close, for one horizon."""
 
-    samples: np.ndarray
-    base_samples: np.ndarray
     base_rate: np.ndarray
-    frequency: np.ndarray
     edge: np.ndarray  # +1 up, −1 down, 0 none
     probability: np.ndarray
 
@@ -96,7 +94,7 @@ def _decisions(codes: np.ndarray, moves: np.ndarray, days: int) -> _Decisions:
     )
     probability = np.where(edge != 0, (ups + PRIOR_WEIGHT * base_rate) / (samples + PRIOR_WEIGHT),
                            base_rate)
-    return _Decisions(samples, base_n, base_rate, frequency, edge, probability)
+    return _Decisions(base_rate, edge, probability)
 
 
 def _record(dec: _Decisions, codes: np.ndarray, moves: np.ndarray, days: int

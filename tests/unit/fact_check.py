@@ -45,11 +45,8 @@ def _formats(value: float) -> Iterator[str]:
         yield f.ratio(v)
         yield f.rate(v)
         yield f.leverage(v)
-        shares = (v, v * 100.0) if v <= 1.0 else (v,)  # odds/shares print as percent
         for digits in (0, 1, 2):
             yield f.number(v, digits=digits)
-            for share in shares:
-                yield f.pct(share, signed=False, digits=digits)
             yield f.pct(v, digits=digits)
             yield f.pct(v, signed=False, digits=digits)
 
@@ -90,6 +87,10 @@ def allowed_numbers(view: Any, extra: Iterable[str] = ()) -> set[str]:
                           f.utc_since(leaf, leaf + timedelta(days=2))))
         elif isinstance(leaf, str):
             texts.append(leaf)
+    odds = getattr(view, "odds", None)  # shares of 0–1 print as percent: "53%"
+    for h in odds.horizons if odds is not None else ():
+        for share in (h.frequency, h.base_rate, h.probability):
+            texts.extend(f.pct(share * 100.0, signed=False, digits=d) for d in (0, 1, 2))
     return {token for text in texts for token in number_tokens(text)}
 
 

@@ -90,9 +90,7 @@ def _would_be_calls(outcomes: list[float]) -> tuple[_Decisions, np.ndarray, np.n
     codes = np.zeros(n, dtype=np.int64)
     moves = np.append(np.asarray(outcomes), np.nan)
     flat = np.full(n, 0.5)
-    decisions = _Decisions(samples=np.full(n, 100.0), base_samples=np.full(n, 500.0),
-                           base_rate=flat, frequency=np.full(n, 0.7), edge=np.ones(n),
-                           probability=np.full(n, 0.7))
+    decisions = _Decisions(base_rate=flat, edge=np.ones(n), probability=np.full(n, 0.7))
     return decisions, codes, moves
 
 
