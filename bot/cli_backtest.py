@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timedelta
 
 from bot.analysis.odds import horizon_name, parse_horizon
-from bot.cli_commands import parse_when
+from bot.cli_args import parse_when
 from bot.commentary.render import environment
 from bot.config import Settings
 from bot.errors import BadArgumentError, OutOfRangeError

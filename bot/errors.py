@@ -20,6 +20,9 @@
     │       ├── VenueNotSupportedError  capability missing at that venue NOT_OFFERED
     │       └── VenueBadResponseError   garbage or unparseable answer   BAD_RESPONSE
     ├── StorageError              the database refused an operation
+    ├── DeliveryError             the transport could not deliver a message (``detail``)
+    │   ├── ChatMovedError        the chat has a new id (``new_chat_id``): send there
+    │   └── ChatBlockedError      the chat blocked or removed the bot: stop sending
     └── TelegramUnreachableError  the Bot API could not be reached at start
 """
 
@@ -161,6 +164,26 @@ class VenueBadResponseError(PermanentVenueError):
 
 class StorageError(BotError):
     """The database refused an operation."""
+
+
+class DeliveryError(BotError):
+    """The transport refused a message for good (after its own retries)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ChatMovedError(DeliveryError):
+    """The chat moved to ``new_chat_id`` (a group became a supergroup)."""
+
+    def __init__(self, detail: str, new_chat_id: int) -> None:
+        super().__init__(detail)
+        self.new_chat_id = new_chat_id
+
+
+class ChatBlockedError(DeliveryError):
+    """The chat blocked the bot or removed it."""
 
 
 class TelegramUnreachableError(BotError):

@@ -10,29 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.analysis.model import Analysis
+from bot.storage.digest_records import DigestMemory, DigestMetrics
 
-
-@dataclass(frozen=True, slots=True)
-class DigestMetrics:
-    """The key figures of one digest: price, open interest, long/short, funding, bias."""
-
-    price: float | None
-    open_interest_usd: float | None
-    long_short_ratio: float | None
-    funding_rate: float | None
-    bias_score: float | None
-    bias_label: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class DigestMemory:
-    """One digest as a chat received it: when, which headline, which figures."""
-
-    chat_id: int
-    symbol: str
-    slot: datetime
-    headline: str
-    metrics: DigestMetrics
+__all__ = ["DigestMemory", "DigestMetrics", "MetricChange", "SinceLast", "metrics_of",
+           "since_last"]
 
 
 @dataclass(frozen=True, slots=True)

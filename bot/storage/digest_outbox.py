@@ -16,7 +16,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.scheduling.digest import DigestMemory
+from bot.storage.digest_records import DigestMemory
 from bot.storage.faults import write, write_many
 from bot.storage.subscriptions import Statement, memory_statement, record_statements
 from bot.storage.timestamps import to_iso

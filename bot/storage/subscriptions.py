@@ -17,7 +17,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from bot.errors import StorageError
-from bot.scheduling.digest import DigestMemory, DigestMetrics
+from bot.storage.digest_records import DigestMemory, DigestMetrics
 from bot.storage.faults import cause, retry_write, write, write_many
 from bot.storage.timestamps import from_iso, to_iso
 

@@ -13,7 +13,6 @@ import logging
 import secrets
 import signal
 from collections.abc import Callable, Coroutine, Sequence
-from datetime import timedelta
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlparse
@@ -25,21 +24,21 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.app.housekeeping import PRUNE_EVERY
 from bot.commentary.telegram_html import Flavour
 from bot.config import Settings, telegram_api_url, telegram_token
-from bot.errors import ConfigError, StorageError, TelegramUnreachableError
+from bot.errors import ConfigError, TelegramUnreachableError
 from bot.market.source import MarketSource
 from bot.storage import Storage
 from bot.telegram.handlers import HANDLER_MODULES, chatter, register_all
 from bot.telegram.handlers.common import SERVICE_KEY, STARTUP_HOOKS
-from bot.telegram.inbox import InboxProcessor, InboxQueue, prune_inbox, redeliver_pending
+from bot.telegram.inbox import InboxProcessor, InboxQueue, redeliver_pending
 from bot.telegram.redaction import install_redaction
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 256
 MENU_HIDDEN = {"status"}
-PRUNE_EVERY = timedelta(hours=6)
 #: Messages per second overall, paced evenly (burst of one): a one-second window holds at
 #: most 30, Telegram's limit, with room for network jitter. Chat actions are not counted.
 SENDS_PER_SECOND = 29
@@ -63,37 +62,26 @@ def _modules(extra: Sequence[ModuleType]) -> list[ModuleType]:
 
 async def start_up(app: Application) -> None:
     """After ``initialize``: set the command menu and prune old stored posts."""
-    service: MarketService = app.bot_data[SERVICE_KEY]
+    service: BotService = app.bot_data[SERVICE_KEY]
     commands = [BotCommand(c.command, c.description) for c in service.commands()
                 if c.command not in MENU_HIDDEN]
     try:
         await app.bot.set_my_commands(commands)
     except TelegramError as e:
         log.warning("could not set the command menu: %s", e)
-    await _prune(service)
+    await service.prune()
     if app.job_queue is not None:
         app.job_queue.run_repeating(_prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY,
-                                    name="prune-stored-posts")
+                                    name="prune")
     for hook in app.bot_data.get(STARTUP_HOOKS, ()):
         await hook(app)
 
-
-async def _prune(service: MarketService) -> None:
-    try:
-        pruned = await service.prune()
-        pruned_updates = await prune_inbox(service.storage.inbox)
-    except StorageError as e:  # pruning waits for the next round
-        log.warning("pruning failed: %s", e)
-        return
-    if pruned or pruned_updates:
-        log.info("pruned %d stored posts past retention, %d handled updates", pruned,
-                 pruned_updates)
 
 
 async def start_receiving(app: Application, webhook_url: str | None = None,
                           port: int | None = None) -> None:
     """Hand stored, unhandled updates to the handlers first, then poll (or serve a webhook)."""
-    service: MarketService = app.bot_data[SERVICE_KEY]
+    service: BotService = app.bot_data[SERVICE_KEY]
     await redeliver_pending(app, service.error_text("internal"))
     updater = app.updater
     assert updater is not None
@@ -111,8 +99,8 @@ async def start_receiving(app: Application, webhook_url: str | None = None,
 
 
 async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: delete stored analyses past the retention."""
-    await _prune(context.bot_data[SERVICE_KEY])
+    """Job: forget what is past its keep (see ``bot.app.housekeeping``)."""
+    await context.bot_data[SERVICE_KEY].prune()
 
 
 class MessageRateLimiter(AIORateLimiter):
@@ -156,7 +144,7 @@ def build_application(
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
     extra_modules: Sequence[ModuleType] = (),
-    service: MarketService | None = None,
+    service: BotService | None = None,
 ) -> Application:
     """The configured Application (not yet initialised)."""
     bot_token = token or telegram_token()
@@ -186,7 +174,7 @@ def build_application(
     if request is not None and updates_request is None:
         builder = builder.updater(None)
     app: Application = builder.build()
-    service = service or MarketService(settings, source, storage, flavour=flavour)
+    service = service or BotService(settings, source, storage, flavour=flavour)
     app.bot_data[SERVICE_KEY] = service
     register_all(app, service, _modules(extra_modules))
     return app

@@ -37,7 +37,6 @@ PER_CHAT_CONCURRENCY = 4
 #: PTB's own bound on concurrent updates, set out of the way (``InboxProcessor.shared``).
 UNBOUNDED = 1_000_000
 #: Settled inbox rows are kept this long (to recognise an update delivered twice).
-KEEP_SETTLED = timedelta(days=2)
 
 
 def chat_key(update: object) -> int | None:
@@ -178,7 +177,3 @@ async def redeliver_pending(app: Application, apology: str,
                  redelivered, dropped)
     return Redelivery(redelivered, dropped)
 
-
-async def prune_inbox(inbox: Inbox, now: datetime | None = None) -> int:
-    """Forget settled updates older than ``KEEP_SETTLED``."""
-    return await inbox.prune((now or datetime.now(UTC)) - KEEP_SETTLED)

@@ -13,11 +13,10 @@ from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.app.views import VIEWS, View
 from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour
 
-View = Literal["quick", "digest", "whales", "levels", "price"]
-VIEWS: tuple[View, ...] = ("quick", "digest", "whales", "levels", "price")
 _VIEW_CODES: dict[str, View] = {v[0]: v for v in VIEWS}
 _VIEW_CODES["p"] = "price"
 CHART_TIMEFRAMES = ("1h", "4h", "1d")

@@ -17,9 +17,9 @@ from datetime import datetime
 from bot.config import load_settings
 from bot.market.demo import DemoSource
 from bot.scheduling.keys import ScheduleKey
-from bot.scheduling.runner import DigestRunner
 from bot.storage import Storage
 from bot.telegram.app import build_application
+from bot.telegram.digest_jobs import digest_runner, sync_digest_jobs
 from bot.telegram.handlers.common import SERVICE_KEY
 
 
@@ -30,12 +30,12 @@ async def main(mode: str, db: str, when_iso: str) -> None:
     storage = await Storage.open(db)
     app = build_application(settings, DemoSource(settings), storage)
     async with app:
-        runner = DigestRunner(app.bot_data[SERVICE_KEY], app.bot, clock=lambda: when)
+        runner = digest_runner(app.bot_data[SERVICE_KEY], app.bot, clock=lambda: when)
         if mode == "fanout":
             print("fanning out", flush=True)
             await runner.run_key(ScheduleKey.from_texts("every 4h", "UTC"))
         else:
-            jobs = await runner.sync(app.job_queue)
+            jobs = await sync_digest_jobs(runner, app.job_queue)
             subs = await storage.subscriptions.active()
             runs = {str(k): v.isoformat() for k, v in runner.next_runs(subs).items()}
             print(json.dumps({"jobs": sorted(j.name for j in jobs.values() if j.name),

@@ -14,13 +14,14 @@ from typing import Any
 
 from telegram.ext import Application, Job
 
+from bot.app.digest_runner import DigestRunner
+from bot.app.digests import FanoutReport
 from bot.config import Settings
 from bot.market.source import MarketSource
-from bot.scheduling.fanout import FanoutReport
 from bot.scheduling.keys import ScheduleKey
-from bot.scheduling.runner import RUNNER_KEY, DigestRunner
 from bot.storage import Storage
 from bot.telegram.app import build_application, start_receiving, start_up
+from bot.telegram.digest_jobs import RUNNER_KEY, digest_runner
 from tests.fakes.fake_bot_api import FakeBotApi
 
 
@@ -31,8 +32,8 @@ async def running_app(api: FakeBotApi, settings: Settings, source: MarketSource,
     storage = await Storage.open(db)
     app = build_application(settings, source, storage, token=api.token)
     if clock is not None:
-        app.bot_data[RUNNER_KEY] = DigestRunner(app.bot_data["market_service"], app.bot,
-                                                clock=lambda: clock)
+        app.bot_data[RUNNER_KEY] = digest_runner(app.bot_data["market_service"], app.bot,
+                                                 clock=lambda: clock)
     try:
         async with app:
             await start_up(app)

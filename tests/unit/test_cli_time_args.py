@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.cli_commands import parse_duration, parse_when
+from bot.cli_args import parse_duration, parse_when
 from bot.errors import BadArgumentError
 
 NOON = datetime(2026, 2, 4, 12, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from telegram.ext import Application, CallbackContext, JobQueue
 
-from bot.scheduling.jobs import remove_job, schedule_job, sync_jobs
 from bot.scheduling.keys import ScheduleKey
 from bot.scheduling.slots import next_slot
+from bot.telegram.digest_jobs import remove_job, schedule_job, sync_jobs
 
 BERLIN_8 = ScheduleKey.from_texts("daily 08:00", "Europe/Berlin")
 NEW_YORK_8 = ScheduleKey.from_texts("0 8 * * *", "america/new_york")

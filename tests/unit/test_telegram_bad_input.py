@@ -16,7 +16,7 @@ from bot.market.demo import DemoSource
 from bot.telegram.flood import FloodGuard
 from bot.telegram.handlers.common import SERVICE_KEY
 from bot.telegram.recording import Call
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 from tests.fakes.flaky_source import FlakySource
 from tests.fakes.telegram_harness import Harness, harness
 from tests.fakes.telegram_rules import check_text, parse_html
@@ -31,9 +31,9 @@ def demo(settings: Settings) -> FlakySource:
     return FlakySource(DemoSource(settings))
 
 
-def _service(h: Harness) -> MarketService:
+def _service(h: Harness) -> BotService:
     service = h.app.bot_data[SERVICE_KEY]
-    assert isinstance(service, MarketService)
+    assert isinstance(service, BotService)
     return service
 
 

@@ -10,18 +10,24 @@ from types import MappingProxyType
 import numpy as np
 import pytest
 
+from bot.app.service import MarketService
+from bot.app.trackrecord import TEMPLATE, grade_due, track_record
 from bot.commentary.render import render_template
 from bot.config import Settings
 from bot.evidence.model import Call, Outcome, Row
+from bot.evidence.records import CallBook
 from bot.market.demo import DemoSource
 from bot.market.models import CandleSeries, MarketSnapshot, ms_from_utc
 from bot.storage import Storage
-from bot.telegram.services import MarketService
-from bot.telegram.track import TEMPLATE, grade_due, track_record
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 DAY = timedelta(days=1)
 HOUR_MS = 3_600_000
+
+
+def book(storage: Storage) -> CallBook:
+    """The track record's calls over ``storage``."""
+    return CallBook(storage.calls)
 
 
 def _row(as_of: datetime = T0, horizon: timedelta = DAY, probability: float = 0.6,
@@ -42,10 +48,10 @@ async def _graded_record(db: Path, rows: list[Row], price_after: float) -> str:
     """/trackrecord BTC (text) once every row was stored and graded at ``price_after``."""
     store = await Storage.open(db)
     try:
-        await store.calls.record(rows)
-        for stored in await store.calls.due("BTC", T0 + 30 * DAY):
-            await store.calls.settle(stored.id, _outcome(price_after))
-        return render_template(TEMPLATE, "text", record=await track_record(store.calls, "BTC"))
+        await book(store).record(rows)
+        for stored in await book(store).due("BTC", T0 + 30 * DAY):
+            await book(store).settle(stored.id, _outcome(price_after))
+        return render_template(TEMPLATE, "text", record=await track_record(book(store), "BTC"))
     finally:
         await store.close()
 
@@ -76,9 +82,9 @@ async def test_a_post_seen_by_many_chats_stores_each_call_once(tmp_path: Path) -
     store = await Storage.open(tmp_path / "bot.sqlite3")
     try:
         rows = [_row(), _row(horizon=7 * DAY)]
-        first = await store.calls.record(rows)
-        again = await store.calls.record(rows)
-        counts = await store.calls.counts("BTC")
+        first = await book(store).record(rows)
+        again = await book(store).record(rows)
+        counts = await book(store).counts("BTC")
     finally:
         await store.close()
     assert (first, again) == (2, 0)
@@ -91,13 +97,13 @@ async def test_a_due_call_is_graded_and_its_outcome_is_there_after_reopening(
     db = tmp_path / "bot.sqlite3"
     store = await Storage.open(db)
     try:
-        await store.calls.record([_row(), _row(horizon=7 * DAY)])
-        report = await grade_due(PathSource(T0, 30, 103.0), store.calls)
+        await book(store).record([_row(), _row(horizon=7 * DAY)])
+        report = await grade_due(PathSource(T0, 30, 103.0), book(store))
     finally:
         await store.close()
     reopened = await Storage.open(db)
     try:
-        record = await track_record(reopened.calls, "BTC")
+        record = await track_record(book(reopened), "BTC")
     finally:
         await reopened.close()
     assert (report.graded, report.ungradable) == (1, 0)  # the 7d call is not due yet
@@ -114,10 +120,10 @@ async def test_a_call_older_than_the_candles_is_marked_ungradable_and_not_retrie
     store = await Storage.open(tmp_path / "bot.sqlite3")
     source = PathSource(T0 + 10 * DAY, 300, 100.0)  # candles begin long after the call
     try:
-        await store.calls.record([_row()])
-        first = await grade_due(source, store.calls)
-        second = await grade_due(source, store.calls)
-        counts = await store.calls.counts()
+        await book(store).record([_row()])
+        first = await grade_due(source, book(store))
+        second = await grade_due(source, book(store))
+        counts = await book(store).counts()
     finally:
         await store.close()
     assert first.ungradable == 1
@@ -128,10 +134,10 @@ async def test_a_call_older_than_the_candles_is_marked_ungradable_and_not_retrie
 async def test_a_call_due_in_a_bar_that_has_not_closed_waits(tmp_path: Path) -> None:
     store = await Storage.open(tmp_path / "bot.sqlite3")
     try:
-        await store.calls.record([_row()])
+        await book(store).record([_row()])
         lagging = PathSource(T0, 23, 100.0, as_of=T0 + DAY)  # the last hour not yet in
-        report = await grade_due(lagging, store.calls)
-        counts = await store.calls.counts()
+        report = await grade_due(lagging, book(store))
+        counts = await book(store).counts()
     finally:
         await store.close()
     assert (report.graded, report.ungradable, report.waiting) == (0, 0, 1)
@@ -158,10 +164,10 @@ async def test_before_any_grading_the_record_says_when_the_first_call_comes_due(
 ) -> None:
     store = await Storage.open(tmp_path / "bot.sqlite3")
     try:
-        empty = render_template(TEMPLATE, "text", record=await track_record(store.calls, None))
-        await store.calls.record([_row(), _row(horizon=7 * DAY)])
+        empty = render_template(TEMPLATE, "text", record=await track_record(book(store), None))
+        await book(store).record([_row(), _row(horizon=7 * DAY)])
         waiting = render_template(TEMPLATE, "text",
-                                  record=await track_record(store.calls, "BTC"))
+                                  record=await track_record(book(store), "BTC"))
     finally:
         await store.close()
     assert "No calls recorded yet" in empty

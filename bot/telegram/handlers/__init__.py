@@ -23,7 +23,7 @@ from bot.telegram.handlers import (
     subscriptions,
     trackrecord,
 )
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 
 HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, followup,
                                      subscriptions, trackrecord, chatter, errors]
@@ -31,7 +31,7 @@ HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, foll
 
 def register_all(
     app: Application,
-    service: MarketService,
+    service: BotService,
     modules: list[ModuleType] | None = None,
 ) -> None:
     """Register every handler module, in order."""

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.telegram.handlers.common import NEW_MESSAGES, Context, reply, service_of
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 
 
 async def start(update: Update, context: Context) -> None:
@@ -21,7 +21,7 @@ async def help_command(update: Update, context: Context) -> None:
     await reply(update, service.text("telegram/help.j2", commands=service.commands()))
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register /start and /help."""
     app.add_handler(CommandHandler("start", start, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("help", help_command, filters=NEW_MESSAGES))

@@ -8,6 +8,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.app.service import Post
 from bot.errors import DataError, UnknownSymbolError, VenueError
 from bot.telegram.handlers.common import (
     Context,
@@ -18,7 +19,7 @@ from bot.telegram.handlers.common import (
 )
 from bot.telegram.handlers.market import send_chart
 from bot.telegram.keyboards import ButtonAction, parse_callback
-from bot.telegram.services import MarketService, Post
+from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,6 @@ async def _send_fresh(message: Message, context: Context, post: Post) -> None:
                            view=post.view)
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register the callback-query handler for our buttons."""
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^[rc]:"))

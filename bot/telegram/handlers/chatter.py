@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.errors import UnknownSymbolError
 from bot.telegram.handlers.common import NEW_MESSAGES, Context, post_view, reply, service_of
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 
 _WORD = re.compile(r"[$#]?[A-Za-z][A-Za-z0-9]{1,14}")
 
@@ -71,7 +71,7 @@ async def unknown_button(update: Update, context: Context) -> None:
         await update.callback_query.answer(text)
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register the fallbacks (must come after every feature module)."""
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, free_text))

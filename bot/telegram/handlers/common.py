@@ -11,10 +11,11 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
+from bot.app.service import UNSTORED_POST, Post
+from bot.app.views import View
 from bot.errors import DataError, StorageError, UnknownSymbolError, VenueError
 from bot.telegram.flood import Verdict
-from bot.telegram.keyboards import View
-from bot.telegram.services import UNSTORED_POST, MarketService, Post
+from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -23,10 +24,10 @@ SERVICE_KEY = "market_service"
 STARTUP_HOOKS = "startup_hooks"
 
 
-def service_of(context: Context) -> MarketService:
-    """The MarketService stored in ``bot_data`` by ``build_application``."""
+def service_of(context: Context) -> BotService:
+    """The BotService stored in ``bot_data`` by ``build_application``."""
     service = context.bot_data[SERVICE_KEY]
-    assert isinstance(service, MarketService)
+    assert isinstance(service, BotService)
     return service
 
 
@@ -67,7 +68,7 @@ async def send_post(update: Update, context: Context, post: Post) -> list[Messag
     return sent
 
 
-async def link_message(service: MarketService, chat_id: int, message_id: int, post_id: int,
+async def link_message(service: BotService, chat_id: int, message_id: int, post_id: int,
                        *, part: int = 0, view: str) -> None:
     """Remember which post a sent message shows; a storage fault costs only its buttons."""
     if post_id == UNSTORED_POST:

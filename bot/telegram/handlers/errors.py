@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.telegram.handlers.common import Context, service_of
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,6 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("could not tell the user about the error: %s", e)
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register the error handler."""
     app.add_error_handler(on_error)

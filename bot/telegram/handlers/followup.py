@@ -26,6 +26,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.app.service import Post
+from bot.app.views import VIEWS, View
 from bot.commentary.related import MAX_RELATED, related_questions
 from bot.commentary.telegram_html import split_message
 from bot.commentary.views import build_view
@@ -45,8 +47,8 @@ from bot.telegram.handlers.common import (
     reply_failure,
     service_of,
 )
-from bot.telegram.keyboards import VIEWS, View, parse_question, question_data
-from bot.telegram.services import MarketService, Post
+from bot.telegram.keyboards import parse_question, question_data
+from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
 #: ``post_messages.view`` prefix of an answer message: ``answer:<intent>[:<topic>]``.
@@ -94,7 +96,7 @@ class Replied:
     view: str
 
 
-async def _replied(service: MarketService, message: Message, bot_id: int) -> Replied | None:
+async def _replied(service: BotService, message: Message, bot_id: int) -> Replied | None:
     """The stored post behind the bot message ``message`` replies to, if any."""
     replied = message.reply_to_message
     if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
@@ -121,7 +123,7 @@ def repeated_view(match: Match, replied: Replied | None, last: ChatContext | Non
     return QUICK if replied is None and last is None else None
 
 
-async def chat_context(service: MarketService, chat_id: int) -> tuple[ChatContext | None, str]:
+async def chat_context(service: BotService, chat_id: int) -> tuple[ChatContext | None, str]:
     """The chat's last question and the coin it talks about now (the latest post's wins)."""
     saved = await service.storage.chat_context(chat_id)
     recent = await service.storage.latest_post_symbol(
@@ -251,7 +253,7 @@ async def on_question_tap(update: Update, context: Context) -> None:
                                                      tap.intent))
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register /ask, plain questions and related-question taps; add the buttons."""
     if related_rows not in service.button_rows:
         service.button_rows.append(related_rows)

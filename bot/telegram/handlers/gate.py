@@ -17,7 +17,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.telegram.flood import Verdict
 from bot.telegram.handlers.common import Context, reply, sender_id, service_of
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,6 @@ def is_request(update: Update) -> bool:
     return text.startswith("/") or (chat is not None and chat.type == ChatType.PRIVATE)
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register the gate in group -1."""
     app.add_handler(TypeHandler(Update, gate), group=-1)

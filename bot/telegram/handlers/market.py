@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler
 
+from bot.app.views import View
 from bot.errors import DataError, UnknownSymbolError, VenueError
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
@@ -17,8 +18,8 @@ from bot.telegram.handlers.common import (
     reply_failure,
     service_of,
 )
-from bot.telegram.keyboards import CHART_TIMEFRAMES, View
-from bot.telegram.services import MarketService
+from bot.telegram.keyboards import CHART_TIMEFRAMES
+from bot.telegram.services import BotService
 
 DEFAULT_CHART_TIMEFRAME = "4h"
 
@@ -112,7 +113,7 @@ async def send_chart(update: Update, context: Context, symbol: str, timeframe: s
         await link_message(service, sent.chat_id, sent.message_id, result.post_id, view="chart")
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register the market commands."""
     names = [n.lower() for s in service.settings.symbols for n in (s.name, *s.aliases)
              if n.isascii() and n.replace("_", "").isalnum() and len(n) <= 32]

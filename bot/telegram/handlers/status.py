@@ -7,7 +7,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.telegram.handlers.common import NEW_MESSAGES, Context, reply, service_of
 from bot.telegram.permissions import is_operator
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 
 
 async def status(update: Update, context: Context) -> None:
@@ -19,6 +19,6 @@ async def status(update: Update, context: Context) -> None:
     await reply(update, await service.status_text())
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register /status."""
     app.add_handler(CommandHandler("status", status, filters=NEW_MESSAGES))

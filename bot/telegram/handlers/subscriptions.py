@@ -14,13 +14,19 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.app.digest_runner import DigestRunner
 from bot.errors import BadArgumentError, UnknownSymbolError
 from bot.scheduling.args import split_schedule_words
 from bot.scheduling.keys import ScheduleKey
-from bot.scheduling.runner import RUNNER_KEY, DigestRunner
 from bot.scheduling.schedule import parse_schedule
 from bot.scheduling.timezones import parse_timezone
 from bot.storage.subscriptions import Subscription
+from bot.telegram.digest_jobs import (
+    RUNNER_KEY,
+    digest_runner,
+    start_digest_jobs,
+    sync_digest_jobs,
+)
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     SERVICE_KEY,
@@ -30,7 +36,7 @@ from bot.telegram.handlers.common import (
     service_of,
 )
 from bot.telegram.permissions import is_chat_admin
-from bot.telegram.services import MarketService
+from bot.telegram.services import BotService
 
 TEMPLATE = "telegram/subscriptions.j2"
 LOCK_KEY = "subscription_changes_lock"
@@ -70,7 +76,7 @@ async def _listing(context: Context, subs: tuple[Subscription, ...]) -> list[dic
 
 
 async def _resync(context: Context) -> None:
-    await runner_of(context).sync(context.job_queue)
+    await sync_digest_jobs(runner_of(context), context.job_queue)
 
 
 def _changes_lock(context: Context) -> asyncio.Lock:
@@ -80,7 +86,7 @@ def _changes_lock(context: Context) -> asyncio.Lock:
     return lock
 
 
-def _schedule_like(word: str, service: MarketService) -> bool:
+def _schedule_like(word: str, service: BotService) -> bool:
     """A word no coin is spelled like: no letter at all, or a digit first ("4h", "8am")."""
     if any(c.isalpha() for c in word) and not word[:1].isdigit():
         return False
@@ -237,9 +243,9 @@ async def start_digests(app: Application) -> None:
     """Start-up hook: create the runner, build the jobs, recover missed deliveries."""
     runner = app.bot_data.get(RUNNER_KEY)
     if not isinstance(runner, DigestRunner):
-        runner = DigestRunner(app.bot_data[SERVICE_KEY], app.bot)
+        runner = digest_runner(app.bot_data[SERVICE_KEY], app.bot)
         app.bot_data[RUNNER_KEY] = runner
-    await runner.start(app.job_queue)
+    await start_digest_jobs(runner, app.job_queue)
 
 
 def job_keys(app: Application) -> set[ScheduleKey]:
@@ -249,7 +255,7 @@ def job_keys(app: Application) -> set[ScheduleKey]:
     return {job.data for job in app.job_queue.jobs() if isinstance(job.data, ScheduleKey)}
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register the subscription commands and the start-up hook."""
     for command, callback in (("subscribe", subscribe), ("timezone", timezone),
                               ("subscriptions", subscriptions), ("unsubscribe", unsubscribe),

@@ -14,6 +14,7 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.app.trackrecord import grade_due
 from bot.errors import StorageError, UnknownSymbolError
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
@@ -24,8 +25,7 @@ from bot.telegram.handlers.common import (
     reply_failure,
     service_of,
 )
-from bot.telegram.services import MarketService
-from bot.telegram.track import grade_due
+from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
 GRADE_EVERY = timedelta(minutes=15)
@@ -46,9 +46,9 @@ async def trackrecord(update: Update, context: Context) -> None:
     await reply(update, await service.track_record_text(symbol))
 
 
-async def _grade(service: MarketService) -> None:
+async def _grade(service: BotService) -> None:
     try:
-        await grade_due(service.source, service.storage.calls)
+        await grade_due(service.source, service.calls)
     except StorageError as e:
         log.warning("track record: grading failed: %s", e)
 
@@ -70,7 +70,7 @@ async def start_grading(app: Application) -> None:
                                     name=GRADING_JOB)
 
 
-def register_handlers(app: Application, service: MarketService) -> None:
+def register_handlers(app: Application, service: BotService) -> None:
     """Register /trackrecord and the grading start-up hook."""
     app.add_handler(CommandHandler("trackrecord", trackrecord, filters=NEW_MESSAGES))
     app.bot_data.setdefault(STARTUP_HOOKS, []).append(start_grading)

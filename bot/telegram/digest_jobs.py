@@ -1,7 +1,8 @@
 """Digest jobs on PTB's JobQueue: one job per distinct (schedule, timezone), rebuilt at will.
 
-Each job carries its :class:`ScheduleKey` as ``job.data``; the callback finds the due
-subscriptions for that key and the slot with :func:`bot.scheduling.slots.due_slot`. Triggers
+The JobQueue is the transport's timer; :class:`bot.app.digest_runner.DigestRunner` does the
+rounds. Each job carries its :class:`ScheduleKey` as ``job.data``; its callback asks the
+runner to deliver the slot due now (found with :func:`bot.scheduling.slots.due_slot`). Triggers
 are built with the timezone explicitly, because a CronTrigger instance ignores PTB's default
 timezone. Jobs are named by the key and replaced, never duplicated.
 """
@@ -10,15 +11,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine, Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from telegram import Bot
 from telegram.ext import CallbackContext, Job, JobQueue
 
+from bot.app.digest_runner import DigestRunner
+from bot.app.service import MarketService
 from bot.scheduling.keys import JOB_PREFIX, ScheduleKey
+from bot.telegram.delivery import TelegramSender
 
 log = logging.getLogger(__name__)
 
+#: ``bot_data`` key of the application's :class:`DigestRunner`.
+RUNNER_KEY = "digest_runner"
 DEFAULT_MISFIRE_GRACE = timedelta(minutes=30)
 DigestCallback = Callable[[CallbackContext[Any, Any, Any, Any]], Coroutine[Any, Any, object]]
 
@@ -62,3 +69,38 @@ def sync_jobs(
             log.info("removing digest job %s: no subscription uses it", job.name)
             job.schedule_removal()
     return {key: schedule_job(job_queue, key, callback, misfire_grace) for key in wanted}
+
+
+def digest_runner(service: MarketService, bot: Bot,
+                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> DigestRunner:
+    """A runner whose digests go out through ``bot`` (and its rate limiter)."""
+    return DigestRunner(service, TelegramSender(bot), clock)
+
+
+async def sync_digest_jobs(runner: DigestRunner, job_queue: JobQueue[Any] | None
+                           ) -> dict[ScheduleKey, Job[Any]]:
+    """Make the JobQueue hold exactly one job per key in use (misfire grace = catch-up)."""
+    if job_queue is None:
+        log.warning("no JobQueue: scheduled digests are off")
+        return {}
+
+    async def fire(context: CallbackContext[Any, Any, Any, Any]) -> None:
+        job = context.job
+        assert job is not None and isinstance(job.data, ScheduleKey)
+        await runner.run_key(job.data)
+
+    return sync_jobs(job_queue, await runner.keys(), fire,
+                     max(runner.grace, timedelta(seconds=1)))
+
+
+async def start_digest_jobs(runner: DigestRunner, job_queue: JobQueue[Any] | None) -> None:
+    """Build the jobs, then recover in a one-off job so start-up is not held up."""
+    await sync_digest_jobs(runner, job_queue)
+    if job_queue is None:
+        await runner.recover()
+        return
+
+    async def recover(context: CallbackContext[Any, Any, Any, Any]) -> None:
+        await runner.recover()
+
+    job_queue.run_once(recover, when=0, name="digest-recovery")

@@ -1,8 +1,10 @@
-"""The digest scheduler: jobs from the database, the job callback, and start-up recovery.
+"""Digest rounds on schedule: which subscriptions a slot is due for, and start-up recovery.
 
 At start-up (``recover`` then ``sync``): deliveries left pending by a crash are re-sent once;
 slots missed while the bot was down are caught up within the grace window (older ones are
-skipped and logged); then one JobQueue job per distinct (schedule, timezone) is (re)built.
+skipped and logged). The transport's timer (PTB's JobQueue, ``bot.telegram.digest_jobs``)
+holds one job per distinct (schedule, timezone) from :meth:`DigestRunner.keys` and calls
+:meth:`DigestRunner.run_key` when it fires; *when* a slot is due is ``bot.scheduling``'s.
 """
 
 from __future__ import annotations
@@ -12,25 +14,18 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from telegram import Bot
-from telegram.ext import CallbackContext, Job, JobQueue
-
+from bot.app.digests import Fanout, FanoutReport, Sender
+from bot.app.service import MarketService
 from bot.errors import UserInputError
-from bot.scheduling.fanout import Fanout, FanoutReport
 from bot.scheduling.fanout_plan import DueSubscription
-from bot.scheduling.jobs import sync_jobs
 from bot.scheduling.keys import ScheduleKey
 from bot.scheduling.slots import catch_up, due_slot, next_slot
 from bot.storage.subscriptions import Subscription
-from bot.telegram.services import MarketService
 
 log = logging.getLogger(__name__)
-RUNNER_KEY = "digest_runner"
 #: A pending delivery is re-sent this many times at most (after the first attempt).
 RESENDS = 1
-PRUNE_EVERY = timedelta(hours=6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +49,21 @@ def due_of(sub: Subscription, slot: datetime) -> DueSubscription:
 
 
 class DigestRunner:
-    """Owns the fan-out and the digest jobs of one Application."""
+    """Runs the digest rounds of one bot: due slots, fan-out, recovery after a crash."""
 
-    def __init__(self, service: MarketService, bot: Bot,
+    def __init__(self, service: MarketService, sender: Sender,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.service = service
         self.store = service.storage.subscriptions
         self.store.default_timezone = service.settings.schedule.timezone
-        self.fanout = Fanout(service, bot)
+        self.fanout = Fanout(service, sender)
         self.clock = clock
         self.grace = timedelta(minutes=service.settings.schedule.catch_up_grace_minutes)
         self.last_report: FanoutReport | None = None
         #: set once start-up recovery finished (it runs as a job, not blocking start-up)
         self.recovered = asyncio.Event()
-        self.retention = timedelta(days=service.settings.storage.retention_days)
 
-    # -- jobs ------------------------------------------------------------------------
+    # -- rounds ------------------------------------------------------------------------
 
     async def keys(self) -> set[ScheduleKey]:
         """Every (schedule, timezone) an active subscription uses."""
@@ -80,20 +74,6 @@ class DigestRunner:
             except UserInputError as e:  # a schedule or zone this code no longer accepts
                 log.error("subscription %d cannot be scheduled: %s", sub.id, e)
         return keys
-
-    async def sync(self, job_queue: JobQueue[Any] | None) -> dict[ScheduleKey, Job[Any]]:
-        """Make the JobQueue hold exactly one job per key in use (misfire grace = catch-up)."""
-        if job_queue is None:
-            log.warning("no JobQueue: scheduled digests are off")
-            return {}
-        return sync_jobs(job_queue, await self.keys(), self.job_callback,
-                         max(self.grace, timedelta(seconds=1)))
-
-    async def job_callback(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        """A job fired: deliver its slot to every due subscription of its key."""
-        job = context.job
-        assert job is not None and isinstance(job.data, ScheduleKey)
-        await self.run_key(job.data)
 
     async def run_key(self, key: ScheduleKey) -> FanoutReport | None:
         """Deliver the slot due now for ``key`` (lateness measured against the slot)."""
@@ -113,28 +93,11 @@ class DigestRunner:
 
     # -- start-up --------------------------------------------------------------------
 
-    async def start(self, job_queue: JobQueue[Any] | None) -> None:
-        """Build the jobs, then recover in a one-off job so start-up is not held up."""
-        await self.sync(job_queue)
-        if job_queue is None:
-            await self.recover()
-            return
-        job_queue.run_once(self._recover_job, when=0, name="digest-recovery")
-        job_queue.run_repeating(self._prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY,
-                                name="digest-prune")
-
-    async def _recover_job(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        await self.recover()
-
-    async def _prune_job(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        await self.store.prune(self.clock() - self.retention)
-
     async def recover(self) -> Recovery:
         """Re-send pending deliveries once, then catch up missed slots within the grace."""
         try:
             resent, abandoned = await self._resend_pending()
             caught, skipped = await self._catch_up(self.clock())
-            await self.store.prune(self.clock() - self.retention)
         finally:
             self.recovered.set()
         return Recovery(resent, abandoned, caught, skipped)

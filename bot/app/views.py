@@ -1,4 +1,4 @@
-"""The transport's view of the commentary package: one call per post view.
+"""Post views: one call per view of an analysis, for every transport.
 
 Maps a view name ("quick", "digest", "whales", "levels", "price") onto the
 commentary renderers and returns Telegram-sized message parts plus the related
@@ -8,6 +8,7 @@ questions a digest suggests (for follow-up buttons).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot import commentary
 from bot.analysis import Analysis
@@ -15,7 +16,9 @@ from bot.commentary import RelatedQuestion
 from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour, split_message
 from bot.market.models import MarketSnapshot
-from bot.telegram.keyboards import View
+
+View = Literal["quick", "digest", "whales", "levels", "price"]
+VIEWS: tuple[View, ...] = ("quick", "digest", "whales", "levels", "price")
 
 
 @dataclass(frozen=True, slots=True)

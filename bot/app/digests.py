@@ -1,53 +1,59 @@
-"""Fan-out of one slot: one snapshot, analysis and article per symbol, then per chat only its
-own parts (headline memory, "since the last digest"), sent through the bot's rate limiter.
+"""A digest round: one snapshot, analysis and article per symbol, then per chat only its own
+parts (headline memory, "since the last digest"), handed to the transport's :class:`Sender`.
 
 Every delivery is staged before its first message: (subscription, slot) ``pending`` with
 every message's text (``bot.storage.digest_outbox``); each message is marked sent as Telegram
 accepts it, and the delivery ``sent`` after the last. A restart sends only what is unmarked,
 from the stored text, so a crash mid-round neither drops nor repeats a chat's digest.
+
+How a message travels (rate limits, retries, the transport's errors) is the sender's
+business; it reports a chat that moved, blocked the bot or refused a message with
+:class:`bot.errors.DeliveryError`, and the round acts on it (subscriptions follow a moved
+chat, a blocking chat's subscriptions pause).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from telegram import Bot
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
-from telegram.warnings import PTBDeprecationWarning
-
 from bot.analysis import Analysis
+from bot.app.service import MarketService
 from bot.commentary import MESSAGE_LIMIT, RenderedPost, render_article, utf16_len
 from bot.commentary.posts import reheadline
 from bot.commentary.render import render_template
 from bot.commentary.views import PostView, build_view
-from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.errors import (
+    ChatBlockedError,
+    ChatMovedError,
+    DataError,
+    DeliveryError,
+    UnknownSymbolError,
+    VenueError,
+)
 from bot.scheduling.digest import DigestMemory, DigestMetrics, metrics_of, since_last
 from bot.scheduling.fanout_plan import ChatDelivery, DueSubscription, RenderKey, plan_fanout
 from bot.storage.digest_outbox import DigestOutbox, OutboxPart, thread_key
 from bot.storage.subscriptions import SubscriptionStore
-from bot.telegram.services import MarketService
 
 log = logging.getLogger(__name__)
 #: Chats served concurrently; the rate limiter, not this, sets the pace.
 DEFAULT_WORKERS = 16
-#: Sends after a RetryAfter that got past the rate limiter, before the delivery fails.
-SEND_ATTEMPTS = 4
+#: Moves of one chat followed within one message (a group upgraded to a supergroup: one).
+MOVES_FOLLOWED = 2
 FORBIDDEN = "forbidden"
-#: Pause before re-sending after a timeout or a lost connection.
-NETWORK_RETRY_SECONDS = 1.0
+
+
+class Sender(Protocol):
+    """Sends one message of a digest; raises :class:`DeliveryError` when it cannot."""
+
+    async def send(self, chat_id: int, thread_id: int | None, text: str) -> None:
+        """Send ``text`` to the chat (inside forum topic ``thread_id`` when given)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +78,6 @@ class FanoutReport:
     failed: int = 0
     paused: int = 0
     migrated: int = 0
-    retried_after: int = 0
     failures: list[str] = field(default_factory=list)
 
 
@@ -84,21 +89,13 @@ class DeliveryFailed(Exception):
         self.detail = detail
 
 
-def retry_after_seconds(error: RetryAfter) -> float:
-    """The advised pause in seconds (PTB returns int or timedelta depending on a flag)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return float(value) if isinstance(value, int | float) else value.total_seconds()
-
-
 class Fanout:
     """Builds and sends the digests of due subscriptions."""
 
-    def __init__(self, service: MarketService, bot: Bot, *, workers: int = DEFAULT_WORKERS
-                 ) -> None:
+    def __init__(self, service: MarketService, sender: Sender, *,
+                 workers: int = DEFAULT_WORKERS) -> None:
         self.service = service
-        self.bot = bot
+        self.sender = sender
         self.store: SubscriptionStore = service.storage.subscriptions
         self.outbox: DigestOutbox = service.storage.outbox
         self.workers = workers
@@ -256,35 +253,24 @@ class Fanout:
 
     async def _send(self, chat_id: int, thread_id: int | None, text: str,
                     report: FanoutReport) -> int:
-        for _ in range(SEND_ATTEMPTS):
+        """Send one message; the chat's id after any move (subscriptions follow it)."""
+        for _ in range(MOVES_FOLLOWED + 1):
             try:
-                await self.bot.send_message(chat_id, text, message_thread_id=thread_id)
+                await self.sender.send(chat_id, thread_id, text)
                 return chat_id
-            except RetryAfter as e:
-                report.retried_after += 1
-                await asyncio.sleep(retry_after_seconds(e))
-            except ChatMigrated as e:
+            except ChatMovedError as e:
                 log.info("chat %d migrated to %d; subscriptions follow", chat_id,
                          e.new_chat_id)
                 await self.store.migrate_chat(chat_id, e.new_chat_id)
                 report.migrated += 1
                 chat_id = e.new_chat_id
-            except Forbidden as e:
+            except ChatBlockedError as e:
                 paused = await self.store.pause_chat(chat_id, FORBIDDEN)
                 report.paused += paused
                 log.warning("chat %d refuses the bot (%s): %d subscriptions paused",
-                            chat_id, e.message, paused)
-                raise DeliveryFailed(f"forbidden: {e.message}") from e
-            except BadRequest as e:
-                if "thread" in e.message.lower():
-                    log.warning("topic %s of chat %d is gone: %s", thread_id, chat_id, e.message)
-                else:
-                    log.warning("digest to chat %d refused: %s", chat_id, e.message)
-                raise DeliveryFailed(f"bad request: {e.message}") from e
-            except NetworkError as e:  # timed out or connection lost: worth another attempt
-                log.warning("digest to chat %d: %s; trying again", chat_id, e)
-                await asyncio.sleep(NETWORK_RETRY_SECONDS)
-            except TelegramError as e:
-                log.warning("digest to chat %d failed: %s", chat_id, e)
-                raise DeliveryFailed(f"telegram: {e}") from e
-        raise DeliveryFailed("gave up after repeated RetryAfter or network errors")
+                            chat_id, e.detail, paused)
+                raise DeliveryFailed(f"forbidden: {e.detail}") from e
+            except DeliveryError as e:
+                log.warning("digest to chat %d refused: %s", chat_id, e.detail)
+                raise DeliveryFailed(e.detail) from e
+        raise DeliveryFailed("the chat kept moving")

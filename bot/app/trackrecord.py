@@ -1,4 +1,4 @@
-"""The track record behind /trackrecord and the grading job: storage, source, rendering.
+"""The track record behind /trackrecord and the grading job: calls, grading, citing.
 
 Calls are recorded by :class:`MarketService` when a post that states them is produced
 (quick takes, articles, scheduled digests); :func:`grade_due` grades every call whose
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from bot.commentary.telegram_html import MESSAGE_LIMIT, utf16_len
 from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.evidence.records import CallBook
 from bot.evidence.track import RECENT_CALLS, TrackRecord, Verdict, summarise_record, verdict
 from bot.market.source import MarketSource
-from bot.storage.calls import CallStore
 
 log = logging.getLogger(__name__)
 TEMPLATE = "telegram/trackrecord.j2"
@@ -32,7 +32,7 @@ class GradingReport:
     waiting: int = 0
 
 
-async def grade_due(source: MarketSource, store: CallStore) -> GradingReport:
+async def grade_due(source: MarketSource, store: CallBook) -> GradingReport:
     """Grade every pending call whose horizon ended by its symbol's current snapshot."""
     graded = ungradable = waiting = 0
     for symbol in await store.pending_symbols():
@@ -56,7 +56,7 @@ async def grade_due(source: MarketSource, store: CallStore) -> GradingReport:
     return GradingReport(graded, ungradable, waiting)
 
 
-async def track_record(store: CallStore, symbol: str | None) -> TrackRecord:
+async def track_record(store: CallBook, symbol: str | None) -> TrackRecord:
     """The stored record of ``symbol`` (every symbol when ``None``)."""
     counts = await store.counts(symbol)
     recent = await store.recent(symbol, RECENT_CALLS)

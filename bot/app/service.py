@@ -1,0 +1,306 @@
+"""The market use cases behind every entry point: snapshot → analysis → rendering → storage.
+
+Handlers stay thin: they parse, call one method here and reply. One analysis per
+(symbol, snapshot time) is computed, stored once and reused by every chat and by the
+digest rounds. Nothing here knows how a message is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.analysis import Analysis, analyse
+from bot.app import housekeeping, views
+from bot.app.housekeeping import Pruned
+from bot.app.trackrecord import LINE_TEMPLATE, track_record, with_line
+from bot.app.trackrecord import TEMPLATE as TRACK_TEMPLATE
+from bot.app.views import View
+from bot.commentary import RelatedQuestion
+from bot.commentary.related import related_questions
+from bot.commentary.render import render_template
+from bot.commentary.telegram_html import Flavour
+from bot.commentary.views import build_view
+from bot.config import Settings
+from bot.errors import DataError, StorageError, VenueError
+from bot.evidence.records import CallBook
+from bot.evidence.track import published_rows
+from bot.market.coverage import coverage_of
+from bot.market.health import VenueState
+from bot.market.models import MarketSnapshot
+from bot.market.source import MarketSource, VenueReporting
+from bot.storage import Storage, StoredPost
+from bot.symbols import SymbolResolver
+
+log = logging.getLogger(__name__)
+COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
+                             "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
+                             "pause", "resume", "trackrecord", "status")
+_CACHE_SIZE = 64
+#: Views whose posts state calls (odds, bias): recorded for the track record.
+CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
+#: Post id of an analysis the database refused to store (never a real row id).
+UNSTORED_POST = 0
+#: Rendered posts kept (per post id, view and — for digests — chat).
+_POST_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A rendered post, stored under ``post_id``; ``messages`` are Telegram-sized parts."""
+
+    post_id: int
+    symbol: str
+    view: View
+    messages: tuple[str, ...]
+    as_of: datetime
+    related: tuple[RelatedQuestion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart image with its caption."""
+
+    post_id: int
+    symbol: str
+    timeframe: str
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    """A command as shown in the menu and in /help."""
+
+    command: str
+    description: str
+    example: str
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentMarket:
+    """The latest snapshot of a symbol, its analysis and the id it is stored under."""
+
+    snapshot: MarketSnapshot
+    analysis: Analysis
+    post_id: int
+
+
+@dataclass
+class Counters:
+    """Process-wide counts shown by /status."""
+
+    updates: int = 0
+    errors: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+class MarketService:
+    """The market use cases, bound to one source, one database and one flavour."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        source: MarketSource,
+        storage: Storage,
+        *,
+        flavour: Flavour = "html",
+    ) -> None:
+        self.settings = settings
+        self.source = source
+        self.storage = storage
+        self.flavour: Flavour = flavour
+        self.symbols = SymbolResolver(settings)
+        self.counters = Counters()
+        self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()
+        self._posts: OrderedDict[tuple[int, str, int], Post] = OrderedDict()
+        self._last_snapshot: dict[str, MarketSnapshot] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.calls = CallBook(storage.calls)
+
+    # -- market ------------------------------------------------------------------------
+
+    async def analysed(self, symbol: str) -> CurrentMarket:
+        """Current snapshot and its analysis (computed and stored once per snapshot)."""
+        snapshot = await self.source.snapshot(symbol)
+        self._last_snapshot[snapshot.symbol] = snapshot
+        key = (snapshot.symbol, snapshot.as_of)
+        cached = self._analysed.get(key)
+        if cached is not None:
+            self._analysed.move_to_end(key)
+            return cached
+        lock = self._locks.setdefault(snapshot.symbol, asyncio.Lock())
+        async with lock:
+            cached = self._analysed.get(key)
+            if cached is None:
+                analysis = await asyncio.to_thread(analyse, snapshot, self.settings)
+                try:
+                    post_id = await self.storage.save_post(snapshot.symbol, snapshot.as_of,
+                                                           analysis)
+                except StorageError as e:  # answer anyway; its buttons will say "stale"
+                    log.warning("answering %s without storing its analysis: %s",
+                                snapshot.symbol, e)
+                    return CurrentMarket(snapshot, analysis, UNSTORED_POST)
+                cached = CurrentMarket(snapshot, analysis, post_id)
+                self._analysed[key] = cached
+                while len(self._analysed) > _CACHE_SIZE:
+                    self._analysed.popitem(last=False)
+        return cached
+
+    async def post(self, symbol: str, view: View, *, chat_id: int = 0) -> Post:
+        """Render ``view`` of the current ``symbol`` market."""
+        current = await self.analysed(symbol)
+        # one rendering per (post, view) serves every chat; only the digest's headline is
+        # chosen per chat
+        key = (current.post_id, view, chat_id if view == "digest" else 0)
+        cached = self._posts.get(key)
+        if cached is not None:
+            self._posts.move_to_end(key)
+            return cached
+        if view in CALL_VIEWS:
+            await self.record_calls(current)
+        rendered = views.render_view(view, current.analysis, self.flavour, chat_id=chat_id)
+        related = rendered.related or related_questions(build_view(current.analysis),
+                                                        self.flavour)
+        messages = rendered.messages
+        if view == "digest":
+            messages = await self.cite_track_record(current.snapshot.symbol, messages)
+        post = Post(current.post_id, current.snapshot.symbol, view, messages,
+                    current.snapshot.as_of, related)
+        self._posts[key] = post
+        while len(self._posts) > _POST_CACHE_SIZE:
+            self._posts.popitem(last=False)
+        return post
+
+    async def published(self, symbol: str) -> CurrentMarket:
+        """The current market of a post about to be published (its calls recorded)."""
+        current = await self.analysed(symbol)
+        await self.record_calls(current)
+        return current
+
+    async def record_calls(self, current: CurrentMarket) -> None:
+        """Store the calls of a published post, once per (symbol, as-of, horizon).
+
+        A failure is logged, never the post's: the record is secondary to the reply.
+        """
+        try:
+            await self.calls.record(published_rows(current.analysis))
+        except StorageError as e:
+            log.warning("calls of %s not recorded: %s", current.snapshot.symbol, e)
+
+    async def track_record_text(self, symbol: str | None) -> str:
+        """The /trackrecord reply for ``symbol`` (every symbol when ``None``)."""
+        record = await track_record(self.calls, symbol)
+        return self.text(TRACK_TEMPLATE, record=record)
+
+    async def cite_track_record(self, symbol: str, messages: tuple[str, ...]
+                                ) -> tuple[str, ...]:
+        """An article's messages closed by one line of the symbol's record, once graded."""
+        try:
+            record = await track_record(self.calls, symbol)
+        except StorageError as e:
+            log.warning("track record of %s not cited: %s", symbol, e)
+            return messages
+        if not record.horizons:
+            return messages
+        return with_line(messages, self.text(LINE_TEMPLATE, record=record))
+
+    async def current_as_of(self, symbol: str) -> datetime | None:
+        """As-of time of the latest snapshot of ``symbol`` (``None`` when unavailable)."""
+        try:
+            snapshot = await self.source.snapshot(symbol)
+        except (VenueError, DataError):
+            known = self._last_snapshot.get(symbol)
+            return known.as_of if known is not None else None
+        self._last_snapshot[snapshot.symbol] = snapshot
+        return snapshot.as_of
+
+    async def chart(self, symbol: str, timeframe: str) -> Chart:
+        """A candle chart of ``symbol`` on ``timeframe`` with a short caption."""
+        current = await self.analysed(symbol)
+        png = await views.render_chart(current.snapshot, current.analysis, timeframe)
+        caption = render_template(
+            "telegram/chart_caption.j2",
+            self.flavour,
+            symbol=current.snapshot.symbol,
+            timeframe=timeframe,
+            price=current.snapshot.last_price,
+            bias=current.analysis.bias.label if current.analysis.bias else None,
+            as_of=current.snapshot.as_of,
+        )
+        return Chart(current.post_id, current.snapshot.symbol, timeframe, png, caption)
+
+    async def stored(self, post_id: int) -> StoredPost | None:
+        """A stored post (``None`` when unknown, pruned or undecodable)."""
+        post = await self.storage.post(post_id)
+        return post if post is not None and post.analysis is not None else None
+
+    async def prune(self) -> Pruned:
+        """Forget what is past its keep (posts, settled updates, delivery records)."""
+        return await housekeeping.prune(
+            self.storage, timedelta(days=self.settings.storage.retention_days))
+
+    # -- fixed texts -------------------------------------------------------------------
+
+    def commands(self) -> tuple[CommandHelp, ...]:
+        """Every command with its description and an example, symbols included."""
+        example = self.settings.symbol_names[0]
+        names = [*COMMANDS[:2], *(s.lower() for s in self.settings.symbol_names), *COMMANDS[2:]]
+        return tuple(
+            CommandHelp(
+                name,
+                self.text("telegram/command.j2", flavour="text", command=name, what="description",
+                          example_symbol=example, symbol=name.upper()),
+                self.text("telegram/command.j2", flavour="text", command=name, what="example",
+                          example_symbol=example, symbol=name.upper()),
+            )
+            for name in names
+        )
+
+    def text(self, template: str, flavour: Flavour | None = None, **ctx: Any) -> str:
+        """Render one of the transport's own templates (``templates/telegram``)."""
+        return render_template(template, flavour or self.flavour, **ctx)
+
+    def error_text(self, kind: str, flavour: Flavour | None = None, **details: Any) -> str:
+        """A polite reply for ``kind`` (see ``templates/telegram/error.j2``)."""
+        details.setdefault("symbols", self.settings.symbol_names)
+        return self.text("telegram/error.j2", flavour, kind=kind, **details)
+
+    async def status_text(self) -> str:
+        """Uptime, snapshot ages, missing venues and stored counts, for operators."""
+        now = datetime.now(UTC)
+        rows = []
+        for name in self.settings.symbol_names:
+            snap = self._last_snapshot.get(name)
+            rows.append({
+                "symbol": name,
+                "age_seconds": max(0.0, (now - snap.as_of).total_seconds()) if snap else None,
+                "missing": [m.venue for m in coverage_of(snap).missing_venues] if snap else [],
+            })
+        counts = await self.storage.counts()
+        states = self.source.venue_states() if isinstance(self.source, VenueReporting) else ()
+        return self.text(
+            "telegram/status.j2",
+            venues=[{"state": s, "ages": _ages(now, s)} for s in states],
+            spot_venue=self.settings.venues.spot,
+            uptime_seconds=time.monotonic() - self.counters.started,
+            source=type(self.source).__name__,
+            updates=self.counters.updates,
+            errors=self.counters.errors,
+            posts=counts["posts"],
+            messages=counts["post_messages"],
+            symbols=rows,
+        )
+
+
+def _ages(now: datetime, state: VenueState) -> dict[str, float | None]:
+    """Seconds since a venue's last success, last error and market-list fetch."""
+    def age(when: datetime | None) -> float | None:
+        return None if when is None else max(0.0, (now - when).total_seconds())
+    return {"success": age(state.last_success), "error": age(state.last_error_at),
+            "markets": age(state.markets_fetched_at)}
