@@ -30,7 +30,19 @@ from __future__ import annotations
 
 
 class BotError(Exception):
-    """Base of the bot's own errors."""
+    """Base of the bot's own errors.
+
+    ``subject`` names what the failure is about (a symbol), set by the layer that knows it
+    while the error propagates, so the one error handler can say it in the reply.
+    """
+
+    subject: str | None = None
+
+    def about(self, subject: str) -> BotError:
+        """Set the subject unless a lower layer already did; return the error."""
+        if self.subject is None:
+            self.subject = subject
+        return self
 
 
 class ConfigError(BotError):

@@ -127,7 +127,11 @@ class MarketService:
 
     async def analysed(self, symbol: str) -> CurrentMarket:
         """Current snapshot and its analysis (computed and stored once per snapshot)."""
-        snapshot = await self.source.snapshot(symbol)
+        try:
+            snapshot = await self.source.snapshot(symbol)
+        except (VenueError, DataError) as e:
+            e.about(symbol)
+            raise
         self._last_snapshot[snapshot.symbol] = snapshot
         key = (snapshot.symbol, snapshot.as_of)
         cached = self._analysed.get(key)

@@ -9,7 +9,6 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.app.service import Post
-from bot.errors import DataError, UnknownSymbolError, VenueError
 from bot.telegram.handlers.common import (
     Context,
     heavy_work,
@@ -57,13 +56,7 @@ async def _refresh(update: Update, context: Context, action: ButtonAction, symbo
     service = service_of(context)
     if action.view is None:
         return
-    try:
-        post = await service.post(symbol, action.view, chat_id=message.chat_id)
-    except (UnknownSymbolError, VenueError, DataError) as e:
-        log.warning("refresh of post %d failed: %s", action.post_id, e)
-        if update.callback_query is not None:
-            await message.reply_text(service.error_text("button_failed"))
-        return
+    post = await service.post(symbol, action.view, chat_id=message.chat_id)
     parts = await service.storage.messages_of_post(message.chat_id, action.post_id)
     ids = [p.message_id for p in parts if p.view == action.view]
     if message.message_id not in ids:

@@ -1,4 +1,4 @@
-"""Last-resort handlers: free text addressed to the bot, unknown commands, unknown buttons.
+"""Last-resort handlers: unknown commands and unknown buttons (free text is follow-up's).
 
 Registered after every feature module so those (e.g. follow-up questions) see
 messages first. In groups only mentions and replies to the bot get an answer.
@@ -6,17 +6,12 @@ messages first. In groups only mentions and replies to the bot get an answer.
 
 from __future__ import annotations
 
-import re
-
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.errors import UnknownSymbolError
-from bot.telegram.handlers.common import NEW_MESSAGES, Context, post_view, reply, service_of
+from bot.telegram.handlers.common import NEW_MESSAGES, Context, reply, service_of
 from bot.telegram.services import BotService
-
-_WORD = re.compile(r"[$#]?[A-Za-z][A-Za-z0-9]{1,14}")
 
 
 def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
@@ -30,26 +25,6 @@ def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
     return replied is not None and replied.from_user is not None and (
         replied.from_user.id == bot_id
     )
-
-
-async def free_text(update: Update, context: Context) -> None:
-    """Text addressed to the bot: a quick take when it names a coin, else a hint."""
-    message = update.effective_message
-    if message is None or message.chat.type == ChatType.CHANNEL:
-        return
-    if not addressed_to_bot(message, context.bot.username or "", context.bot.id):
-        return
-    service = service_of(context)
-    for word in _WORD.findall(message.text or ""):
-        if context.bot.username and word.lower() == context.bot.username.lower():
-            continue
-        try:
-            symbol = service.symbols.resolve(word)
-        except UnknownSymbolError:
-            continue
-        await post_view(update, context, symbol, "quick", symbol.lower())
-        return
-    await reply(update, service.error_text("hint"))
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -74,5 +49,4 @@ async def unknown_button(update: Update, context: Context) -> None:
 def register_handlers(app: Application, service: BotService) -> None:
     """Register the fallbacks (must come after every feature module)."""
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, unknown_command))
-    app.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, free_text))
     app.add_handler(CallbackQueryHandler(unknown_button))

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes, filters
 
 from bot.app.service import UNSTORED_POST, Post
 from bot.app.views import View
-from bot.errors import DataError, StorageError, UnknownSymbolError, VenueError
+from bot.errors import StorageError
 from bot.telegram.flood import Verdict
 from bot.telegram.services import BotService
 
@@ -104,37 +104,23 @@ async def heavy_work(update: Update, context: Context, action: str = ChatAction.
         yield True
 
 
-async def reply_failure(update: Update, context: Context, error: Exception, *, command: str,
-                        symbol: str) -> None:
-    """Reply to a user-facing failure (unknown symbol, venue down, unusable data)."""
-    service = service_of(context)
-    if isinstance(error, UnknownSymbolError):
-        text = service.error_text("unknown_symbol", symbol=error.symbol,
-                                  suggestion=error.suggestion, command=command)
-    elif isinstance(error, VenueError):
-        log.warning("venue failure answering /%s %s: %s", command, symbol, error)
-        text = service.error_text("venue_down", symbol=symbol)
-    elif isinstance(error, DataError):
-        log.warning("data failure answering /%s %s: %s", command, symbol, error)
-        text = service.error_text("data", symbol=symbol)
-    else:
-        raise error
-    await reply(update, text)
+def command_of(update: Update) -> str:
+    """The command an update's message runs ("ask" for plain text and button taps)."""
+    message = update.effective_message
+    text = (message.text or "") if message is not None and update.callback_query is None else ""
+    if not text.startswith("/"):
+        return "ask"
+    return text.split()[0].lstrip("/").split("@")[0].lower()
 
 
-async def post_view(update: Update, context: Context, symbol: str, view: View, command: str
-                    ) -> None:
+async def post_view(update: Update, context: Context, symbol: str, view: View) -> None:
     """Produce and send ``view`` of ``symbol`` (the body of every market command)."""
     service = service_of(context)
     chat_id = update.effective_chat.id if update.effective_chat else 0
     async with heavy_work(update, context) as go:
         if not go:
             return
-        try:
-            post = await service.post(symbol, view, chat_id=chat_id)
-        except (UnknownSymbolError, VenueError, DataError) as e:
-            await reply_failure(update, context, e, command=command, symbol=symbol)
-            return
+        post = await service.post(symbol, view, chat_id=chat_id)
         await send_post(update, context, post)
 
 

@@ -31,7 +31,7 @@ from bot.app.views import VIEWS, View
 from bot.commentary.related import MAX_RELATED, related_questions
 from bot.commentary.telegram_html import split_message
 from bot.commentary.views import build_view
-from bot.errors import DataError, StorageError, UnknownSymbolError, VenueError
+from bot.errors import StorageError
 from bot.qa.answer import answer_question
 from bot.qa.context import ChatContext, RepliedPost, Resolution, remember, resolve
 from bot.qa.intents import INTENTS, UNKNOWN
@@ -44,7 +44,6 @@ from bot.telegram.handlers.common import (
     heavy_work,
     link_message,
     post_view,
-    reply_failure,
     service_of,
 )
 from bot.telegram.keyboards import parse_question, question_data
@@ -147,7 +146,7 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     match = match_question(text, service.settings)
     view = repeated_view(match, replied, last)
     if view is not None and match.symbol is not None:
-        await post_view(update, context, match.symbol, view, "ask")
+        await post_view(update, context, match.symbol, view)
         return
     resolution = resolve(match, replied.post if replied else None, last, default)
     from_post = replied.stored if replied and resolution.source == "replied_post" else None
@@ -177,11 +176,7 @@ async def answer_resolution(
             if current is None or current > stored.as_of:
                 stale_as_of = stored.as_of
         elif resolution.needs_market:
-            try:
-                market = await service.analysed(resolution.symbol)
-            except (UnknownSymbolError, VenueError, DataError) as e:
-                await reply_failure(update, context, e, command="ask", symbol=resolution.symbol)
-                return
+            market = await service.analysed(resolution.symbol)
             analysis, post_id = market.analysis, market.post_id
         body = answer_question(resolution, analysis, service.flavour,
                                service.settings.symbol_names)

@@ -7,15 +7,15 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler
 
 from bot.app.views import View
-from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.errors import UnknownSymbolError
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     Context,
+    command_of,
     heavy_work,
     link_message,
     post_view,
     reply,
-    reply_failure,
     service_of,
 )
 from bot.telegram.keyboards import CHART_TIMEFRAMES
@@ -24,34 +24,23 @@ from bot.telegram.services import BotService
 DEFAULT_CHART_TIMEFRAME = "4h"
 
 
-def _command(update: Update) -> str:
-    text = update.effective_message.text if update.effective_message else None
-    word = (text or "/").split()[0]
-    return word.lstrip("/").split("@")[0].lower()
-
-
 async def _symbol_view(update: Update, context: Context, view: View, *, required: bool) -> None:
     service = service_of(context)
-    command = _command(update)
+    command = command_of(update)
     args = context.args or []
     if not args and required:
         example = f"/{command} {service.settings.symbol_names[0]}"
         await reply(update, service.error_text("missing_symbol", example=example))
         return
     raw = args[0] if args else service.settings.symbol_names[0]
-    try:
-        symbol = service.symbols.resolve(raw)
-    except UnknownSymbolError as e:
-        await reply_failure(update, context, e, command=command, symbol=raw)
-        return
-    await post_view(update, context, symbol, view, command)
+    await post_view(update, context, service.symbols.resolve(raw), view)
 
 
 async def symbol_command(update: Update, context: Context) -> None:
     """/btc, /eth …: the quick take on that symbol."""
     service = service_of(context)
-    symbol = service.symbols.resolve(_command(update))
-    await post_view(update, context, symbol, "quick", _command(update))
+    symbol = service.symbols.resolve(command_of(update))
+    await post_view(update, context, symbol, "quick")
 
 
 async def price(update: Update, context: Context) -> None:
@@ -87,11 +76,10 @@ async def chart(update: Update, context: Context) -> None:
     raw = others[0] if others else service.settings.symbol_names[0]
     try:
         symbol = service.symbols.resolve(raw)
-    except UnknownSymbolError as e:
-        if raw[:1].isdigit():
-            await reply(update, service.error_text("bad_timeframe", example=example))
-        else:
-            await reply_failure(update, context, e, command="chart", symbol=raw)
+    except UnknownSymbolError:
+        if not raw[:1].isdigit():
+            raise
+        await reply(update, service.error_text("bad_timeframe", example=example))
         return
     await send_chart(update, context, symbol, timeframes[0] if timeframes else
                      DEFAULT_CHART_TIMEFRAME)
@@ -104,11 +92,7 @@ async def send_chart(update: Update, context: Context, symbol: str, timeframe: s
     async with heavy_work(update, context, ChatAction.UPLOAD_PHOTO) as go:
         if not go or message is None:
             return
-        try:
-            result = await service.chart(symbol, timeframe)
-        except (UnknownSymbolError, VenueError, DataError) as e:
-            await reply_failure(update, context, e, command="chart", symbol=symbol)
-            return
+        result = await service.chart(symbol, timeframe)
         sent = await message.reply_photo(result.png, caption=result.caption)
         await link_message(service, sent.chat_id, sent.message_id, result.post_id, view="chart")
 

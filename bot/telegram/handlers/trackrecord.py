@@ -15,14 +15,13 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.app.trackrecord import grade_due
-from bot.errors import StorageError, UnknownSymbolError
+from bot.errors import StorageError
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     SERVICE_KEY,
     STARTUP_HOOKS,
     Context,
     reply,
-    reply_failure,
     service_of,
 )
 from bot.telegram.services import BotService
@@ -38,11 +37,7 @@ async def trackrecord(update: Update, context: Context) -> None:
     """/trackrecord [SYMBOL]: how the published calls fared, beside the baselines."""
     service = service_of(context)
     args = context.args or []
-    try:
-        symbol = service.symbols.resolve(args[0]) if args else None
-    except UnknownSymbolError as e:
-        await reply_failure(update, context, e, command="trackrecord", symbol=args[0])
-        return
+    symbol = service.symbols.resolve(args[0]) if args else None
     await reply(update, await service.track_record_text(symbol))
 
 
