@@ -23,10 +23,9 @@ import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
-import talib
 from numpy.lib.stride_tricks import sliding_window_view
 
-from bot.analysis.indicators import last_value
+from bot.analysis.indicators import last_value, moving_average
 from bot.analysis.model import (
     IndicatorSet,
     Level,
@@ -186,10 +185,8 @@ def swing_levels(candles: Mapping[str, CandleSeries], scorer: _Scorer) -> list[L
 def ma_levels(daily: CandleSeries, scorer: _Scorer) -> list[Level]:
     """Major daily moving averages as dynamic levels, labelled like "1d SMA50"."""
     out: list[Level] = []
-    close = np.ascontiguousarray(daily.close, dtype=np.float64)
     for kind, period in MA_LEVELS:
-        fn = talib.SMA if kind == "sma" else talib.EMA
-        ma = np.asarray(fn(close, timeperiod=period), dtype=np.float64)
+        ma = moving_average(daily.close, "sma" if kind == "sma" else "ema", period)
         value = last_value(ma)
         if value is None or not scorer.in_reach(value):
             continue
