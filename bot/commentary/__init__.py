@@ -3,7 +3,7 @@
 Public API (see ``posts`` and ``charts``)::
 
     render_article(analysis, chat_id=..., flavour="html", recent_headlines=()) -> RenderedPost
-    render_quick / render_whales / render_levels / render_answer / render_help / render_error
+    render_quick / render_whales / render_levels / render_answer
     render_template(name, flavour, **context)       # for other packages' templates
     set_locale(settings.locale)                     # once at start-up
 
@@ -17,8 +17,6 @@ from bot.commentary.posts import (
     RenderedPost,
     render_answer,
     render_article,
-    render_error,
-    render_help,
     render_levels,
     render_quick,
     render_whales,
@@ -44,8 +42,6 @@ __all__ = [
     "fit_caption",
     "render_answer",
     "render_article",
-    "render_error",
-    "render_help",
     "render_levels",
     "render_messages",
     "render_quick",

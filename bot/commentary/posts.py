@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
 from markupsafe import Markup
 
@@ -26,10 +25,6 @@ EXPLAIN_TOPICS: tuple[str, ...] = (
     "adx", "dmi", "rsi", "macd", "sma", "ema", "atr", "support", "resistance", "long_short",
     "open_interest", "funding", "volume", "liquidation", "leverage", "bias", "whales",
 )
-ErrorKind = Literal[
-    "unknown_symbol", "venue_down", "no_data", "bad_argument", "flood", "busy",
-    "stale_button", "too_long", "not_allowed", "operators_only", "internal",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,18 +195,3 @@ def render_answer_for_view(intent: str, view: PostView, flavour: Flavour,
                            topic: str | None = None) -> str:
     """Same as ``render_answer`` for an already built view."""
     return render_answer_view(intent, view, flavour, topic)
-
-
-def render_help(commands: Sequence[str], flavour: Flavour,
-                symbols: Sequence[str] = ()) -> str:
-    """The /help text listing ``commands`` (names without the slash)."""
-    return render_template("help.j2", flavour, commands=list(commands), symbols=list(symbols))
-
-
-def render_error(kind: ErrorKind | str, flavour: Flavour, **details: Any) -> str:
-    """A polite user-facing error of ``kind`` (unknown kinds read as internal errors)."""
-    defaults: Mapping[str, Any] = {
-        "symbol": "", "suggestion": None, "known": (), "venue": None, "argument": None,
-        "usage": None, "retry_after": None, "limit": None, "reference": None,
-    }
-    return render_template("error.j2", flavour, kind=kind, details={**defaults, **details})

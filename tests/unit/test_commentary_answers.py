@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.commentary import EXPLAIN_TOPICS, INTENTS, render_answer, render_help
+from bot.commentary import EXPLAIN_TOPICS, INTENTS, render_answer, render_template
 from bot.commentary.views import build_view
 from bot.resources import templates_dir
 from tests.unit.commentary_cases import (
@@ -85,9 +85,16 @@ def test_unknown_intent_is_a_programming_error() -> None:
 
 
 def test_help_lists_commands_with_descriptions() -> None:
-    text = render_help(["btc", "digest", "ask", "custom"], "html", symbols=["BTC", "ETH"])
+    def command(name: str) -> dict[str, str]:
+        def word(what: str) -> str:
+            return render_template("telegram/command.j2", "text", command=name, what=what,
+                                   example_symbol="BTC", symbol=name.upper())
+        return {"description": word("description"), "example": word("example")}
+
+    commands = [command(name) for name in ("btc", "digest", "ask")]
+    text = render_template("telegram/help.j2", "html", commands=commands)
     assert html_errors(text) == []
     shown = visible(text)
-    assert "/digest — the full market article" in shown
-    assert "• /custom" in shown
-    assert "Symbols: BTC, ETH." in shown
+    assert "/digest BTC — The full market article" in shown
+    assert "/btc — Quick take on BTC" in shown
+    assert "/ask why bearish? — Ask a question, or reply to a post" in shown

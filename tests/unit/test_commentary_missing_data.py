@@ -13,9 +13,9 @@ from bot.commentary import (
     INTENTS,
     render_answer,
     render_article,
-    render_error,
     render_levels,
     render_quick,
+    render_template,
     render_whales,
 )
 from bot.commentary.views import build_view
@@ -88,8 +88,10 @@ def test_hostile_labels_and_symbols_are_escaped() -> None:
 
 
 def test_hostile_user_input_in_errors_is_escaped() -> None:
-    message = render_error("unknown_symbol", "html", symbol=HOSTILE, suggestion="BTC",
-                           known=["BTC", "ETH"])
+    message = render_template("telegram/error.j2", "html", kind="unknown_symbol",
+                              symbol=HOSTILE, suggestion="BTC", command="price")
     assert html_errors(message) == []
-    assert visible(message).startswith("I don't follow " + HOSTILE)
-    assert "Did you mean BTC?" in visible(message)
+    assert visible(message).startswith("I don't cover " + HOSTILE[:39] + "…")
+    assert "did you mean BTC?" in visible(message)
+    message = render_template("telegram/error.j2", "html", kind="data", symbol=HOSTILE)
+    assert html_errors(message) == [] and "<script>" not in message
