@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal
 
+from bot.errors import MissingReason
 from bot.market.models import Coverage, SourceKind
 
 LevelKind = Literal["support", "resistance"]
@@ -233,7 +234,7 @@ class VenueMissing:
 
     venue: str
     metric: str
-    reason: str
+    reason: MissingReason
 
 
 @dataclass(frozen=True, slots=True)

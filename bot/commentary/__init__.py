@@ -12,8 +12,6 @@ code that draws one: ``from bot.commentary.charts import render_chart``.
 """
 
 from bot.commentary.posts import (
-    EXPLAIN_TOPICS,
-    INTENTS,
     RenderedPost,
     render_answer,
     render_article,
@@ -34,8 +32,6 @@ from bot.commentary.telegram_html import (
 
 __all__ = [
     "CAPTION_LIMIT",
-    "EXPLAIN_TOPICS",
-    "INTENTS",
     "MESSAGE_LIMIT",
     "RelatedQuestion",
     "RenderedPost",

@@ -13,18 +13,9 @@ from bot.commentary.editing import Directives, Edited, edit, headline_verdict
 from bot.commentary.editor import RULES
 from bot.commentary.phrasing import Bank, Phrase, choose
 from bot.commentary.related import RelatedQuestion, related_questions, render_answer_view
-from bot.commentary.render import render_messages, render_template
+from bot.commentary.render import has_template, render_messages, render_template
 from bot.commentary.telegram_html import Flavour, join_plain
 from bot.commentary.views import PostView, build_view
-
-INTENTS: tuple[str, ...] = (
-    "price", "change", "range", "trend", "bias", "support", "resistance", "outlook",
-    "whales", "long_short", "open_interest", "volume", "funding", "explain", "help",
-)
-EXPLAIN_TOPICS: tuple[str, ...] = (
-    "adx", "dmi", "rsi", "macd", "sma", "ema", "atr", "support", "resistance", "long_short",
-    "open_interest", "funding", "volume", "liquidation", "leverage", "bias", "whales",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +170,8 @@ def _edited_messages(name: str, kind: str, analysis: Analysis,
 def render_answer(intent: str, analysis: Analysis, flavour: Flavour,
                   topic: str | None = None, standalone: bool = True) -> str:
     """The answer of a follow-up ``intent`` (``topic`` for ``explain``) from ``analysis``."""
-    if intent not in INTENTS:
-        raise ValueError(f"unknown intent {intent!r}; expected one of {', '.join(INTENTS)}")
+    if not has_template(f"answers/{intent}.j2"):
+        raise ValueError(f"unknown intent {intent!r}: no templates/answers/{intent}.j2")
     view = build_view(analysis)
 
     def draft(d: Directives) -> tuple[str, Claims]:

@@ -81,3 +81,12 @@ def test_set_locale_switches_number_formats_for_every_template() -> None:
     finally:
         set_locale("en_US")
     assert render_string("{{ 76017.25 | usd }}", "text") == "$76,017"
+
+
+def test_every_missing_reason_is_worded_by_the_coverage_macro() -> None:
+    from bot.errors import MissingReason
+
+    for code in MissingReason:
+        words = render_string(
+            '{% import "_macros/coverage.j2" as cov %}{{ cov.reason(code) }}', "text", code=code)
+        assert words and words != code.value and code.value not in words, code
