@@ -57,7 +57,7 @@ DMI_COLOURS = {"plus_di": "#2ca02c", "minus_di": "#d62728", "adx": "#333333"}
 
 @dataclass(frozen=True, slots=True)
 class ChartLevel:
-    """A horizontal line: price, short label (``"4h SMA50"``) and role."""
+    """A horizontal line: price, the level's code (``"sma.1d.50"``, worded in templates), role."""
 
     price: float
     label: str
