@@ -66,7 +66,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     if args.chart is not None:
         from bot.commentary.charts import render_chart
 
-        png = await render_chart(snapshot, analysis, args.timeframe)
+        png = await render_chart(snapshot, analysis, args.timeframe, settings.indicators.dmi)
         try:
             args.chart.write_bytes(png)
         except OSError as e:

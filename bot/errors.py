@@ -28,6 +28,29 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class MissingReason(StrEnum):
+    """Why a value (or a whole venue) is missing: a stable code crossing out of
+    ``bot.market``, worded only by ``templates/_macros/coverage.j2``."""
+
+    TIMEOUT = "TIMEOUT"
+    UNREACHABLE = "UNREACHABLE"
+    RATE_LIMITED = "RATE_LIMITED"
+    BAD_RESPONSE = "BAD_RESPONSE"
+    NOT_LISTED = "NOT_LISTED"
+    NOT_OFFERED = "NOT_OFFERED"
+    REJECTED = "REJECTED"
+    NO_DATA = "NO_DATA"
+    NOT_CONFIGURED = "NOT_CONFIGURED"
+    NO_HISTORY_YET = "NO_HISTORY_YET"
+    TOO_FEW_CANDLES = "TOO_FEW_CANDLES"
+    NOT_IN_REPLAY = "NOT_IN_REPLAY"
+    NO_WHALE_SNAPSHOT = "NO_WHALE_SNAPSHOT"
+    NOT_SIMULATED = "NOT_SIMULATED"
+    FAILED = "FAILED"
+
 
 class BotError(Exception):
     """Base of the bot's own errors.
@@ -104,14 +127,14 @@ class OutOfRangeError(DataError):
 class VenueError(BotError):
     """A venue could not provide a value.
 
-    ``reason`` is a stable code (``TIMEOUT``, ``BAD_RESPONSE``…) that crosses layers
+    ``reason`` is a ``MissingReason`` (``TIMEOUT``, ``BAD_RESPONSE``…) that crosses layers
     up to ``templates/``, which alone turn it into words; ``detail`` is for logs.
     """
 
     temporary = False
-    code = "FAILED"
+    code = MissingReason.FAILED
 
-    def __init__(self, venue: str, message: str, code: str | None = None) -> None:
+    def __init__(self, venue: str, message: str, code: MissingReason | None = None) -> None:
         super().__init__(f"{venue}: {message}")
         self.venue = venue
         self.detail = message
@@ -122,28 +145,28 @@ class TemporaryVenueError(VenueError):
     """A failure that may go away on retry."""
 
     temporary = True
-    code = "UNREACHABLE"
+    code = MissingReason.UNREACHABLE
 
 
 class VenueTimeoutError(TemporaryVenueError):
     """The venue did not answer in time."""
 
-    code = "TIMEOUT"
+    code = MissingReason.TIMEOUT
 
 
 class VenueNetworkError(TemporaryVenueError):
     """Connection failed or the venue answered 5xx."""
 
-    code = "UNREACHABLE"
+    code = MissingReason.UNREACHABLE
 
 
 class VenueRateLimitedError(TemporaryVenueError):
     """The venue rate-limited us; ``retry_after`` is its Retry-After in seconds, if given."""
 
-    code = "RATE_LIMITED"
+    code = MissingReason.RATE_LIMITED
 
     def __init__(
-        self, venue: str, message: str, code: str | None = None,
+        self, venue: str, message: str, code: MissingReason | None = None,
         retry_after: float | None = None,
     ) -> None:
         super().__init__(venue, message, code)
@@ -153,25 +176,25 @@ class VenueRateLimitedError(TemporaryVenueError):
 class PermanentVenueError(VenueError):
     """A failure a retry will not fix."""
 
-    code = "REJECTED"
+    code = MissingReason.REJECTED
 
 
 class VenueSymbolError(PermanentVenueError):
     """The venue does not list this market."""
 
-    code = "NOT_LISTED"
+    code = MissingReason.NOT_LISTED
 
 
 class VenueNotSupportedError(PermanentVenueError):
     """The venue lacks this capability."""
 
-    code = "NOT_OFFERED"
+    code = MissingReason.NOT_OFFERED
 
 
 class VenueBadResponseError(PermanentVenueError):
     """The venue's answer could not be parsed into valid values."""
 
-    code = "BAD_RESPONSE"
+    code = MissingReason.BAD_RESPONSE
 
 
 class StorageError(BotError):

@@ -1,15 +1,22 @@
-"""Resolve what a user typed ("btc", "$Eth", "etherium", "solana") to a configured symbol.
+"""The one place that normalises and resolves what users type to a coin symbol.
 
-Exact tickers and configured aliases win; then coin names and tickers from the
-bundled table (``bot.coins``) are matched with rapidfuzz. An unknown
-input raises ``UnknownSymbolError`` carrying a configured suggestion when one
-is close ("did you mean ETH?").
+``normalise`` folds full-width letters, drops invisible marks (RTL, zero-width) and
+cashtag/command prefixes; ``pair_base`` takes the base of a trading pair ("BTC/USDT",
+"eth-usd", "btcusdt"); ``symbol_book`` holds every spelling (configured tickers and
+aliases, the bundled coin table, nicknames). ``SymbolResolver`` maps a command argument
+("btc", "$Eth", "etherium", "solana") onto a configured symbol: exact spellings win, then
+an unknown input raises ``UnknownSymbolError`` carrying a configured suggestion when one
+is close ("did you mean ETH?"). Free-text extraction (``bot.qa.symbols``) uses the same.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
@@ -18,15 +25,87 @@ from bot.config import Settings
 from bot.errors import UnknownSymbolError
 
 _MIN_SCORE = 80.0
-#: A trading-pair quote after the base: "BTC/USDT", "eth-usd", "SOL/USDT:USDT" (ccxt perps).
-_PAIR_QUOTE = re.compile(r"[/\-_:](usdt|usdc|usd|perp)(:(usdt|usdc|usd))?$")
+#: Separators between a pair's base and quote: "BTC/USDT", "eth-usd", "SOL/USDT:USDT".
+_PAIR_SEPARATORS = re.compile(r"[/\-_:]")
+#: Quotes glued to a base ("btcusdt") or written after a separator.
+QUOTE_SUFFIXES = ("usdt", "usdc", "usd", "perp", "busd")
+
+# Nicknames people type that the coin table (bot/data/coins.csv) does not list.
+EXTRA_NAMES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "BTC": ("xbt",),
+        "ETH": ("ether",),
+        "SHIB": ("shiba",),
+        "BNB": ("binance coin",),
+        "MATIC": ("matic",),
+        "RNDR": ("rndr",),
+    }
+)
+# Names never read as a coin: they name a venue or a data source in questions.
+NOT_COIN_NAMES: frozenset[str] = frozenset({"hyperliquid"})
 
 
-def _clean(text: str) -> str:
-    """Lower-case input, full-width letters folded, without invisible or control characters."""
+def fold(text: str) -> str:
+    """``text`` with full-width letters folded and invisible or control characters dropped
+    (case kept: free-text extraction reads capitals)."""
     folded = unicodedata.normalize("NFKC", text)
-    visible = "".join(c for c in folded if unicodedata.category(c) not in ("Cf", "Cc"))
-    return visible.strip().lstrip("$/#").strip().lower()
+    return "".join(c for c in folded if unicodedata.category(c) not in ("Cf", "Cc")).strip()
+
+
+def normalise(text: str) -> str:
+    """The lookup key of ``text``: folded, lower case, without a ``$``, ``/`` or ``#`` prefix."""
+    return fold(text).lstrip("$/#").strip().lower()
+
+
+def pair_base(token: str) -> str:
+    """The base of a trading pair ("BTC/USDT" → "BTC", "btcusdt" → "btc"); else ``token``."""
+    base = _PAIR_SEPARATORS.split(token, maxsplit=1)[0] or token
+    lower = base.lower()
+    for suffix in QUOTE_SUFFIXES:
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 1:
+            return base[: -len(suffix)]
+    return base
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolBook:
+    """Every spelling the bot knows: lower-case tickers and names to a ticker."""
+
+    tickers: Mapping[str, str]
+    names: Mapping[str, str]
+    configured: frozenset[str]
+
+    def is_configured(self, symbol: str) -> bool:
+        """Whether the bot has data for ``symbol``."""
+        return symbol in self.configured
+
+
+def symbol_book(settings: Settings) -> SymbolBook:
+    """The lookup tables for ``settings`` (configured symbols win over known coins)."""
+    return _book(tuple((s.name, s.aliases) for s in settings.symbols))
+
+
+@lru_cache(maxsize=16)
+def _book(configured: tuple[tuple[str, tuple[str, ...]], ...]) -> SymbolBook:
+    coins = coin_table()
+    tickers: dict[str, str] = {c.ticker.lower(): c.ticker for c in coins}
+    tickers.update((t.lower(), t) for t in EXTRA_NAMES)
+    names: dict[str, str] = {}
+    for coin in coins:
+        name = coin.name.lower()
+        if name not in NOT_COIN_NAMES and name != coin.ticker.lower():
+            names.setdefault(name, coin.ticker)
+    for ticker, nicknames in EXTRA_NAMES.items():
+        names.update((nick, ticker) for nick in nicknames)
+    for name, aliases in configured:
+        tickers[name.lower()] = name
+        for alias in aliases:
+            names[alias.lower()] = name
+    return SymbolBook(
+        MappingProxyType(tickers),
+        MappingProxyType(names),
+        frozenset(name for name, _ in configured),
+    )
 
 
 class SymbolResolver:
@@ -44,22 +123,24 @@ class SymbolResolver:
         for coin in self._coins:
             if coin.ticker in configured:
                 self._spellings.setdefault(coin.name.lower(), coin.ticker)
+        for ticker, nicknames in EXTRA_NAMES.items():
+            if ticker in configured:
+                self._spellings.update((n, ticker) for n in nicknames if n not in self._spellings)
         self._tickers = {c.ticker.lower(): c for c in self._coins}
 
     def resolve(self, text: str) -> str:
         """The configured symbol for ``text``; raises ``UnknownSymbolError`` otherwise."""
-        key = _clean(text)
+        key = normalise(text)
         if not key:
             raise UnknownSymbolError(text.strip())
-        base = _PAIR_QUOTE.sub("", key)
-        exact = self._spellings.get(base) or self._spellings.get(base.removesuffix("usdt"))
+        exact = self._spellings.get(key) or self._spellings.get(pair_base(key))
         if exact is not None:
             return exact
         raise UnknownSymbolError(key.upper(), self.suggest(key))
 
     def suggest(self, text: str) -> str | None:
         """The closest configured symbol, or ``None`` when nothing is close."""
-        key = _clean(text)
+        key = normalise(text)
         if key in self._tickers:  # a real coin the bot does not cover: no false "did you mean"
             return None
         for spelling, symbol in self._spellings.items():  # swapped letters: "eht", "tbc"
@@ -78,4 +159,4 @@ class SymbolResolver:
 
     def is_known_coin(self, text: str) -> bool:
         """Whether ``text`` is a ticker from the bundled table (covered or not)."""
-        return _clean(text) in self._tickers
+        return normalise(text) in self._tickers

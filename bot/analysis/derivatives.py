@@ -7,6 +7,7 @@ from dataclasses import fields
 from datetime import timedelta
 
 from bot.analysis.model import Aggregate, Derivatives, Divergence, VenueMissing, VenueRow
+from bot.errors import MissingReason
 from bot.market.models import MarketSnapshot, VenueDerivatives
 
 #: Long/short ratios diverge when one venue is above 1, another below, and max/min ≥ this.
@@ -120,7 +121,7 @@ def _missing(snapshot: MarketSnapshot) -> tuple[VenueMissing, ...]:
     named = {m.venue for m in listed}
     for venue in snapshot.venues_requested:
         if venue not in found and venue not in named:
-            listed.append(VenueMissing(venue, "*", "NO_DATA"))
+            listed.append(VenueMissing(venue, "*", MissingReason.NO_DATA))
     return tuple(listed)
 
 

@@ -1,4 +1,6 @@
-"""Technical indicators through TA-Lib, read at the last bar.
+"""Technical indicators through TA-Lib (the project's only caller), read at the last bar.
+
+Whole series (``moving_average``, ``dmi_series``) are for levels and charts.
 
 Price-like readings (moving averages, RSI, MACD, ATR) include the forming candle: they
 describe the market now. DMI/ADX are read at the last *closed* candle when one is
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import math
 from types import MappingProxyType
+from typing import Literal
 
 import numpy as np
 import talib
@@ -48,6 +51,23 @@ def realized_vol_pct(
     return float(np.std(returns, ddof=1) * math.sqrt(per_year) * 100.0)
 
 
+def moving_average(close: FloatArray, kind: Literal["sma", "ema"], period: int) -> FloatArray:
+    """The simple or exponential moving average of ``close`` (NaN during warm-up)."""
+    fn = talib.SMA if kind == "sma" else talib.EMA
+    return np.asarray(fn(_clean(close), timeperiod=period), dtype=np.float64)
+
+
+def dmi_series(high: FloatArray, low: FloatArray, close: FloatArray,
+               period: int) -> dict[str, FloatArray]:
+    """+DI, −DI and ADX series (keys ``plus_di``, ``minus_di``, ``adx``) of ``period``."""
+    h, lo, c = _clean(high), _clean(low), _clean(close)
+    return {
+        "plus_di": np.asarray(talib.PLUS_DI(h, lo, c, timeperiod=period), dtype=np.float64),
+        "minus_di": np.asarray(talib.MINUS_DI(h, lo, c, timeperiod=period), dtype=np.float64),
+        "adx": np.asarray(talib.ADX(h, lo, c, timeperiod=period), dtype=np.float64),
+    }
+
+
 def _dmi_bars(series: CandleSeries, high: FloatArray, low: FloatArray, close: FloatArray,
               period: int) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
     """The bars DMI/ADX are read on: closed ones when the last bar is still forming.
@@ -69,9 +89,10 @@ def compute_indicators(series: CandleSeries, periods: IndicatorSettings) -> Indi
             sma=MappingProxyType(dict.fromkeys(periods.sma)),
             ema=MappingProxyType(dict.fromkeys(periods.ema)),
         )
-    sma = {p: last_value(talib.SMA(close, timeperiod=p)) for p in periods.sma}
-    ema = {p: last_value(talib.EMA(close, timeperiod=p)) for p in periods.ema}
+    sma = {p: last_value(moving_average(close, "sma", p)) for p in periods.sma}
+    ema = {p: last_value(moving_average(close, "ema", p)) for p in periods.ema}
     dmi_high, dmi_low, dmi_close, dmi_forming = _dmi_bars(series, high, low, close, periods.dmi)
+    dmi = dmi_series(dmi_high, dmi_low, dmi_close, periods.dmi)
     fast, slow, signal = periods.macd
     macd, macd_signal, macd_hist = talib.MACD(
         close, fastperiod=fast, slowperiod=slow, signalperiod=signal
@@ -85,9 +106,9 @@ def compute_indicators(series: CandleSeries, periods: IndicatorSettings) -> Indi
         ema=MappingProxyType(ema),
         rsi=last_value(talib.RSI(close, timeperiod=periods.rsi)),
         macd=MacdValue(last_value(macd), last_value(macd_signal), last_value(macd_hist)),
-        plus_di=last_value(talib.PLUS_DI(dmi_high, dmi_low, dmi_close, timeperiod=periods.dmi)),
-        minus_di=last_value(talib.MINUS_DI(dmi_high, dmi_low, dmi_close, timeperiod=periods.dmi)),
-        adx=last_value(talib.ADX(dmi_high, dmi_low, dmi_close, timeperiod=periods.dmi)),
+        plus_di=last_value(dmi["plus_di"]),
+        minus_di=last_value(dmi["minus_di"]),
+        adx=last_value(dmi["adx"]),
         dmi_forming=dmi_forming,
         atr=last_value(talib.ATR(high, low, close, timeperiod=periods.atr)),
         realized_vol_pct=realized_vol_pct(close, series.timeframe),

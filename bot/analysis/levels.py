@@ -23,10 +23,9 @@ import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
-import talib
 from numpy.lib.stride_tricks import sliding_window_view
 
-from bot.analysis.indicators import last_value
+from bot.analysis.indicators import last_value, moving_average
 from bot.analysis.model import (
     IndicatorSet,
     Level,
@@ -34,6 +33,7 @@ from bot.analysis.model import (
     Levels,
     LevelSource,
     SwingSide,
+    level_code,
 )
 from bot.market.models import CandleSeries, FloatArray
 
@@ -148,14 +148,15 @@ class _Scorer:
         """Whether ``price`` lies within LIST_MAX_ATR daily ATRs of the last price."""
         return abs(price - self.last) <= LIST_MAX_ATR * self.atr_1d
 
-    def make(self, price: float, source: LevelSource, tf: str | None, label: str,
+    def make(self, price: float, source: LevelSource, tf: str | None,
              path: FloatArray | None = None, swing: SwingSide | None = None,
              period: int | None = None) -> Level:
         touches, held = visits(self.daily, price if path is None else path[self.tail:],
                                TOUCH_ATR * self.atr_1d)
         kind: LevelKind = "support" if price < self.last else "resistance"
         return Level(price=price, kind=kind, source=source, timeframe=tf, touches=touches,
-                     label=label, distance_pct=(price - self.last) / self.last * 100.0,
+                     label=level_code(source, tf, swing if source == "pivot" else period),
+                     distance_pct=(price - self.last) / self.last * 100.0,
                      held=held, distance_atr=(price - self.last) / self.atr_1d,
                      swing=swing, period=period)
 
@@ -177,25 +178,21 @@ def swing_levels(candles: Mapping[str, CandleSeries], scorer: _Scorer) -> list[L
             continue
         members = [p for p, _ in points if abs(p - price) <= CLUSTER_ATR * scorer.atr_1d]
         tf = "1d" if daily_points.intersection(members) else "4h"
-        label = f"{tf} swing" if kind == "mixed" else f"{tf} swing {kind}"
         side: SwingSide = "high" if kind == "high" else "low" if kind == "low" else "mixed"
-        out.append(scorer.make(price, "pivot", tf, label, swing=side))
+        out.append(scorer.make(price, "pivot", tf, swing=side))
     return out
 
 
 def ma_levels(daily: CandleSeries, scorer: _Scorer) -> list[Level]:
-    """Major daily moving averages as dynamic levels, labelled like "1d SMA50"."""
+    """Major daily moving averages as dynamic levels (code ``sma.1d.50``)."""
     out: list[Level] = []
-    close = np.ascontiguousarray(daily.close, dtype=np.float64)
     for kind, period in MA_LEVELS:
-        fn = talib.SMA if kind == "sma" else talib.EMA
-        ma = np.asarray(fn(close, timeperiod=period), dtype=np.float64)
+        ma = moving_average(daily.close, "sma" if kind == "sma" else "ema", period)
         value = last_value(ma)
         if value is None or not scorer.in_reach(value):
             continue
         src: LevelSource = "sma" if kind == "sma" else "ema"
-        out.append(scorer.make(value, src, "1d", f"1d {kind.upper()}{period}", ma,
-                               period=period))
+        out.append(scorer.make(value, src, "1d", ma, period=period))
     return out
 
 
@@ -205,7 +202,7 @@ def round_levels(scorer: _Scorer) -> list[Level]:
     reach = LIST_MAX_ATR * scorer.atr_1d
     first = math.ceil((scorer.last - reach) / step)
     last = math.floor((scorer.last + reach) / step)
-    return [scorer.make(k * step, "round", None, "round number")
+    return [scorer.make(k * step, "round", None)
             for k in range(max(first, 1), last + 1)]
 
 

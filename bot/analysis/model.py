@@ -12,11 +12,19 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal
 
+from bot.errors import MissingReason
 from bot.market.models import Coverage, SourceKind
 
 LevelKind = Literal["support", "resistance"]
 LevelSource = Literal["pivot", "sma", "ema", "round"]
 SwingSide = Literal["high", "low", "mixed"]
+
+
+def level_code(source: LevelSource, timeframe: str | None = None,
+               detail: SwingSide | int | None = None) -> str:
+    """A level's code, ``source[.timeframe.detail]``: ``pivot.4h.low``, ``sma.1d.50``,
+    ``round``. Never shown: ``level_label`` in ``templates/_macros/words.j2`` words it."""
+    return ".".join(str(p) for p in (source, timeframe, detail) if p is not None)
 TrendStrength = Literal["weak", "emerging", "strong", "very strong"]
 Direction = Literal["bullish", "bearish"]
 ReasonDirection = Literal["bullish", "bearish", "neutral"]
@@ -100,7 +108,8 @@ class SwingMove:
 
 @dataclass(frozen=True, slots=True)
 class LevelBreach:
-    """A level that price crossed inside the window ("broke below the $80k support")."""
+    """A level that price crossed inside the window ("broke below the $80k support");
+    ``label`` is the level's code (``level_code``)."""
 
     price: float
     label: str
@@ -129,7 +138,7 @@ class PriceAction:
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """A support or resistance level; ``label`` is a short tag such as ``"1d SMA50"``.
+    """A support or resistance level; ``label`` is its code (``level_code``: ``"sma.1d.50"``).
 
     ``distance_pct`` is (price − last) / last × 100 at the analysis time, ``distance_atr``
     the same distance in daily ATRs. ``touches`` counts the recent visits of price to the
@@ -175,7 +184,7 @@ class Levels:
 
 @dataclass(frozen=True, slots=True)
 class MaPosition:
-    """Where price stands against one moving average."""
+    """Where price stands against one moving average (``label``: its code, ``sma.4h.50``)."""
 
     label: str
     value: float
@@ -233,7 +242,7 @@ class VenueMissing:
 
     venue: str
     metric: str
-    reason: str
+    reason: MissingReason
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.analysis.model import (
     Direction,
     IndicatorSet,
+    LevelSource,
     MaPosition,
     RsiState,
     TrendReading,
     TrendStrength,
+    level_code,
 )
 
 #: ADX band edges: below 20 weak, 20–25 emerging, 25–50 strong, above 50 very strong.
@@ -62,12 +66,14 @@ def ma_positions(ind: IndicatorSet) -> tuple[MaPosition, ...]:
     if ind.close is None:
         return ()
     out = []
-    for kind, values in (("SMA", ind.sma), ("EMA", ind.ema)):
+    sources: tuple[tuple[LevelSource, Mapping[int, float | None]], ...] = (
+        ("sma", ind.sma), ("ema", ind.ema))
+    for kind, values in sources:
         for period, value in values.items():
             if value is None or value <= 0:
                 continue
             out.append(MaPosition(
-                label=f"{ind.timeframe} {kind}{period}", value=value, above=ind.close > value,
+                label=level_code(kind, ind.timeframe, period), value=value, above=ind.close > value,
                 distance_pct=(ind.close - value) / value * 100.0,
             ))
     return tuple(out)

@@ -227,7 +227,8 @@ class MarketService:
     async def chart(self, symbol: str, timeframe: str) -> Chart:
         """A candle chart of ``symbol`` on ``timeframe`` with a short caption."""
         current = await self.analysed(symbol)
-        png = await views.render_chart(current.snapshot, current.analysis, timeframe)
+        png = await views.render_chart(current.snapshot, current.analysis, timeframe,
+                                       self.settings.indicators.dmi)
         caption = render_template(
             "telegram/chart_caption.j2",
             self.flavour,

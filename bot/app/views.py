@@ -59,8 +59,9 @@ def render_view(view: View, analysis: Analysis, flavour: Flavour, *, chat_id: in
     return RenderedView(split_message(text, flavour))
 
 
-async def render_chart(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str) -> bytes:
+async def render_chart(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str,
+                       dmi_period: int) -> bytes:
     """PNG bytes of the candle chart (drawn off the event loop by the commentary)."""
     from bot.commentary.charts import render_chart as draw  # matplotlib: only when drawing
 
-    return await draw(snapshot, analysis, timeframe)
+    return await draw(snapshot, analysis, timeframe, dmi_period)

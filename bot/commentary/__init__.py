@@ -3,7 +3,7 @@
 Public API (see ``posts`` and ``charts``)::
 
     render_article(analysis, chat_id=..., flavour="html", recent_headlines=()) -> RenderedPost
-    render_quick / render_whales / render_levels / render_answer / render_help / render_error
+    render_quick / render_whales / render_levels / render_answer
     render_template(name, flavour, **context)       # for other packages' templates
     set_locale(settings.locale)                     # once at start-up
 
@@ -12,13 +12,9 @@ code that draws one: ``from bot.commentary.charts import render_chart``.
 """
 
 from bot.commentary.posts import (
-    EXPLAIN_TOPICS,
-    INTENTS,
     RenderedPost,
     render_answer,
     render_article,
-    render_error,
-    render_help,
     render_levels,
     render_quick,
     render_whales,
@@ -36,16 +32,12 @@ from bot.commentary.telegram_html import (
 
 __all__ = [
     "CAPTION_LIMIT",
-    "EXPLAIN_TOPICS",
-    "INTENTS",
     "MESSAGE_LIMIT",
     "RelatedQuestion",
     "RenderedPost",
     "fit_caption",
     "render_answer",
     "render_article",
-    "render_error",
-    "render_help",
     "render_levels",
     "render_messages",
     "render_quick",

@@ -25,13 +25,14 @@ import matplotlib.pyplot as plt
 import mplfinance as mpf
 import numpy as np
 import pandas as pd
-import talib
 from matplotlib.ticker import FuncFormatter
 
+from bot.analysis.indicators import dmi_series, moving_average
 from bot.analysis.model import Analysis
 from bot.commentary import formatting
 from bot.commentary.render import environment
-from bot.market.models import CandleSeries, MarketSnapshot
+from bot.config import IndicatorSettings
+from bot.market.models import CandleSeries, FloatArray, MarketSnapshot
 
 ChartLevelKind = Literal["support", "resistance", "reversal"]
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 1350, 100
@@ -48,11 +49,15 @@ DATE_FORMATS = {"1h": "%H:%M\n%d %b", "4h": "%d %b", "1d": "%d %b %y"}
 LABEL_ROOM_BARS = 34
 #: Labels closer than this fraction of the price axis would overlap.
 LABEL_GAP_FRACTION = 0.035
+#: DMI period when none is given (``[indicators] dmi`` in config.toml sets it).
+DEFAULT_DMI_PERIOD = IndicatorSettings().dmi
+#: Line colours of the DMI panel.
+DMI_COLOURS = {"plus_di": "#2ca02c", "minus_di": "#d62728", "adx": "#333333"}
 
 
 @dataclass(frozen=True, slots=True)
 class ChartLevel:
-    """A horizontal line: price, short label (``"4h SMA50"``) and role."""
+    """A horizontal line: price, the level's code (``"sma.1d.50"``, worded in templates), role."""
 
     price: float
     label: str
@@ -61,7 +66,7 @@ class ChartLevel:
 
 @dataclass(frozen=True, slots=True)
 class ChartRequest:
-    """What one chart shows; (symbol, timeframe, as_of, source) is the cache key."""
+    """What one chart shows; (symbol, timeframe, as_of, source, DMI period) is the cache key."""
 
     symbol: str
     timeframe: str
@@ -69,11 +74,12 @@ class ChartRequest:
     source: str
     series: CandleSeries
     levels: tuple[ChartLevel, ...] = ()
+    dmi_period: int = DEFAULT_DMI_PERIOD
 
     @property
-    def key(self) -> tuple[str, str, datetime, str]:
+    def key(self) -> tuple[str, str, datetime, str, int]:
         """Cache key of this chart."""
-        return (self.symbol, self.timeframe, self.as_of, self.source)
+        return (self.symbol, self.timeframe, self.as_of, self.source, self.dmi_period)
 
 
 def _compact(value: float) -> str:
@@ -97,28 +103,37 @@ def _frame(series: CandleSeries) -> pd.DataFrame:
     )
 
 
-def _addplots(frame: pd.DataFrame, shown: slice, labels: Any) -> list[dict[str, Any]]:
+def chart_series(request: ChartRequest) -> dict[str, FloatArray]:
+    """The indicator lines the chart draws, over all its candles (shown or not).
+
+    ``sma20``/``sma50``/``sma200`` on the price panel; ``plus_di``, ``minus_di`` and
+    ``adx`` of ``request.dmi_period`` on the DMI panel (only with more than 30 candles).
+    """
+    s = request.series
+    lines = {f"sma{p}": moving_average(s.close, "sma", p) for p in SMA_PERIODS}
+    if len(s.close) > 30:
+        lines.update(dmi_series(s.high, s.low, s.close, request.dmi_period))
+    return lines
+
+
+def _addplots(request: ChartRequest, shown: slice, labels: Any) -> list[dict[str, Any]]:
     """SMA overlays on the price panel and +DI/−DI/ADX on the third panel."""
-    close, high, low = (frame[c].to_numpy(dtype=float) for c in ("Close", "High", "Low"))
+    lines = chart_series(request)
     plots: list[dict[str, Any]] = []
     for period in SMA_PERIODS:
-        sma = talib.SMA(close, timeperiod=period)[shown]
+        sma = lines[f"sma{period}"][shown]
         if np.isfinite(sma).any():
             plots.append(mpf.make_addplot(sma, panel=0, color=SMA_COLOURS[period], width=1.4,
                                           secondary_y=False,
                                           label=str(labels.sma(period)).strip()))
-    if len(close) > 30:
-        dmi = {
-            "plus_di": (talib.PLUS_DI(high, low, close, timeperiod=14), "#2ca02c"),
-            "minus_di": (talib.MINUS_DI(high, low, close, timeperiod=14), "#d62728"),
-            "adx": (talib.ADX(high, low, close, timeperiod=14), "#333333"),
-        }
-        for name, (values, colour) in dmi.items():
-            shown_values = values[shown]
-            if np.isfinite(shown_values).any():
-                plots.append(mpf.make_addplot(
-                    shown_values, panel=2, color=colour, width=1.3, secondary_y=False,
-                    ylabel=str(labels.dmi_axis()).strip(), label=str(labels.dmi(name)).strip()))
+    for name, colour in DMI_COLOURS.items():
+        if name not in lines:
+            continue
+        shown_values = lines[name][shown]
+        if np.isfinite(shown_values).any():
+            plots.append(mpf.make_addplot(
+                shown_values, panel=2, color=colour, width=1.3, secondary_y=False,
+                ylabel=str(labels.dmi_axis()).strip(), label=str(labels.dmi(name)).strip()))
     return plots
 
 
@@ -164,7 +179,7 @@ def draw_chart(request: ChartRequest) -> bytes:
             "linestyle": "--", "linewidths": 1.3,
         }
     fig, axes = mpf.plot(
-        view, type="candle", style=style, volume=True, addplot=_addplots(frame, shown, labels),
+        view, type="candle", style=style, volume=True, addplot=_addplots(request, shown, labels),
         panel_ratios=(5, 1.4, 1.8), figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI),
         ylim=(min(prices) - pad, max(prices) + pad + (max(prices) - min(prices)) * LEGEND_ROOM),
         returnfig=True,
@@ -204,7 +219,7 @@ class ChartRenderer:
 
     def __init__(self, max_entries: int = 32) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart")
-        self._cache: OrderedDict[tuple[str, str, datetime, str], bytes] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, datetime, str, int], bytes] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_entries
         self.hits = 0
@@ -264,10 +279,11 @@ def chart_levels(analysis: Analysis, limit: int = 2) -> tuple[ChartLevel, ...]:
     return tuple(picked)
 
 
-def chart_request(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str) -> ChartRequest:
+def chart_request(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str,
+                  dmi_period: int = DEFAULT_DMI_PERIOD) -> ChartRequest:
     """The chart of ``timeframe`` for a snapshot and its analysis."""
     return ChartRequest(snapshot.symbol, timeframe, snapshot.as_of, snapshot.source,
-                        snapshot.series(timeframe), chart_levels(analysis))
+                        snapshot.series(timeframe), chart_levels(analysis), dmi_period)
 
 
 _renderer: ChartRenderer | None = None
@@ -283,11 +299,15 @@ def default_renderer() -> ChartRenderer:
         return _renderer
 
 
-async def render_chart(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str) -> bytes:
+async def render_chart(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str,
+                       dmi_period: int = DEFAULT_DMI_PERIOD) -> bytes:
     """PNG chart, drawn on the chart thread without blocking the event loop; cached."""
-    return await default_renderer().render(chart_request(snapshot, analysis, timeframe))
+    request = chart_request(snapshot, analysis, timeframe, dmi_period)
+    return await default_renderer().render(request)
 
 
-def render_chart_sync(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str) -> bytes:
+def render_chart_sync(snapshot: MarketSnapshot, analysis: Analysis, timeframe: str,
+                      dmi_period: int = DEFAULT_DMI_PERIOD) -> bytes:
     """PNG chart for synchronous callers (the CLI); drawn on the chart thread, cached."""
-    return default_renderer().render_sync(chart_request(snapshot, analysis, timeframe))
+    return default_renderer().render_sync(chart_request(snapshot, analysis, timeframe,
+                                                        dmi_period))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
 from markupsafe import Markup
 
@@ -14,22 +13,9 @@ from bot.commentary.editing import Directives, Edited, edit, headline_verdict
 from bot.commentary.editor import RULES
 from bot.commentary.phrasing import Bank, Phrase, choose
 from bot.commentary.related import RelatedQuestion, related_questions, render_answer_view
-from bot.commentary.render import render_messages, render_template
+from bot.commentary.render import has_template, render_messages, render_template
 from bot.commentary.telegram_html import Flavour, join_plain
 from bot.commentary.views import PostView, build_view
-
-INTENTS: tuple[str, ...] = (
-    "price", "change", "range", "trend", "bias", "support", "resistance", "outlook",
-    "whales", "long_short", "open_interest", "volume", "funding", "explain", "help",
-)
-EXPLAIN_TOPICS: tuple[str, ...] = (
-    "adx", "dmi", "rsi", "macd", "sma", "ema", "atr", "support", "resistance", "long_short",
-    "open_interest", "funding", "volume", "liquidation", "leverage", "bias", "whales",
-)
-ErrorKind = Literal[
-    "unknown_symbol", "venue_down", "no_data", "bad_argument", "flood", "busy",
-    "stale_button", "too_long", "not_allowed", "operators_only", "internal",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +170,8 @@ def _edited_messages(name: str, kind: str, analysis: Analysis,
 def render_answer(intent: str, analysis: Analysis, flavour: Flavour,
                   topic: str | None = None, standalone: bool = True) -> str:
     """The answer of a follow-up ``intent`` (``topic`` for ``explain``) from ``analysis``."""
-    if intent not in INTENTS:
-        raise ValueError(f"unknown intent {intent!r}; expected one of {', '.join(INTENTS)}")
+    if not has_template(f"answers/{intent}.j2"):
+        raise ValueError(f"unknown intent {intent!r}: no templates/answers/{intent}.j2")
     view = build_view(analysis)
 
     def draft(d: Directives) -> tuple[str, Claims]:
@@ -200,18 +186,3 @@ def render_answer_for_view(intent: str, view: PostView, flavour: Flavour,
                            topic: str | None = None) -> str:
     """Same as ``render_answer`` for an already built view."""
     return render_answer_view(intent, view, flavour, topic)
-
-
-def render_help(commands: Sequence[str], flavour: Flavour,
-                symbols: Sequence[str] = ()) -> str:
-    """The /help text listing ``commands`` (names without the slash)."""
-    return render_template("help.j2", flavour, commands=list(commands), symbols=list(symbols))
-
-
-def render_error(kind: ErrorKind | str, flavour: Flavour, **details: Any) -> str:
-    """A polite user-facing error of ``kind`` (unknown kinds read as internal errors)."""
-    defaults: Mapping[str, Any] = {
-        "symbol": "", "suggestion": None, "known": (), "venue": None, "argument": None,
-        "usage": None, "retry_after": None, "limit": None, "reference": None,
-    }
-    return render_template("error.j2", flavour, kind=kind, details={**defaults, **details})

@@ -82,6 +82,11 @@ def render_raw(name: str, flavour: Flavour, **context: Any) -> str:
     return tidy(template.render(**context))
 
 
+def has_template(name: str) -> bool:
+    """Whether ``templates/name`` exists."""
+    return (templates_dir() / name).is_file()
+
+
 def render_template(name: str, flavour: Flavour, **context: Any) -> str:
     """Render ``name`` as one piece of text (section breaks become blank lines)."""
     return render_raw(name, flavour, **context).replace(SECTION_BREAK, "\n\n").strip()

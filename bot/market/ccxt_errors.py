@@ -18,6 +18,7 @@ from typing import TypeVar
 import ccxt.async_support as ccxt
 
 from bot.errors import (
+    MissingReason,
     PermanentVenueError,
     TemporaryVenueError,
     VenueBadResponseError,
@@ -40,15 +41,15 @@ MIN_ATTEMPT_SECONDS = 0.05
 
 # Order matters: the first matching ccxt class wins (subclasses before their bases).
 # Codes are stable (they reach Missing.reason and templates); details go to the log.
-_CCXT_MAP: tuple[tuple[type[BaseException], type[VenueError], str], ...] = (
-    (ccxt.RequestTimeout, VenueTimeoutError, "TIMEOUT"),
-    (ccxt.RateLimitExceeded, VenueRateLimitedError, "RATE_LIMITED"),
-    (ccxt.DDoSProtection, VenueRateLimitedError, "RATE_LIMITED"),
-    (ccxt.NetworkError, VenueNetworkError, "UNREACHABLE"),
-    (ccxt.BadSymbol, VenueSymbolError, "NOT_LISTED"),
-    (ccxt.NotSupported, VenueNotSupportedError, "NOT_OFFERED"),
-    (ccxt.BadResponse, VenueBadResponseError, "BAD_RESPONSE"),
-    (ccxt.BaseError, VenueBadResponseError, "REJECTED"),
+_CCXT_MAP: tuple[tuple[type[BaseException], type[VenueError], MissingReason], ...] = (
+    (ccxt.RequestTimeout, VenueTimeoutError, MissingReason.TIMEOUT),
+    (ccxt.RateLimitExceeded, VenueRateLimitedError, MissingReason.RATE_LIMITED),
+    (ccxt.DDoSProtection, VenueRateLimitedError, MissingReason.RATE_LIMITED),
+    (ccxt.NetworkError, VenueNetworkError, MissingReason.UNREACHABLE),
+    (ccxt.BadSymbol, VenueSymbolError, MissingReason.NOT_LISTED),
+    (ccxt.NotSupported, VenueNotSupportedError, MissingReason.NOT_OFFERED),
+    (ccxt.BadResponse, VenueBadResponseError, MissingReason.BAD_RESPONSE),
+    (ccxt.BaseError, VenueBadResponseError, MissingReason.REJECTED),
 )
 
 

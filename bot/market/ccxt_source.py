@@ -21,7 +21,7 @@ from functools import partial
 from types import MappingProxyType
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import TemporaryVenueError, VenueError
+from bot.errors import MissingReason, TemporaryVenueError, VenueError
 from bot.market.cache import TtlCache
 from bot.market.ccxt_errors import translate
 from bot.market.deadline import Deadline
@@ -235,7 +235,7 @@ class CcxtSource:
     ) -> tuple[VenueDerivatives | None, tuple[Missing, ...]]:
         market = cfg.markets.get(venue)
         if market is None:
-            return None, (Missing(venue, "*", "NOT_CONFIGURED", False),)
+            return None, (Missing(venue, "*", MissingReason.NOT_CONFIGURED, False),)
         try:
             result = await build_derivatives(
                 self._clients[venue], market, self._cache, self._rings,

@@ -17,7 +17,7 @@ from types import MappingProxyType
 import numpy as np
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import BadArgumentError, OutOfRangeError
+from bot.errors import BadArgumentError, MissingReason, OutOfRangeError
 from bot.market.demo_script import (
     DEMO_END,
     DEMO_EPISODES,
@@ -129,7 +129,8 @@ class DemoSource:
             profile = _VENUES.get(venue)
             market = conf.markets.get(venue)
             if profile is None or market is None:
-                reason = "NOT_CONFIGURED" if market is None else "NOT_SIMULATED"
+                reason = (MissingReason.NOT_CONFIGURED if market is None
+                          else MissingReason.NOT_SIMULATED)
                 missing.append(Missing(venue, "*", reason, temporary=False))
                 continue
             stats.append(_venue_stats(venue, market, profile, series, k, self.as_of))

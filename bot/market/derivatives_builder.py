@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.errors import VenueError, VenueNotSupportedError, VenueSymbolError
+from bot.errors import MissingReason, VenueError, VenueNotSupportedError, VenueSymbolError
 from bot.market import venue_derivatives as vd
 from bot.market.cache import Cached, TtlCache
 from bot.market.deadline import Deadline
@@ -139,11 +139,11 @@ def _assemble(
         oi_ago = ring.value_near(now_ms - vd.DAY_MS, vd.HOUR_MS)
         if oi_ago is None:
             missing.append(
-                Missing(venue, "open_interest_usd_24h_ago", "NO_HISTORY_YET")
+                Missing(venue, "open_interest_usd_24h_ago", MissingReason.NO_HISTORY_YET)
             )
     volume_prev = _volume_prev_24h(candles, now_ms)
     if volume_prev is None and "candles_1h" not in errors:
-        missing.append(Missing(venue, "volume_prev_24h_usd", "TOO_FEW_CANDLES"))
+        missing.append(Missing(venue, "volume_prev_24h_usd", MissingReason.TOO_FEW_CANDLES))
     return DerivativesResult(
         VenueDerivatives(
             venue=venue,

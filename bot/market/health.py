@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from bot.errors import MissingReason
+
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
@@ -17,7 +19,7 @@ class VenueState:
 
     venue: str
     last_success: datetime | None = None
-    last_error: str | None = None
+    last_error: MissingReason | None = None
     last_error_at: datetime | None = None
     markets_fetched_at: datetime | None = None
 
@@ -43,7 +45,7 @@ class VenueHealth:
         """A call to ``venue`` returned a usable answer."""
         self._states[venue] = replace(self._get(venue), last_success=self._clock())
 
-    def error(self, venue: str, code: str) -> None:
+    def error(self, venue: str, code: MissingReason) -> None:
         """A call to ``venue`` failed with reason ``code``."""
         self._states[venue] = replace(
             self._get(venue), last_error=code, last_error_at=self._clock())

@@ -16,6 +16,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from bot.errors import MissingReason
+
 Timeframe = Literal["1h", "4h", "1d"]
 TIMEFRAMES: tuple[Timeframe, ...] = ("1h", "4h", "1d")
 TIMEFRAME_MS: Mapping[str, int] = MappingProxyType(
@@ -152,7 +154,7 @@ class Missing:
 
     venue: str
     metric: str
-    reason: str
+    reason: MissingReason
     temporary: bool = True
 
 

@@ -11,6 +11,7 @@ derivatives and whales).
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import types
 import typing
@@ -87,7 +88,17 @@ def _decode(hint: Any, value: Any) -> Any:
         return _dataclass(hint, value)
     if hint is float and value is not None:
         return float(value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _member(hint, value)
     return value
+
+
+def _member(cls: type[enum.Enum], value: Any) -> Any:
+    """The member of ``cls`` named by ``value``; a code this version lacks is kept as given."""
+    try:
+        return cls(value)
+    except ValueError:
+        return value
 
 
 def _dataclass(cls: type, data: Mapping[str, Any]) -> Any:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import OutOfRangeError, ReplayDataError
+from bot.errors import MissingReason, OutOfRangeError, ReplayDataError
 from bot.market.models import (
     MarketSnapshot,
     Missing,
@@ -52,7 +52,6 @@ from bot.market.whale_snapshots import WHALE_SOURCE, is_whale_snapshot, read_wha
 
 log = logging.getLogger(__name__)
 
-NOT_IN_REPLAY = "NOT_IN_REPLAY"
 UNMEASURED_METRICS = (
     "open_interest_usd",
     "open_interest_usd_24h_ago",
@@ -216,7 +215,7 @@ class ReplaySource:
         whales = self._whales(as_of, recorded)
         if whales is None:
             missing.append(
-                Missing(WHALE_SOURCE, "whales", "NO_WHALE_SNAPSHOT", False)
+                Missing(WHALE_SOURCE, "whales", MissingReason.NO_WHALE_SNAPSHOT, False)
             )
         return MarketSnapshot(
             symbol=config.name,
@@ -270,9 +269,10 @@ class ReplaySource:
                 missing.extend(m for m in recorded.missing if m.venue == venue)
             elif from_csv is not None:
                 found.append(from_csv)
-                missing.extend(Missing(venue, m, NOT_IN_REPLAY, False) for m in UNMEASURED_METRICS)
+                missing.extend(Missing(venue, m, MissingReason.NOT_IN_REPLAY, False)
+                               for m in UNMEASURED_METRICS)
             else:
-                missing.append(Missing(venue, "*", NOT_IN_REPLAY, False))
+                missing.append(Missing(venue, "*", MissingReason.NOT_IN_REPLAY, False))
         return found, missing
 
     def _whales(self, as_of: datetime, recorded: MarketSnapshot | None) -> WhaleBook | None:

@@ -39,12 +39,17 @@ class VenueReporting(Protocol):
 
 
 def configured_symbol(settings: Settings, symbol: str) -> SymbolSettings:
-    """The configured symbol named (or aliased) ``symbol``.
+    """The configured symbol named (or aliased) ``symbol``, as ``bot.symbols`` resolves it.
 
     Raises ``UnknownSymbolError`` with the suggestion users get everywhere else
     (``bot.symbols.SymbolResolver``), if any configured symbol is close.
     """
-    conf = settings.symbol(symbol)
-    if conf is not None:
-        return conf
-    raise UnknownSymbolError(symbol, SymbolResolver(settings).suggest(symbol))
+    conf = settings.symbol(symbol)  # a configured name: no need for the coin table
+    if conf is None:
+        try:
+            conf = settings.symbol(SymbolResolver(settings).resolve(symbol))
+        except UnknownSymbolError as e:  # named as the caller gave it
+            raise UnknownSymbolError(symbol, e.suggestion) from None
+    if conf is None:
+        raise UnknownSymbolError(symbol)
+    return conf

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.analysis.model import Analysis
-from bot.commentary.posts import EXPLAIN_TOPICS, render_answer
+from bot.commentary.posts import render_answer
 from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour
 from bot.qa.context import Resolution
-from bot.qa.intents import INTENTS, UNKNOWN, examples_for_help
+from bot.qa.intents import INTENTS, UNKNOWN, intents_for_help
 from bot.qa.match import Match
 
 #: Topics the commentary explains under another name (ATR is the volatility gauge).
@@ -24,7 +24,7 @@ TOPIC_STAND_INS = {"volatility": "atr"}
 def can_answer_text(flavour: Flavour, symbols: Sequence[str], understood: bool = False) -> str:
     """The "I can answer …" reply with one example per intent."""
     return render_template(
-        "qa/can_answer.j2", flavour, examples=list(examples_for_help()),
+        "qa/can_answer.j2", flavour, intents=list(intents_for_help()),
         symbols=list(symbols), understood=understood,
     )
 
@@ -57,6 +57,6 @@ def answer_question(
         if intent == "help":
             return can_answer_text(flavour, symbols, understood=True)
         raise ValueError(f"intent {intent!r} needs an analysis")
-    if topic is not None and topic not in EXPLAIN_TOPICS:
+    if topic is not None:
         topic = TOPIC_STAND_INS.get(topic, topic)
     return render_answer(intent, analysis, flavour, topic=topic)

@@ -11,7 +11,7 @@ from bot.market.source import MarketSource
 from bot.qa.answer import answer_question
 from bot.qa.context import resolve
 from bot.qa.match import Match, match_question
-from bot.qa.symbols import symbol_book
+from bot.symbols import symbol_book
 
 
 def _with_symbol(match: Match, symbol: str | None, settings: Settings) -> Match:

@@ -1,4 +1,6 @@
-"""The catalog of follow-up intents: keywords, synonyms, slang and example questions.
+"""The one catalog of follow-up intents and explain topics: names, keywords, synonyms, slang.
+
+Example questions shown to users are worded in ``templates/qa/can_answer.j2`` by intent.
 
 Each intent maps onto one commentary answer template. A keyword is a phrase of one or
 more words with a weight; ``match.py`` sums the weights of the keywords it finds (fuzzily,
@@ -30,7 +32,8 @@ INTENTS: tuple[str, ...] = (
 )
 UNKNOWN = "unknown"
 
-# Explain topics, named as the commentary's ``answers/_topics.j2`` names them.
+# Explain topics, named as the commentary's ``answers/_topics.j2`` names them
+# ("volatility" is answered by the ATR explanation: ``answer.TOPIC_STAND_INS``).
 TOPICS: tuple[str, ...] = (
     "rsi", "macd", "adx", "dmi", "atr", "sma", "ema", "funding", "open_interest",
     "long_short", "liquidation", "leverage", "support", "resistance", "volatility",
@@ -58,11 +61,11 @@ class Keyword:
 
 @dataclass(frozen=True, slots=True)
 class IntentSpec:
-    """One intent: its voting keywords and example questions shown to users."""
+    """One intent: its voting keywords (its example question is worded in
+    ``templates/qa/can_answer.j2``)."""
 
     name: str
     keywords: tuple[Keyword, ...]
-    examples: tuple[str, ...]
 
 
 def _kw(weight: float, *phrases: str, generic: bool = False) -> tuple[Keyword, ...]:
@@ -118,7 +121,6 @@ _SPECS: tuple[IntentSpec, ...] = (
         + _kw(MEDIUM, "trading", generic=True)
         + _kw(MEDIUM, "at", generic=True)
         + _kw(WEAK, "current", "now", "where is", "where are", generic=True),
-        ("btc price?", "how much is eth right now?", "where is sol trading?"),
     ),
     IntentSpec(
         "change",
@@ -139,7 +141,6 @@ _SPECS: tuple[IntentSpec, ...] = (
               "since", "down", "up", *_MOVES_ING)
         + _kw(MEDIUM + 0.5, "24h", "24 hours", "1d", "7d")
         + _kw(WEAK, "how much", "today", "this week", "doing", "daily", generic=True),
-        ("how much did btc move today?", "is eth up or down?", "sol 24h change"),
     ),
     IntentSpec(
         "range",
@@ -154,7 +155,6 @@ _SPECS: tuple[IntentSpec, ...] = (
               "rebound", "rebounded", "how low did", "how high did", "how far did", "peak",
               "peaked", "intraday", "swing")
         + _kw(MEDIUM, "crash", "top", "bottom", "deep", "dip"),
-        ("what was today's high and low?", "how low did btc go?", "did eth bounce?"),
     ),
     IntentSpec(
         "trend",
@@ -167,7 +167,6 @@ _SPECS: tuple[IntentSpec, ...] = (
         + _kw(NOUN + 0.5, "ranging", "range bound", "rangebound")
         + _kw(STRONG, "chart", "charts", "structure")
         + _kw(MEDIUM, "strong", "strength", "weak", "reading"),
-        ("is the trend strong?", "what's the rsi on btc?", "is eth overbought?"),
     ),
     IntentSpec(
         "bias",
@@ -186,7 +185,6 @@ _SPECS: tuple[IntentSpec, ...] = (
         + _kw(MEDIUM, "why", "call", "direction", *_MOVES_ING)
         + _kw(MEDIUM, "buy", "sell", generic=True)
         + _kw(MEDIUM, "should i", generic=True),
-        ("why bearish?", "is btc bullish or bearish?", "what's the bias on eth?"),
     ),
     IntentSpec(
         "support",
@@ -213,7 +211,6 @@ _SPECS: tuple[IntentSpec, ...] = (
               "entry", "entries")
         + _kw(MEDIUM, "buyers", "below", "under")
         + _kw(MEDIUM, "dip", "nearest", "levels", "level", "zone", generic=True),
-        ("where is support?", "next support for eth", "how low can btc go?"),
     ),
     IntentSpec(
         "resistance",
@@ -232,7 +229,6 @@ _SPECS: tuple[IntentSpec, ...] = (
               "at what price", "wall")
         + _kw(MEDIUM, "above")
         + _kw(MEDIUM, "levels", "level", "zone", "zones", generic=True),
-        ("where is resistance?", "what does btc need to break?", "reversal level?"),
     ),
     IntentSpec(
         "outlook",
@@ -261,7 +257,6 @@ _SPECS: tuple[IntentSpec, ...] = (
         + _kw(STRONG, "tomorrow", generic=True)
         + _kw(MEDIUM, "weekend", generic=True)
         + _kw(WEAK, "going", "can", "later", generic=True),
-        ("what's next for btc?", "wen moon?", "will eth go up?"),
     ),
     IntentSpec(
         "whales",
@@ -274,7 +269,6 @@ _SPECS: tuple[IntentSpec, ...] = (
               "distribution", "hyperliquid")
         + _kw(MEDIUM, "flows")
         + _kw(MEDIUM, "big", "large", generic=True),
-        ("what are whales doing?", "any big trades on eth?", "whale positions?"),
     ),
     IntentSpec(
         "long_short",
@@ -294,7 +288,6 @@ _SPECS: tuple[IntentSpec, ...] = (
               "everyone long or short", "traders long or short")
         + _kw(MEDIUM, "are long", "are short", "long or short", "ratio", "squeeze")
         + _kw(WEAK, "longs", "shorts"),
-        ("long/short ratio?", "are traders long or short?", "eth l/s ratio"),
     ),
     IntentSpec(
         "open_interest",
@@ -303,14 +296,12 @@ _SPECS: tuple[IntentSpec, ...] = (
             "money flowing in", "leverage coming in", "leverage flush", "oi flush")
         + _kw(STRONG, "interest")
         + _kw(MEDIUM, "leverage", "positions", "open"),
-        ("open interest on btc?", "is oi rising?", "eth oi"),
     ),
     IntentSpec(
         "volume",
         _kw(METRIC, "volume", "volumes", "vol", "traded", "turnover", "trading volume",
             "how active")
         + _kw(STRONG, "activity", "trading activity", "liquidity", "liquid"),
-        ("how much volume today?", "btc trading volume", "is volume dropping?"),
     ),
     IntentSpec(
         "funding",
@@ -318,12 +309,10 @@ _SPECS: tuple[IntentSpec, ...] = (
             "shorts paying", "paying", "funding fee", "perp premium")
         + _kw(STRONG, "pay", "pays", "carry", "premium", "basis")
         + _kw(MEDIUM, "rate", "rates", "fees", "negative", "positive"),
-        ("funding rate?", "is funding negative?", "eth funding"),
     ),
     IntentSpec(
         "explain",
         (),
-        ("what is rsi?", "what does open interest mean?", "explain funding"),
     ),
     IntentSpec(
         "help",
@@ -337,7 +326,6 @@ _SPECS: tuple[IntentSpec, ...] = (
               "what do you answer", "what can you answer", "what can you tell",
               "answer")
         + _kw(WEAK, "bot", "ask"),
-        ("help", "what can you do?", "what can I ask?"),
     ),
 )
 
@@ -349,6 +337,6 @@ OUT_OF_SCOPE_WEIGHT = NOUN + 0.5
 VENUE_WEIGHT = STRONG
 
 
-def examples_for_help() -> tuple[str, ...]:
-    """One example question per answerable intent, in catalog order."""
-    return tuple(CATALOG[name].examples[0] for name in INTENTS if name != "help")
+def intents_for_help() -> tuple[str, ...]:
+    """The intents with an example question under "I can answer …", in catalog order."""
+    return tuple(name for name in INTENTS if name != "help")

@@ -19,8 +19,9 @@ from rapidfuzz.distance import OSA
 from bot.config import Settings
 from bot.qa import cues
 from bot.qa import intents as cat
-from bot.qa.symbols import find_symbols, symbol_book
+from bot.qa.symbols import find_symbols
 from bot.qa.text import is_reaction, stems, tokens, word_of
+from bot.symbols import symbol_book
 
 MIN_SCORE = 2.0
 MIN_CONFIDENCE = 0.4

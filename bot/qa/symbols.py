@@ -1,5 +1,8 @@
 """Symbol extraction from chat text: tickers, $cashtags, pairs and coin names.
 
+Normalisation and the spellings (``SymbolBook``) live in ``bot.symbols``; this module only
+finds the coin mentions in a question's tokens.
+
 Configured symbols (and their aliases) are recognised, and so are the well-known coins of
 the bundled table (``bot.coins``),
 so "what about doge" yields ``DOGE`` and the caller can say it is not supported. Tickers
@@ -9,27 +12,12 @@ as a cashtag.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from types import MappingProxyType
 
 from rapidfuzz.distance import OSA
 
-from bot.coins import coin_table
-from bot.config import Settings
-
-# Nicknames people type that the coin table (bot/data/coins.csv) does not list.
-EXTRA_NAMES: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "BTC": ("xbt",),
-        "ETH": ("ether",),
-        "SHIB": ("shiba",),
-        "BNB": ("binance coin",),
-        "MATIC": ("matic",),
-        "RNDR": ("rndr",),
-    }
-)
+from bot.symbols import SymbolBook, fold, pair_base
 
 # Tickers that are also everyday words: only recognised as CAPS or $cashtag (so are
 # all tickers of one or two letters).
@@ -53,11 +41,6 @@ WORDLIKE_NAMES: frozenset[str] = frozenset(
         "neo", "icon", "waves", "golem", "holo", "mantra", "bonk", "brett", "sei",
     }
 )
-# Names never read as a coin: they name a venue or a data source in questions.
-NOT_COIN_NAMES: frozenset[str] = frozenset({"hyperliquid"})
-_QUOTE_SUFFIXES = ("usdt", "usdc", "usd", "perp", "busd")
-
-
 @dataclass(frozen=True, slots=True)
 class SymbolHit:
     """A symbol found in text: its ticker and the token positions it covered."""
@@ -67,59 +50,10 @@ class SymbolHit:
     stop: int
 
 
-@dataclass(frozen=True, slots=True)
-class SymbolBook:
-    """Lookup tables built from the settings plus the well-known coins."""
-
-    tickers: Mapping[str, str]
-    names: Mapping[str, str]
-    configured: frozenset[str]
-
-    def is_configured(self, symbol: str) -> bool:
-        """Whether the bot has data for ``symbol``."""
-        return symbol in self.configured
-
-
-def symbol_book(settings: Settings) -> SymbolBook:
-    """The lookup tables for ``settings`` (configured symbols win over known coins)."""
-    return _book(tuple((s.name, s.aliases) for s in settings.symbols))
-
-
-@lru_cache(maxsize=16)
-def _book(configured: tuple[tuple[str, tuple[str, ...]], ...]) -> SymbolBook:
-    coins = coin_table()
-    tickers: dict[str, str] = {c.ticker.lower(): c.ticker for c in coins}
-    tickers.update((t.lower(), t) for t in EXTRA_NAMES)
-    names: dict[str, str] = {}
-    for coin in coins:
-        name = coin.name.lower()
-        if name not in NOT_COIN_NAMES and name != coin.ticker.lower():
-            names.setdefault(name, coin.ticker)
-    for ticker, nicknames in EXTRA_NAMES.items():
-        names.update((nick, ticker) for nick in nicknames)
-    for name, aliases in configured:
-        tickers[name.lower()] = name
-        for alias in aliases:
-            names[alias.lower()] = name
-    return SymbolBook(
-        MappingProxyType(tickers),
-        MappingProxyType(names),
-        frozenset(name for name, _ in configured),
-    )
-
-
-def _strip_pair(token: str) -> str:
-    base = token.split("/")[0].split(":")[0]
-    lower = base.lower()
-    for suffix in _QUOTE_SUFFIXES:
-        if lower.endswith(suffix) and len(lower) > len(suffix) + 1:
-            return base[: -len(suffix)]
-    return base
-
-
 def _ticker_of(raw: str, book: SymbolBook) -> str | None:
+    raw = fold(raw)
     cashtag = raw[:1] in "$#"
-    token = _strip_pair(raw.lstrip("$#"))
+    token = pair_base(raw.lstrip("$#"))
     lower = token.lower()
     if lower.endswith("s") and lower[:-1] in book.tickers and lower not in book.tickers:
         lower = lower[:-1]  # "btcs", "eths"

@@ -63,7 +63,7 @@ class RateWindow:
             del self._warned_at[key]
 
     def __len__(self) -> int:
-        return len(self._recent)
+        return len(self._recent.keys() | self._warned_at.keys())
 
 
 @dataclass
@@ -80,6 +80,7 @@ class FloodGuard:
     _users: RateWindow | None = None
     _chats: RateWindow | None = None
     _admitted: int = 0
+    _swept_at: float | None = None
 
     def __post_init__(self) -> None:
         self._users = RateWindow(self.max_requests, self.window_seconds)
@@ -94,18 +95,27 @@ class FloodGuard:
         users, chats = self._windows()
         now = self.clock()
         self._admitted += 1
-        if self._admitted % SWEEP_EVERY == 0:
-            users.sweep(now)
-            chats.sweep(now)
+        if self._swept_at is None:
+            self._swept_at = now
+        if self._admitted % SWEEP_EVERY == 0 or now - self._swept_at >= self.window_seconds:
+            self.sweep(now)
         verdict = users.admit(user_id, now)
         if verdict is Verdict.GO and chat_id is not None and chat_id != user_id:
             verdict = chats.admit(chat_id, now)
         return verdict
 
-    def tracked(self) -> int:
-        """Users and chats with a live window (memory check)."""
+    def sweep(self, now: float | None = None) -> None:
+        """Forget users and chats idle for a whole window (runs by itself as requests come)."""
         users, chats = self._windows()
-        return len(users) + len(chats)
+        now = self.clock() if now is None else now
+        users.sweep(now)
+        chats.sweep(now)
+        self._swept_at = now
+
+    def tracked(self) -> int:
+        """Users and chats with a live window or heavy reply in flight (memory check)."""
+        users, chats = self._windows()
+        return len(users) + len(chats) + len(self._in_flight)
 
     def in_flight(self, user_id: int) -> int:
         """Heavy replies of ``user_id`` currently being produced."""

@@ -24,6 +24,12 @@ from tests.fakes.soak_updates import UpdateSpec, push, update_spec
 BATCHES = 20
 BATCH_SIZE = 50
 _chats = itertools.count(10_000)
+#: The bot's loggers (the bot, PTB, the event loop); the fake server's (aiohttp) are left out.
+BOT_LOGGERS = ("bot", "telegram", "asyncio")
+
+
+def _is_bots(record: logging.LogRecord) -> bool:
+    return any(record.name == n or record.name.startswith(n + ".") for n in BOT_LOGGERS)
 
 
 async def _run_batch(conf: Settings, specs: list[UpdateSpec]) -> FakeBotApi:
@@ -57,5 +63,14 @@ def test_soak_every_update_is_answered_or_ignored_without_errors(
         conf = bot_settings(load_settings(), Path(tmp) / "soak.sqlite3")
         api = asyncio.run(_run_batch(conf, specs))
     assert api.violations == []
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR and _is_bots(r)]
     assert errors == [], errors[0].getMessage() if errors else ""
+
+
+def test_only_the_bots_loggers_count_as_soak_errors() -> None:
+    def record(name: str) -> logging.LogRecord:
+        return logging.LogRecord(name, logging.ERROR, __file__, 1, "boom", None, None)
+
+    assert [_is_bots(record(n)) for n in ("bot", "bot.telegram.app", "telegram.ext.Application",
+                                          "asyncio")] == [True] * 4
+    assert not any(_is_bots(record(n)) for n in ("aiohttp.server", "aiohttp.access", "botany"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.errors import MissingReason
 from bot.market.models import (
     CandleSeries,
     Deposit,
@@ -85,7 +86,7 @@ def full_snapshot(as_of: datetime = AS_OF) -> MarketSnapshot:
                              funding_rate_8h=0.0001, stale_seconds={"long_short_ratio": 42.0}),
         ),
         whales=whales,
-        missing=(Missing("bybit", "*", "timeout after 8s"), Missing("okx", "volume_24h_usd",
-                                                                    "not supported", False)),
+        missing=(Missing("bybit", "*", MissingReason.TIMEOUT),
+                 Missing("okx", "volume_24h_usd", MissingReason.NOT_OFFERED, False)),
         venues_requested=("okx", "bybit"),
     )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.analysis.derivatives import analyse_derivatives
+from bot.errors import MissingReason
 from bot.market.models import MarketSnapshot, Missing, VenueDerivatives
 from tests.unit.analysis_data import at
 
@@ -36,7 +37,7 @@ SEED_LIKE = snapshot(
     venue("bybit", open_interest_usd=25e9, open_interest_usd_24h_ago=26e9,
           volume_24h_usd=48e9, volume_prev_24h_usd=32e9, long_short_ratio=0.6,
           funding_rate_8h=-0.0002),
-    missing=(Missing("hyperliquid", "*", "timeout after 8s"),),
+    missing=(Missing("hyperliquid", "*", MissingReason.TIMEOUT),),
 )
 
 
@@ -61,7 +62,7 @@ def test_totals_and_changes_name_the_venues_they_cover() -> None:
     assert d.funding_rate_8h_spread.value == pytest.approx(0.0003)
     assert d.open_interest_usd.venues == ("binanceusdm", "okx", "bybit")
     assert [(m.venue, m.metric, m.reason) for m in d.missing] == [
-        ("hyperliquid", "*", "timeout after 8s")
+        ("hyperliquid", "*", MissingReason.TIMEOUT)
     ]
 
 

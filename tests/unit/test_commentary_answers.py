@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from bot.commentary import EXPLAIN_TOPICS, INTENTS, render_answer, render_help
+from bot.commentary import render_answer, render_template
 from bot.commentary.views import build_view
+from bot.qa.answer import TOPIC_STAND_INS
+from bot.qa.intents import INTENTS, TOPICS
 from bot.resources import templates_dir
 from tests.unit.commentary_cases import (
     DEMO_CASES,
@@ -56,11 +58,15 @@ def test_every_intent_answers_replay_snapshots(shared_data: object) -> None:
             _check(render_answer(intent, analysis, "html"), "html", view, intent)
 
 
+#: The topics the commentary explains itself (the others stand in for one of them).
+EXPLAIN_TOPICS = tuple(t for t in TOPICS if t not in TOPIC_STAND_INS)
+
+
 def test_every_explain_topic_has_its_own_explanation() -> None:
     analysis = demo_analysis("range")
     texts = {t: render_answer("explain", analysis, "text", topic=t, standalone=False)
              for t in EXPLAIN_TOPICS}
-    assert len(set(texts.values())) == len(EXPLAIN_TOPICS)
+    assert len(set(texts.values())) == len(EXPLAIN_TOPICS) == len(TOPICS) - len(TOPIC_STAND_INS)
     assert texts["adx"].startswith("ADX (average directional index) measures")
     unknown = render_answer("explain", analysis, "text", topic="astrology", standalone=False)
     assert unknown.startswith("I can explain adx, dmi, rsi")
@@ -85,9 +91,16 @@ def test_unknown_intent_is_a_programming_error() -> None:
 
 
 def test_help_lists_commands_with_descriptions() -> None:
-    text = render_help(["btc", "digest", "ask", "custom"], "html", symbols=["BTC", "ETH"])
+    def command(name: str) -> dict[str, str]:
+        def word(what: str) -> str:
+            return render_template("telegram/command.j2", "text", command=name, what=what,
+                                   example_symbol="BTC", symbol=name.upper())
+        return {"description": word("description"), "example": word("example")}
+
+    commands = [command(name) for name in ("btc", "digest", "ask")]
+    text = render_template("telegram/help.j2", "html", commands=commands)
     assert html_errors(text) == []
     shown = visible(text)
-    assert "/digest — the full market article" in shown
-    assert "• /custom" in shown
-    assert "Symbols: BTC, ETH." in shown
+    assert "/digest BTC — The full market article" in shown
+    assert "/btc — Quick take on BTC" in shown
+    assert "/ask why bearish? — Ask a question, or reply to a post" in shown

@@ -8,6 +8,7 @@ import itertools
 import threading
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -20,7 +21,9 @@ from bot.commentary.charts import (
     _visible_levels,
     chart_levels,
     chart_request,
+    chart_series,
 )
+from bot.config import Settings
 from tests.unit.commentary_cases import (
     REFERENCE_MOMENT,
     demo_analysis,
@@ -100,3 +103,16 @@ def test_crowded_levels_are_thinned_so_labels_never_overlap() -> None:
     assert all(gap >= 0.9 for gap in gaps)
     far = ChartLevel(500.0, "far", "resistance")
     assert far not in _visible_levels([far], 90.0, 110.0)
+
+
+def test_the_charts_dmi_follows_the_configured_period(settings: Settings) -> None:
+    snapshot, analysis = demo_snapshot("breakout"), demo_analysis("breakout")
+    configured = settings.model_copy(
+        update={"indicators": settings.indicators.model_copy(update={"dmi": 7})})
+    default = chart_series(chart_request(snapshot, analysis, "4h"))
+    seven = chart_series(chart_request(snapshot, analysis, "4h", configured.indicators.dmi))
+    np.testing.assert_array_equal(default["sma50"], seven["sma50"])
+    for name in ("plus_di", "minus_di", "adx"):
+        # ADX of 7 is warm after 2×7−1 bars, ADX of 14 only after 27
+        assert np.isfinite(seven[name][13]) and not np.isfinite(default[name][13])
+        assert not np.allclose(default[name][-20:], seven[name][-20:])

@@ -10,16 +10,17 @@ import pytest
 from bot.analysis import analyse
 from bot.analysis.model import Analysis
 from bot.commentary import (
-    INTENTS,
     render_answer,
     render_article,
-    render_error,
     render_levels,
     render_quick,
+    render_template,
     render_whales,
 )
 from bot.commentary.views import build_view
+from bot.errors import MissingReason
 from bot.market.models import MarketSnapshot, Missing
+from bot.qa.intents import INTENTS
 from tests.unit.commentary_cases import demo_analysis, demo_snapshot, settings
 from tests.unit.fact_check import unverified_numbers
 from tests.unit.html_validator import html_errors
@@ -31,7 +32,7 @@ HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 def _stripped(snapshot: MarketSnapshot, bars: int | None) -> MarketSnapshot:
     candles = snapshot.candles if bars is None else MappingProxyType(
         {tf: s.tail(bars) for tf, s in snapshot.candles.items()})
-    missing = tuple(Missing(v, "*", "venue timed out") for v in ("binanceusdm", "okx", "bybit"))
+    missing = tuple(Missing(v, "*", MissingReason.TIMEOUT) for v in ("binanceusdm", "okx", "bybit"))
     return dataclasses.replace(snapshot, candles=candles, derivatives=(), whales=None,
                                missing=missing, ticker=None)
 
@@ -61,7 +62,7 @@ def test_no_venues_no_whales_and_short_history_drop_their_sentences(bars: int | 
             if name != "explain":
                 assert unverified_numbers(text, view) == [], (name, text)
     post = render_article(analysis, chat_id=3, flavour="text")
-    assert "Binance, OKX and Bybit are left out (venue timed out)." in post.text
+    assert "Binance, OKX and Bybit are left out (no answer in time)." in post.text
     assert "## What the whales hold" not in post.text
     assert "## Whales" not in post.text
 
@@ -88,8 +89,10 @@ def test_hostile_labels_and_symbols_are_escaped() -> None:
 
 
 def test_hostile_user_input_in_errors_is_escaped() -> None:
-    message = render_error("unknown_symbol", "html", symbol=HOSTILE, suggestion="BTC",
-                           known=["BTC", "ETH"])
+    message = render_template("telegram/error.j2", "html", kind="unknown_symbol",
+                              symbol=HOSTILE, suggestion="BTC", command="price")
     assert html_errors(message) == []
-    assert visible(message).startswith("I don't follow " + HOSTILE)
-    assert "Did you mean BTC?" in visible(message)
+    assert visible(message).startswith("I don't cover " + HOSTILE[:39] + "…")
+    assert "did you mean BTC?" in visible(message)
+    message = render_template("telegram/error.j2", "html", kind="data", symbol=HOSTILE)
+    assert html_errors(message) == [] and "<script>" not in message

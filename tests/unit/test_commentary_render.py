@@ -5,13 +5,17 @@ from __future__ import annotations
 import pytest
 from jinja2 import UndefinedError
 
-from bot.commentary import render_error, render_template
+from bot.commentary import render_template
 from bot.commentary.render import environment, render_string, tidy
 from bot.commentary.telegram_html import SECTION_BREAK
 from tests.unit.html_validator import html_errors
 
-ERROR_KINDS = ("unknown_symbol", "venue_down", "no_data", "bad_argument", "flood", "busy",
-               "stale_button", "too_long", "not_allowed", "operators_only", "internal")
+ERROR_KINDS = ("unknown_symbol", "missing_symbol", "bad_timeframe", "venue_down", "data",
+               "flood", "flood_rate", "not_operator", "unknown_command", "stale_button",
+               "button_failed", "hint", "internal")
+#: What the handlers pass to ``telegram/error.j2`` (users' replies), all at once.
+ERROR_DETAILS = {"symbol": "DOGE", "suggestion": "BTC", "command": "price",
+                 "symbols": ["BTC", "ETH"], "example": "/price BTC"}
 
 
 def test_undefined_variables_fail_loudly() -> None:
@@ -52,16 +56,15 @@ def test_unknown_flavour_is_refused() -> None:
 
 @pytest.mark.parametrize("kind", ERROR_KINDS)
 def test_every_error_kind_renders_valid_polite_html(kind: str) -> None:
-    message = render_error(kind, "html", symbol="DOGE", suggestion="BTC", venue="OKX",
-                           argument="tomorrowish", usage="/subscribe BTC daily 08:00",
-                           retry_after=30, limit=4096, reference="abc123")
+    message = render_template("telegram/error.j2", "html", kind=kind, **ERROR_DETAILS)
     assert html_errors(message) == []
     assert message.strip() and "None" not in message
 
 
 def test_unknown_symbol_suggests_the_closest_one() -> None:
-    text = render_error("unknown_symbol", "text", symbol="BTX", suggestion="BTC")
-    assert text == "I don't follow BTX. Did you mean BTC?"
+    text = render_template("telegram/error.j2", "text", kind="unknown_symbol", symbol="BTX",
+                           suggestion="BTC", command="price")
+    assert text == "I don't cover BTX — did you mean BTC? Try /price BTC."
 
 
 def test_other_packages_render_their_templates_through_the_same_environment() -> None:
@@ -78,3 +81,12 @@ def test_set_locale_switches_number_formats_for_every_template() -> None:
     finally:
         set_locale("en_US")
     assert render_string("{{ 76017.25 | usd }}", "text") == "$76,017"
+
+
+def test_every_missing_reason_is_worded_by_the_coverage_macro() -> None:
+    from bot.errors import MissingReason
+
+    for code in MissingReason:
+        words = render_string(
+            '{% import "_macros/coverage.j2" as cov %}{{ cov.reason(code) }}', "text", code=code)
+        assert words and words != code.value and code.value not in words, code

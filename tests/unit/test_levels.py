@@ -25,6 +25,7 @@ from bot.analysis.levels import (
 from bot.analysis.model import Analysis, Bias, Level, Levels, TrendReading
 from bot.analysis.outlook import compute_outlook
 from bot.commentary import render_answer
+from bot.commentary.render import render_string
 from bot.config import Settings, load_settings
 from bot.market.replay import ReplaySource
 from tests.unit.analysis_data import at, synthetic_series, synthetic_snapshot
@@ -38,18 +39,20 @@ CONFIG: Settings = load_settings()
 def _level(price: float, held: int = 0, touches: int = 0, source: str = "pivot",
            distance_atr: float = 0.0) -> Level:
     return Level(price=price, kind="resistance", source=source,  # type: ignore[arg-type]
-                 timeframe="1d", touches=touches, label="1d swing high", held=held,
+                 timeframe="1d", touches=touches, label="pivot.1d.high", held=held,
                  distance_atr=distance_atr)
 
 
 def _codes_say_the_label(lv: Level) -> bool:
-    """The label's meaning is on the model as codes, so templates need not parse it."""
+    """The level's meaning is on the model as codes; the template words its short tag."""
+    tag = render_string('{% import "_macros/words.j2" as w %}{{ w.level_label(code) }}',
+                        "text", code=lv.label)
     if lv.source in ("sma", "ema"):
-        return lv.label == f"{lv.timeframe} {lv.source.upper()}{lv.period}"
+        return tag == f"{lv.timeframe} {lv.source.upper()}{lv.period}"
     if lv.source == "pivot":
         side = "" if lv.swing == "mixed" else f" {lv.swing}"
-        return lv.label == f"{lv.timeframe} swing{side}"
-    return lv.swing is None and lv.period is None
+        return tag == f"{lv.timeframe} swing{side}"
+    return lv.swing is None and lv.period is None and tag == "round number"
 
 
 def assert_meaningful(result: Analysis, last: float) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.qa.symbols import find_symbols, symbol_book
+from bot.qa.symbols import find_symbols
 from bot.qa.text import tokens
+from bot.symbols import symbol_book
 
 
 def _symbols(text: str, settings: Settings) -> list[str]:

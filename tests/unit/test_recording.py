@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ReplayDataError
+from bot.errors import MissingReason, ReplayDataError
 from bot.market.recording import read_snapshots, write_snapshot
 from tests.fakes.samples import AS_OF, full_snapshot
 
@@ -76,3 +76,12 @@ def test_a_line_of_another_format_is_rejected(tmp_path: Path) -> None:
 
     with pytest.raises(ReplayDataError, match=r"line 1.*market-commentator/snapshot"):
         read_snapshots(path)
+
+
+def test_missing_reasons_read_back_as_codes(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    with path.open("w") as fp:
+        write_snapshot(fp, full_snapshot(AS_OF))
+    (back,) = read_snapshots(path)
+    assert [type(m.reason) for m in back.missing] == [MissingReason, MissingReason]
+    assert back.missing[0].reason is MissingReason.TIMEOUT

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import MissingReason
 from bot.market.models import VenueDerivatives, WhaleBook
 from bot.market.recording import write_snapshot
 from bot.market.replay import ReplaySource
@@ -73,7 +74,7 @@ async def test_a_recording_supplies_derivatives_and_newer_whales(folder, setting
     (okx,) = snap.derivatives
     assert isinstance(okx, VenueDerivatives)
     assert (okx.venue, okx.open_interest_usd, okx.long_short_ratio) == ("okx", 3.1e9, 1.2)
-    assert [m.reason for m in snap.missing_for("okx")] == ["not supported"]
+    assert [m.reason for m in snap.missing_for("okx")] == [MissingReason.NOT_OFFERED]
     assert snap.whales is not None
     assert snap.whales.as_of == START + 55 * HOUR - timedelta(minutes=5)
     assert snap.whales.previous is not None

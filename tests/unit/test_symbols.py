@@ -43,3 +43,18 @@ def test_real_but_uncovered_coins_and_junk_get_no_false_suggestion(
         resolver.resolve(typed)
     assert caught.value.suggestion is None
 
+
+
+@pytest.mark.parametrize("typed", [
+    "ＢＴＣ", "\u200fbtc\u200f", "\u202ebtc", "BTC/USDT", "btc-usd", "btcusdt", "SOL/USDT:USDT",
+    "$btc", "#BTC", "xbt",
+])
+def test_every_entry_point_normalises_alike(settings: Settings, typed: str) -> None:
+    from bot.market.source import configured_symbol
+    from bot.qa.symbols import find_symbols
+    from bot.symbols import symbol_book
+
+    resolved = SymbolResolver(settings).resolve(typed)
+    assert configured_symbol(settings, typed).name == resolved
+    hits = find_symbols([typed], symbol_book(settings))
+    assert [h.symbol for h in hits] == [resolved]

@@ -66,3 +66,17 @@ async def test_rapid_fire_commands_beyond_the_window_get_one_polite_refusal(
         "That's a lot of requests in a short time — give me half a minute, then ask again."]
     assert ignored == []
     assert "BTC" in other_user[0].params["text"]
+
+
+async def test_idle_users_and_chats_are_forgotten_after_a_window() -> None:
+    now = [0.0]
+    guard = FloodGuard(max_requests=1, max_in_flight=1, window_seconds=10, clock=lambda: now[0])
+    for user in range(1, 501):
+        guard.admit(user, chat_id=-user)
+        guard.admit(user, chat_id=-user)  # over the limit: a "slow down" is remembered too
+        async with guard.heavy(user):
+            pass
+    assert guard.tracked() >= 1000
+    now[0] = 10.5
+    assert guard.admit(9999) is Verdict.GO
+    assert guard.tracked() == 1
