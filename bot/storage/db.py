@@ -26,7 +26,7 @@ from bot.errors import StorageError
 from bot.storage.calls import CallStore
 from bot.storage.codec import PlainJson, PostCodec
 from bot.storage.digest_outbox import DigestOutbox
-from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write
+from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write, write_many
 from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
@@ -268,6 +268,7 @@ class Storage:
 
         A record ``convert`` cannot read (``None`` or an exception) becomes JSON ``null``,
         which every codec reads as stale: its buttons answer politely, nothing crashes.
+        All rows are rewritten in one transaction.
         """
         try:
             async with self._conn.execute(
@@ -276,15 +277,17 @@ class Storage:
                 rows = list(await cur.fetchall())
         except sqlite3.Error as e:
             raise StorageError(f"cannot read posts to upgrade: {cause(e)}") from e
+        updates: list[tuple[str, tuple[Any, ...]]] = []
         for post_id, blob in rows:
             try:
                 text = convert(bytes(blob))
             except Exception:
                 log.warning("post %s could not be upgraded", post_id, exc_info=True)
                 text = None
-            await self._write("cannot upgrade post", "UPDATE posts SET analysis = ? WHERE id = ?",
-                              ("null" if text is None else text, post_id))
-        if rows:
+            updates.append(("UPDATE posts SET analysis = ? WHERE id = ?",
+                            ("null" if text is None else text, post_id)))
+        if updates:
+            await write_many(self._conn, "cannot upgrade posts", updates)
             log.info("upgraded %d stored post(s) to JSON", len(rows))
         return len(rows)
 

@@ -191,3 +191,18 @@ async def test_a_stored_post_that_no_longer_reads_answers_its_buttons_politely(
         assert reply.method == "answerCallbackQuery"
         assert "old post" in reply.params["text"]
     assert service.counters.errors == 0
+
+
+async def test_without_the_codec_pickles_are_left_for_it_and_read_as_stale(tmp_path: Path
+                                                                           ) -> None:
+    db = tmp_path / "bot.sqlite3"
+    shutil.copyfile(FIXTURE, db)
+    store = await Storage.open(db)  # a tool that knows no analysis types
+    try:
+        post = await store.post(1)
+    finally:
+        await store.close()
+    assert post is not None and post.symbol == "BTC" and post.analysis is None
+    with sqlite3.connect(db) as conn:
+        kinds = conn.execute("SELECT typeof(analysis) FROM posts").fetchall()
+    assert kinds == [("blob",), ("blob",)]
