@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.app.digests import FanoutReport
 from bot.config import Settings, load_settings
 from bot.market.ccxt_source import CcxtSource
@@ -48,7 +49,7 @@ async def _round(api: FakeBotApi, fx: FakeExchange, conf: Settings, chats: list[
     seconds)."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
-        storage = await Storage.open(db)
+        storage = await Storage.open(db, codec=ANALYSIS_CODEC)
         for chat in chats:
             await storage.subscriptions.add(chat, None, ("BTC",), KEY.schedule.text,
                                             created_at=datetime.now(UTC) - timedelta(days=1))

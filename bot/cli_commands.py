@@ -103,10 +103,12 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Run the Telegram bot (polling, or a webhook with --webhook)."""
+    from bot.app.codec import ANALYSIS_CODEC
     from bot.storage import Storage
     from bot.telegram.app import run_bot
 
-    storage = await Storage.open(settings.database_path())  # a storage fault stops us first
+    # a storage fault stops us first (pickled posts of before are upgraded here)
+    storage = await Storage.open(settings.database_path(), codec=ANALYSIS_CODEC)
     try:
         source = await open_source(settings, args)
         try:

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.commentary.render import render_template
 from bot.config import Settings
 from bot.market.source import MarketSource
@@ -127,7 +128,7 @@ async def run_console(settings: Settings, source: MarketSource, say: list[str] |
     The caller owns ``source`` (starts and closes it).
     """
     stream = out or sys.stdout
-    storage = await Storage.open(":memory:")
+    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     chart_dir = Path(tempfile.mkdtemp(prefix="commentator-charts-"))
     request = RecordingRequest(on_call=ConsolePrinter(stream, chart_dir))
     app = build_application(settings, source, storage, token=CONSOLE_TOKEN, flavour="text",

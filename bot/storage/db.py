@@ -2,32 +2,31 @@
 
 Posts hold an analysis once per (symbol, snapshot time); ``post_messages`` links
 every Telegram message (each part of a split post) to its post, so buttons and
-replies find the analysis after a restart. Analyses are pickled: the database is
-the bot's own, never fed from outside.
+replies find the analysis after a restart. Analyses are stored as text through the
+codec the app passes (versioned JSON, readable with ``sqlite3``); rows pickled before
+are converted by the codec's ``upgrade`` when the database is opened.
 """
 
 from __future__ import annotations
 
-import copyreg
 import errno
-import io
 import logging
 import os
-import pickle
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import aiosqlite
 
 from bot.errors import StorageError
 from bot.storage.calls import CallStore
+from bot.storage.codec import PlainJson, PostCodec
 from bot.storage.digest_outbox import DigestOutbox
-from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write
+from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write, write_many
 from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
@@ -69,32 +68,6 @@ class SavedChatContext:
     updated_at: datetime
 
 
-def read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    """Rebuild a ``MappingProxyType`` when unpickling."""
-    return MappingProxyType(items)
-
-
-def _reduce_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return read_only, (dict(proxy),)
-
-
-def _encode(value: object) -> bytes:
-    """Pickle ``value``; read-only mappings (``MappingProxyType``) included."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
-    pickler.dump(value)
-    return buffer.getvalue()
-
-
-def _decode(blob: bytes) -> Any:
-    try:
-        return pickle.loads(blob)
-    except Exception:  # an analysis pickled by an older code version
-        log.warning("stored analysis could not be decoded; treating the post as stale")
-        return None
-
-
 _SELECT_LINKS = "SELECT chat_id, message_id, post_id, part, view FROM post_messages"
 
 
@@ -121,15 +94,20 @@ def _check_folder(folder: Path) -> None:
 class Storage:
     """An open database connection with the bot's queries."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, codec: PostCodec | PlainJson | None = None
+                 ) -> None:
         self._conn = conn
+        self._codec = codec or PlainJson()
 
     @classmethod
     async def open(
-        cls, path: str | Path, migrations: tuple[Migration, ...] = MIGRATIONS
+        cls, path: str | Path, migrations: tuple[Migration, ...] = MIGRATIONS, *,
+        codec: PostCodec | None = None,
     ) -> Storage:
         """Open (creating if needed) the database at ``path``, migrate it and probe a write.
 
+        ``codec`` turns analyses into text and back (plain JSON without one); with a codec,
+        posts stored before JSON are upgraded through it before the probe.
         Any failure closes what was opened and raises ``StorageError`` naming the path and
         the cause (unwritable folder, read-only or locked file, full disk, failing pragma).
         """
@@ -146,8 +124,10 @@ class Storage:
                 await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            storage = cls(conn)
+            storage = cls(conn, codec)
             await storage._migrate(migrations)
+            if codec is not None:
+                await storage.upgrade_posts(codec.upgrade)
             await storage._probe()
         except (sqlite3.Error, OSError) as e:
             if conn is not None:
@@ -231,13 +211,13 @@ class Storage:
     async def save_post(self, symbol: str, as_of: datetime, analysis: object) -> int:
         """Store ``analysis`` once per (symbol, as_of) and return the post id."""
         try:
-            blob = _encode(analysis)
-        except (pickle.PicklingError, TypeError, AttributeError) as e:
+            text = self._codec.encode(analysis)
+        except (TypeError, ValueError, AttributeError) as e:
             raise StorageError(f"analysis of {symbol} cannot be stored: {e}") from e
         await self._write("cannot store post",
                           "INSERT OR IGNORE INTO posts (symbol, as_of, created_at, analysis) "
                           "VALUES (?, ?, ?, ?)",
-                          (symbol, to_iso(as_of), to_iso(datetime.now(UTC)), blob))
+                          (symbol, to_iso(as_of), to_iso(datetime.now(UTC)), text))
         try:
             async with self._conn.execute(
                 "SELECT id FROM posts WHERE symbol = ? AND as_of = ?", (symbol, to_iso(as_of))
@@ -269,8 +249,47 @@ class Storage:
         if row is None:
             return None
         return StoredPost(
-            int(row[0]), str(row[1]), from_iso(row[2]), from_iso(row[3]), _decode(row[4])
+            int(row[0]), str(row[1]), from_iso(row[2]), from_iso(row[3]), self._decode(row[4])
         )
+
+    def _decode(self, value: object) -> Any:
+        if not isinstance(value, str):  # a pickle nobody upgraded (opened without a codec)
+            log.warning("stored analysis is not text; treating the post as stale")
+            return None
+        try:
+            return self._codec.decode(value)
+        except Exception:  # a codec must not crash a reply: the post is stale
+            log.warning("stored analysis could not be decoded; treating the post as stale",
+                        exc_info=True)
+            return None
+
+    async def upgrade_posts(self, convert: Callable[[bytes], str | None]) -> int:
+        """Rewrite each post stored before JSON (a blob) as ``convert``'s text; return how many.
+
+        A record ``convert`` cannot read (``None`` or an exception) becomes JSON ``null``,
+        which every codec reads as stale: its buttons answer politely, nothing crashes.
+        All rows are rewritten in one transaction.
+        """
+        try:
+            async with self._conn.execute(
+                "SELECT id, analysis FROM posts WHERE typeof(analysis) = 'blob'"
+            ) as cur:
+                rows = list(await cur.fetchall())
+        except sqlite3.Error as e:
+            raise StorageError(f"cannot read posts to upgrade: {cause(e)}") from e
+        updates: list[tuple[str, tuple[Any, ...]]] = []
+        for post_id, blob in rows:
+            try:
+                text = convert(bytes(blob))
+            except Exception:
+                log.warning("post %s could not be upgraded", post_id, exc_info=True)
+                text = None
+            updates.append(("UPDATE posts SET analysis = ? WHERE id = ?",
+                            ("null" if text is None else text, post_id)))
+        if updates:
+            await write_many(self._conn, "cannot upgrade posts", updates)
+            log.info("upgraded %d stored post(s) to JSON", len(rows))
+        return len(rows)
 
     async def message(self, chat_id: int, message_id: int) -> PostMessage | None:
         """What post the message shows, or ``None`` for messages the bot does not know."""

@@ -177,6 +177,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX calls_symbol_as_of ON calls (symbol, as_of)",
         ),
     ),
+    Migration(
+        6,
+        "posts hold their analysis as versioned JSON text, no longer a pickle",
+        (
+            # SQLite keeps text in the BLOB column as text: values are rewritten in place
+            # (``Storage.upgrade_posts``, the app's codec unpickling the rows before this)
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('posts_analysis', 'json')",
+        ),
+    ),
 )
 
 

@@ -24,6 +24,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.app.housekeeping import PRUNE_EVERY
 from bot.commentary.telegram_html import Flavour
 from bot.config import Settings, telegram_api_url, telegram_token
@@ -205,7 +206,7 @@ async def run_bot(
     """
     owned = storage is None
     if storage is None:
-        storage = await Storage.open(settings.database_path())
+        storage = await Storage.open(settings.database_path(), codec=ANALYSIS_CODEC)
     try:
         app = build_application(settings, source, storage)
         try:

@@ -14,6 +14,7 @@ import json
 import sys
 from datetime import datetime
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.config import load_settings
 from bot.market.demo import DemoSource
 from bot.scheduling.keys import ScheduleKey
@@ -27,7 +28,7 @@ async def main(mode: str, db: str, when_iso: str) -> None:
     """Open the database, build the bot and do ``mode``."""
     settings = load_settings()
     when = datetime.fromisoformat(when_iso)
-    storage = await Storage.open(db)
+    storage = await Storage.open(db, codec=ANALYSIS_CODEC)
     app = build_application(settings, DemoSource(settings), storage)
     async with app:
         runner = digest_runner(app.bot_data[SERVICE_KEY], app.bot, clock=lambda: when)

@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram.ext import Application, Job
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.app.digest_runner import DigestRunner
 from bot.app.digests import FanoutReport
 from bot.config import Settings
@@ -29,7 +30,7 @@ from tests.fakes.fake_bot_api import FakeBotApi
 async def running_app(api: FakeBotApi, settings: Settings, source: MarketSource, db: Path,
                       clock: datetime | None = None) -> AsyncIterator[Application]:
     """A polling Application on ``db``; ``clock`` fixes the digest runner's "now"."""
-    storage = await Storage.open(db)
+    storage = await Storage.open(db, codec=ANALYSIS_CODEC)
     app = build_application(settings, source, storage, token=api.token)
     if clock is not None:
         app.bot_data[RUNNER_KEY] = digest_runner(app.bot_data["market_service"], app.bot,

@@ -11,6 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.config import Settings
 from bot.market.source import MarketSource
 from bot.storage import Storage
@@ -91,7 +92,7 @@ class Harness:
 async def harness(settings: Settings, source: MarketSource, storage: Storage | None = None,
                   **kwargs: Any) -> AsyncIterator[Harness]:
     """An initialised Application over ``source`` (in-memory storage unless given)."""
-    store = storage or await Storage.open(":memory:")
+    store = storage or await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     request = RecordingRequest()
     app = build_application(settings, source, store, token=TOKEN, request=request, **kwargs)
     try:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.config import Settings
 from bot.errors import StorageError
 from bot.storage import Storage
 from bot.storage.migrations import MIGRATIONS, Migration, latest_version
@@ -21,6 +25,22 @@ class FakeAnalysis:
     price: float
 
 
+class FakeCodec:
+    """``FakeAnalysis`` as JSON text (storage keeps the text the app's codec gives it)."""
+
+    def encode(self, value: Any) -> str:
+        return json.dumps(dataclasses.asdict(value))
+
+    def decode(self, text: str) -> Any:
+        return FakeAnalysis(**json.loads(text))
+
+    def upgrade(self, blob: bytes) -> str | None:
+        return None
+
+
+FAKE = FakeCodec()
+
+
 async def test_new_database_is_migrated_to_latest_version_in_wal_mode(tmp_path: Path) -> None:
     store = await Storage.open(tmp_path / "db" / "bot.sqlite3")
     try:
@@ -31,7 +51,7 @@ async def test_new_database_is_migrated_to_latest_version_in_wal_mode(tmp_path: 
 
 
 async def test_same_symbol_and_snapshot_time_is_stored_once(tmp_path: Path) -> None:
-    store = await Storage.open(tmp_path / "bot.sqlite3")
+    store = await Storage.open(tmp_path / "bot.sqlite3", codec=FAKE)
     try:
         first = await store.save_post("BTC", AS_OF, FakeAnalysis("BTC", 97_000.0))
         again = await store.save_post("BTC", AS_OF, FakeAnalysis("BTC", 97_000.0))
@@ -47,13 +67,13 @@ async def test_every_part_of_a_split_post_finds_the_analysis_after_restart(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "bot.sqlite3"
-    store = await Storage.open(path)
+    store = await Storage.open(path, codec=FAKE)
     post_id = await store.save_post("ETH", AS_OF, FakeAnalysis("ETH", 3_400.5))
     await store.link_message(-100123, 7, post_id, part=0, view="digest")
     await store.link_message(-100123, 8, post_id, part=1, view="digest")
     await store.close()
 
-    reopened = await Storage.open(path)
+    reopened = await Storage.open(path, codec=FAKE)
     try:
         for message_id in (7, 8):
             post = await reopened.post_for_message(-100123, message_id)
@@ -71,7 +91,7 @@ async def test_every_part_of_a_split_post_finds_the_analysis_after_restart(
 
 
 async def test_prune_removes_old_posts_and_their_message_links(tmp_path: Path) -> None:
-    store = await Storage.open(tmp_path / "bot.sqlite3")
+    store = await Storage.open(tmp_path / "bot.sqlite3", codec=FAKE)
     try:
         post_id = await store.save_post("SOL", AS_OF, FakeAnalysis("SOL", 180.0))
         await store.link_message(5, 1, post_id, view="quick")
@@ -111,23 +131,29 @@ async def test_unpicklable_analysis_raises_storage_error(tmp_path: Path) -> None
         await store.close()
 
 
-async def test_analysis_with_read_only_mappings_round_trips() -> None:
+async def test_analysis_with_read_only_mappings_round_trips(settings: Settings) -> None:
     from types import MappingProxyType
 
-    store = await Storage.open(":memory:")
+    from bot.analysis import analyse
+    from bot.app.codec import ANALYSIS_CODEC
+    from bot.market.demo import DemoSource
+
+    store = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     try:
-        value = {"indicators": MappingProxyType({"1h": 55.5})}
+        value = analyse(DemoSource(settings).snapshot_now("BTC"), settings)
         post_id = await store.save_post("BTC", AS_OF, value)
         post = await store.post(post_id)
         assert post is not None
-        assert post.analysis["indicators"]["1h"] == 55.5
-        assert isinstance(post.analysis["indicators"], MappingProxyType)
+        assert post.analysis.indicators["1h"] == value.indicators["1h"]
+        assert isinstance(post.analysis.indicators, MappingProxyType)
+        assert isinstance(post.analysis.indicators["1h"].sma, MappingProxyType)
+        assert post.analysis == value
     finally:
         await store.close()
 
 
 async def test_times_come_back_in_utc_and_naive_times_are_refused() -> None:
-    store = await Storage.open(":memory:")
+    store = await Storage.open(":memory:", codec=FAKE)
     try:
         berlin = AS_OF.astimezone(timezone(timedelta(hours=1)))
         post = await store.post(await store.save_post("BTC", berlin, FakeAnalysis("BTC", 1.0)))

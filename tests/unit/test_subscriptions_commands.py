@@ -7,6 +7,7 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.config import Settings, load_settings
 from bot.market.demo import DemoSource
 from bot.storage import Storage
@@ -56,7 +57,7 @@ def test_any_sequence_of_subscription_commands_gets_polite_replies(
 async def test_member_in_a_group_is_refused_and_anonymous_admin_is_not(
     settings: Settings,
 ) -> None:
-    storage = await Storage.open(":memory:")
+    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     async with harness(settings, DemoSource(settings), storage) as h:
         [refused] = _texts(await h.send("/subscribe btc daily 08:00", chat_id=GROUP,
                                         user_id=77))

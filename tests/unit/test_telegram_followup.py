@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis import Analysis, analyse
+from bot.app.codec import ANALYSIS_CODEC
 from bot.commentary import render_answer
 from bot.commentary.formatting import number, usd
 from bot.config import Settings
@@ -120,13 +121,13 @@ async def test_and_eth_repeats_the_last_question_for_the_new_coin(
 
 async def test_chat_context_survives_a_restart(settings: Settings, tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    store = await Storage.open(db)
+    store = await Storage.open(db, codec=ANALYSIS_CODEC)
     try:
         async with harness(settings, FlakySource(DemoSource(settings)), store) as h:
             await h.send("what's the funding on btc?")
     finally:
         await store.close()
-    store = await Storage.open(db)
+    store = await Storage.open(db, codec=ANALYSIS_CODEC)
     try:
         async with harness(settings, FlakySource(DemoSource(settings)), store) as h:
             [answer] = _texts(await h.send("and eth?"))
@@ -139,14 +140,14 @@ async def test_tap_and_reply_on_a_post_made_before_a_restart(
     settings: Settings, tmp_path: Path
 ) -> None:
     db = tmp_path / "bot.db"
-    store = await Storage.open(db)
+    store = await Storage.open(db, codec=ANALYSIS_CODEC)
     try:
         async with harness(settings, FlakySource(DemoSource(settings, EARLIER)), store) as h:
             post = await _post(h, "/btc")
             bot_message = h.bot_message(post)
     finally:
         await store.close()
-    store = await Storage.open(db)
+    store = await Storage.open(db, codec=ANALYSIS_CODEC)
     try:
         async with harness(settings, FlakySource(DemoSource(settings)), store) as h:
             [why] = _texts(await h.send("why?", reply_to_message=bot_message))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.config import Settings
 from bot.market.demo import DemoSource
 from bot.storage import Storage
@@ -156,14 +157,14 @@ async def test_stale_or_unknown_buttons_are_answered_politely(
 
 async def test_buttons_work_after_a_restart(settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    store = await Storage.open(path)
+    store = await Storage.open(path, codec=ANALYSIS_CODEC)
     async with harness(settings, FlakySource(DemoSource(settings)), store) as first:
         [post] = [c for c in await first.send("/sol") if c.method == "sendMessage"]
         data = _buttons(post)[1][1]
         old_message = first.bot_message(post)
     await store.close()
 
-    store = await Storage.open(path)
+    store = await Storage.open(path, codec=ANALYSIS_CODEC)
     try:
         async with harness(settings, FlakySource(DemoSource(settings)), store) as second:
             calls = await second.process({"callback_query": {

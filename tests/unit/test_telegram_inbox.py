@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.config import Settings
 from bot.market.demo import DemoSource
 from bot.storage import Storage
@@ -26,7 +27,7 @@ def _body(update_id: int, chat_id: int = 31, text: str = "/btc") -> dict[str, An
 
 async def test_a_pending_update_is_handed_back_once_more_and_counted(settings: Settings
                                                                      ) -> None:
-    storage = await Storage.open(":memory:")
+    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     await storage.inbox.receive(7, 31, _body(7))
     async with harness(settings, DemoSource(settings), storage) as h:
         result = await redeliver_pending(h.app, APOLOGY)
@@ -42,7 +43,7 @@ async def test_a_pending_update_is_handed_back_once_more_and_counted(settings: S
 async def test_an_update_that_failed_on_every_attempt_is_dropped_with_an_apology(
     settings: Settings,
 ) -> None:
-    storage = await Storage.open(":memory:")
+    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     await storage.inbox.receive(8, 32, _body(8, chat_id=32))
     for _ in range(MAX_REDELIVERIES):
         await storage.inbox.attempt(8)
@@ -59,7 +60,7 @@ async def test_an_update_that_failed_on_every_attempt_is_dropped_with_an_apology
 
 async def test_an_update_older_than_a_day_is_not_answered_after_a_restart(settings: Settings
                                                                           ) -> None:
-    storage = await Storage.open(":memory:")
+    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     old = datetime.now(UTC) - MAX_AGE - timedelta(minutes=1)
     await storage.inbox.receive(9, 33, _body(9, chat_id=33), now=old)
     async with harness(settings, DemoSource(settings), storage) as h:
@@ -70,7 +71,7 @@ async def test_an_update_older_than_a_day_is_not_answered_after_a_restart(settin
 
 
 async def test_an_update_telegram_delivers_twice_is_queued_once(settings: Settings) -> None:
-    storage = await Storage.open(":memory:")
+    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     async with harness(settings, DemoSource(settings), storage) as h:
         queue = h.app.update_queue
         assert isinstance(queue, InboxQueue)
@@ -84,7 +85,7 @@ async def test_an_update_telegram_delivers_twice_is_queued_once(settings: Settin
 
 
 async def test_a_reused_update_id_with_new_content_is_a_new_update() -> None:
-    storage = await Storage.open(":memory:")
+    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
     await storage.inbox.receive(11, 31, _body(11, text="/btc"))
     await storage.inbox.settle(11, "done")
     fresh = await storage.inbox.receive(11, 31, _body(11, text="/eth"))

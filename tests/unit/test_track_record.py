@@ -10,6 +10,7 @@ from types import MappingProxyType
 import numpy as np
 import pytest
 
+from bot.app.codec import ANALYSIS_CODEC
 from bot.app.service import MarketService
 from bot.app.trackrecord import TEMPLATE, grade_due, track_record
 from bot.commentary.render import render_template
@@ -200,7 +201,7 @@ async def test_posts_are_still_produced_when_their_calls_cannot_be_stored(
     await (await Storage.open(db)).close()
     with sqlite3.connect(db) as conn:  # a broken table: every call query fails
         conn.execute("DROP TABLE calls")
-    store = await Storage.open(db)
+    store = await Storage.open(db, codec=ANALYSIS_CODEC)
     try:
         service = MarketService(settings, DemoSource(settings), store, flavour="text")
         quick = await service.post("BTC", "quick")
