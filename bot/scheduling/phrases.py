@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -68,7 +68,7 @@ class _Reading:
     only_day_keyword: bool = True  # nothing but "daily"/"weekdays": their strict form rules
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: the words are whatever users type
 def known_word(word: str) -> str | None:
     """The schedule word ``word`` spells (typos of longer words forgiven), or None."""
     lowered = word.lower().strip(",")
@@ -165,6 +165,8 @@ def read_phrase(text: str) -> tuple[frozenset[int], frozenset[int], frozenset[in
         if times or reading.twice or reading.part:
             return None
         times = [(h, 0) for h in range(24)]
+    if reading.twice and len(times) not in (0, 2):
+        return None
     if not times and reading.twice:
         times = [(h, 0) for h in TWICE_A_DAY]
     if not times:

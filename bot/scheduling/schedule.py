@@ -231,7 +231,7 @@ def parse_schedule(text: str) -> Schedule:
         raise _error(f"{whole!r} needs one time of day such as 08:00", "bad_time", whole)
     if lowered.startswith("every"):
         return _parse_interval(lowered, whole)
-    if len(words) == 5:
+    if len(words) == 5 and ("*" in lowered or not words[0].isalpha()):  # not "twice a day at 9"
         return _parse_cron(words, whole)
     raise _error(f"{whole!r} is not a schedule", "unknown_format", whole,
                  suggestion=_guess(lowered))

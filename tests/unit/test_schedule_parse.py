@@ -262,6 +262,7 @@ def test_schedules_in_words(typed: str, canonical: str) -> None:
     ("mondays 25:00", "unknown_format"),
     ("at", "unknown_format"),
     ("at 8:30 and 20:00", "mixed_minutes"),
+    ("twice a day at 9", "unknown_format"),  # twice, but one time: not read as cron either
 ])
 def test_words_that_do_not_make_a_schedule_are_rejected(typed: str, reason: str) -> None:
     with pytest.raises(BadArgumentError) as caught:
