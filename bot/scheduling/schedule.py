@@ -8,6 +8,8 @@ Accepted forms (case and spacing are free):
   cron at 00:00 local time (``every 4h`` = 00:00, 04:00 …), so a restart never re-phases them.
   The interval must split an hour or a day evenly: minutes 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30;
   hours 1, 2, 3, 4, 6, 8, 12; ``1d`` / ``24h`` mean ``daily 00:00``. ``hourly`` = ``every 1h``.
+- schedules in words (see :mod:`bot.scheduling.phrases`): ``weekly``, ``every monday at 9``,
+  ``mondays and thursdays 18:00``, ``every evening``, ``twice a day``, ``at noon`` …
 - a 5-field crontab expression (``minute hour day month weekday``, weekday 0 or 7 = Sunday).
   Restricting both day of month and day of week is rejected: cron ORs them, APScheduler ANDs
   them, and either reading would surprise someone.
@@ -28,6 +30,7 @@ from typing import Literal
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import BadArgumentError
+from bot.scheduling import phrases
 from bot.scheduling.cronfields import (
     CRON_EXAMPLES,
     DAY,
@@ -213,20 +216,37 @@ def parse_schedule(text: str) -> Schedule:
     if words[0] in ("daily", "weekdays") and len(words) == 3 and words[2].lower().rstrip(".") in (
             "am", "pm", "a.m", "p.m"):
         words = [words[0], words[1] + words[2]]
-    if words[0] in ("daily", "weekdays") and len(words) == 2:
+    if words[0] in ("daily", "weekdays") and len(words) == 2 and words[1][:1].isdigit():
         hour, minute = _parse_clock(words[1], whole)
         weekdays = ALL_WEEKDAYS if words[0] == "daily" else MONDAY_TO_FRIDAY
         return Schedule(frozenset({minute}), frozenset({hour}), weekdays=weekdays)
-    if words[0] in ("daily", "weekdays"):
-        raise _error(f"{whole!r} needs one time of day such as 08:00", "bad_time", whole)
     if lowered == "hourly":
         return Schedule(minutes=frozenset({0}), hours=ALL_HOURS)
+    if lowered.startswith("every") and _INTERVAL.fullmatch(lowered):
+        return _parse_interval(lowered, whole)
+    in_words = _parse_phrase(lowered, whole)
+    if in_words is not None:
+        return in_words
+    if words[0] in ("daily", "weekdays"):
+        raise _error(f"{whole!r} needs one time of day such as 08:00", "bad_time", whole)
     if lowered.startswith("every"):
         return _parse_interval(lowered, whole)
-    if len(words) == 5:
+    if len(words) == 5 and ("*" in lowered or not words[0].isalpha()):  # not "twice a day at 9"
         return _parse_cron(words, whole)
     raise _error(f"{whole!r} is not a schedule", "unknown_format", whole,
                  suggestion=_guess(lowered))
+
+
+def _parse_phrase(lowered: str, whole: str) -> Schedule | None:
+    try:
+        found = phrases.read_phrase(lowered)
+    except ValueError:
+        raise _error(f"{whole!r} gives its times different minutes", "mixed_minutes", whole,
+                     examples=("daily 8am and 8pm", "daily 8:30am and 8:30pm")) from None
+    if found is None:
+        return None
+    minutes, hours, weekdays = found
+    return Schedule(minutes, hours, weekdays=weekdays)
 
 
 def _guess(lowered: str) -> str | None:

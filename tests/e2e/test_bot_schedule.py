@@ -122,7 +122,7 @@ async def test_bad_input_gets_clear_replies_and_changes_nothing(
         ok = await _say(api, GROUP, "/subscribe sol every 6h")
         replies = [await _say(api, GROUP, text) for text in (
             "/subscribe btc every 5h", "/subscribe btc daily 25:00", "/timezone Berlinn",
-            "/timezone UTC+2", "/subscribe doge every 4h", "/subscribe btc every 4h",
+            "/timezone UTC+5:30", "/subscribe doge every 4h", "/subscribe btc every 4h",
             "/unsubscribe 99")]
     storage = await Storage.open(db)
     subs = await storage.subscriptions.of_chat(GROUP)

@@ -43,9 +43,18 @@ def test_a_malformed_schedule_part_is_reported_not_taken_for_symbols(typed: str)
     ("daily 08:00 btc eth", ("btc", "eth"), "daily 08:00"),
     ("0 8 * * * btc", ("btc",), "daily 08:00"),
     ("btc 0 8 * * *", ("btc",), "daily 08:00"),
+    # schedule words are never taken for coins, before or after them
+    ("eth weekly", ("eth",), "0 8 * * 1"),
+    ("weekly btc", ("btc",), "0 8 * * 1"),
+    ("eth weekly mondays 9am", ("eth",), "0 9 * * 1"),
+    ("btc 9am daily", ("btc",), "daily 09:00"),
+    ("mon wed fri 8am sol", ("sol",), "0 8 * * 1,3,5"),
+    ("btc every monday at 9", ("btc",), "0 9 * * 1"),
+    ("eth btc twice a day", ("eth", "btc"), "0 8,20 * * *"),
+    ("btc wekly", ("btc",), "0 8 * * 1"),
 ])
-def test_coins_may_follow_the_schedule(words: str, symbols: tuple[str, ...],
-                                       canonical: str) -> None:
+def test_coins_may_stand_before_or_after_the_schedule(words: str, symbols: tuple[str, ...],
+                                                       canonical: str) -> None:
     got_symbols, schedule = split_schedule_words(words.split())
     assert got_symbols == symbols
     assert schedule is not None and schedule.text == canonical
@@ -64,3 +73,14 @@ def test_a_schedule_missing_its_keyword_gets_the_likely_meaning(typed: str,
     with pytest.raises(BadArgumentError) as bad:
         parse_schedule(typed)
     assert bad.value.reason == "unknown_format" and bad.value.suggestion == suggestion
+
+
+def test_a_short_day_name_alone_does_not_start_a_schedule() -> None:
+    # "SUN" is also a coin ticker: alone it stays a word for the symbol table to judge
+    assert split_schedule_words(["sun"]) == (("sun",), None)
+
+
+def test_a_schedule_word_left_over_is_reported_not_taken_for_a_coin() -> None:
+    with pytest.raises(BadArgumentError) as caught:
+        split_schedule_words(["every", "4h", "btc", "weekly"])
+    assert caught.value.kind == "schedule"

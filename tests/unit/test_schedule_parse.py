@@ -228,3 +228,44 @@ def test_a_thirteen_pm_time_is_refused_as_a_bad_time() -> None:
     with pytest.raises(BadArgumentError) as bad:
         parse_schedule("daily 13pm")
     assert bad.value.reason == "bad_time"
+
+
+@pytest.mark.parametrize(("typed", "canonical"), [
+    ("weekly", "0 8 * * 1"),
+    ("weekly mondays 9am", "0 9 * * 1"),
+    ("every monday at 9", "0 9 * * 1"),
+    ("mondays and thursdays 18:00", "0 18 * * 1,4"),
+    ("weekdays at 8", "weekdays 08:00"),
+    ("every morning at 8", "daily 08:00"),
+    ("every evening", "daily 18:00"),
+    ("every evening at 7", "daily 19:00"),
+    ("twice a day", "0 8,20 * * *"),
+    ("daily 8:30 pm", "daily 20:30"),
+    ("at noon", "daily 12:00"),
+    ("daily at midnight", "daily 00:00"),
+    ("weekends 11am", "0 11 * * 0,6"),
+    ("every tuesady at 10am", "0 10 * * 2"),
+    ("weekdays at 8 and 9pm", "0 8,21 * * 1-5"),
+    ("hourly on weekdays", "0 * * * 1-5"),
+    ("every 9am", "daily 09:00"),
+    ("at 7 o'clock", "daily 07:00"),
+])
+def test_schedules_in_words(typed: str, canonical: str) -> None:
+    schedule = parse_schedule(typed)
+    assert schedule.text == canonical
+    assert parse_schedule(schedule.text) == schedule
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("daily at", "bad_time"),  # no time given: daily has no default
+    ("weekdays 9", "bad_time"),  # a bare 9 could be 9 am or 9 pm
+    ("mondays 25:00", "unknown_format"),
+    ("at", "unknown_format"),
+    ("at 8:30 and 20:00", "mixed_minutes"),
+    ("twice a day at 9", "unknown_format"),  # twice, but one time: not read as cron either
+])
+def test_words_that_do_not_make_a_schedule_are_rejected(typed: str, reason: str) -> None:
+    with pytest.raises(BadArgumentError) as caught:
+        parse_schedule(typed)
+    assert caught.value.reason == reason
+    assert all(parse_schedule(example) for example in caught.value.examples)
