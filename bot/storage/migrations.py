@@ -177,6 +177,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX calls_symbol_as_of ON calls (symbol, as_of)",
         ),
     ),
+    Migration(
+        6,
+        "the stored post each staged digest message shows (its buttons survive a crash)",
+        ("ALTER TABLE digest_outbox ADD COLUMN post_id INTEGER",),
+    ),
 )
 
 
