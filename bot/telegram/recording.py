@@ -31,6 +31,8 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
     #: id of the message the call sent or edited (once answered)
     message_id: int | None = None
+    #: whether the call was answered with success
+    ok: bool = True
 
 
 class RecordingRequest(BaseRequest):
@@ -76,6 +78,7 @@ class RecordingRequest(BaseRequest):
         call = Call(api_method, params, files)
         self.calls.append(call)
         ok, result = self._answer(call)
+        call.ok = ok
         if ok and isinstance(result, dict) and "message_id" in result:
             call.message_id = int(result["message_id"])
             self.message_ids[id(call)] = call.message_id

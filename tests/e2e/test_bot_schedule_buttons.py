@@ -3,36 +3,21 @@ taps and replies from their stored post."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.config import Settings
 from bot.market.demo import DEMO_END
 from bot.scheduling.keys import ScheduleKey
 from bot.scheduling.slots import next_slot
 from bot.storage import Storage
-from tests.e2e.bot_fixtures import bot_settings, demo_source
+from tests.e2e.bot_fixtures import PRIVATE, api, bot_settings, demo_source
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.fakes.schedule_bot import fire, running_app
 
 EVERY_4H = ScheduleKey.from_texts("every 4h", "UTC")
-CHAT = 7301
-
-
-@pytest.fixture
-async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeBotApi]:
-    """A fake Bot API with one private chat; fails on any call Telegram would reject."""
-    fake = FakeBotApi()
-    await fake.start()
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", fake.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", fake.base_url)
-    fake.add_chat(CHAT, "private")
-    yield fake
-    await fake.stop()
-    assert fake.violations == [], "the bot sent calls Telegram would reject"
+CHAT = PRIVATE
+__all__ = ["api"]
 
 
 async def _subscribe(db: Path) -> int:
