@@ -6,6 +6,11 @@ every message's text (``bot.storage.digest_outbox``); each message is marked sen
 accepts it, and the delivery ``sent`` after the last. A restart sends only what is unmarked,
 from the stored text, so a crash mid-round neither drops nor repeats a chat's digest.
 
+The last message of each article carries its post's buttons: the round hands the sender
+plain data (:class:`PostButtons`: post id, view, related questions), staged with the text so a
+re-send after a crash has them too, and links every sent message to its stored post, so taps
+and replies work as under ``/digest``.
+
 How a message travels (rate limits, retries, the transport's errors) is the sender's
 business; it reports a chat that moved, blocked the bot or refused a message with
 :class:`bot.errors.DeliveryError`, and the round acts on it (subscriptions follow a moved
@@ -23,9 +28,11 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.analysis import Analysis
-from bot.app.service import MarketService
-from bot.commentary import MESSAGE_LIMIT, RenderedPost, render_article, utf16_len
+from bot.app.service import UNSTORED_POST, MarketService
+from bot.app.views import PostButtons, View
+from bot.commentary import MESSAGE_LIMIT, RelatedQuestion, RenderedPost, render_article, utf16_len
 from bot.commentary.posts import reheadline
+from bot.commentary.related import related_questions
 from bot.commentary.render import render_template
 from bot.commentary.views import PostView, build_view
 from bot.errors import (
@@ -33,6 +40,7 @@ from bot.errors import (
     ChatMovedError,
     DataError,
     DeliveryError,
+    StorageError,
     UnknownSymbolError,
     VenueError,
 )
@@ -49,11 +57,17 @@ MOVES_FOLLOWED = 2
 FORBIDDEN = "forbidden"
 
 
+#: The view digest messages show (their refresh button re-renders it).
+DIGEST_VIEW: View = "digest"
+
+
 class Sender(Protocol):
     """Sends one message of a digest; raises :class:`DeliveryError` when it cannot."""
 
-    async def send(self, chat_id: int, thread_id: int | None, text: str) -> None:
-        """Send ``text`` to the chat (inside forum topic ``thread_id`` when given)."""
+    async def send(self, chat_id: int, thread_id: int | None, text: str,
+                   buttons: PostButtons | None = None) -> int | None:
+        """Send ``text`` to the chat (inside forum topic ``thread_id`` when given), with
+        ``buttons`` under it; the sent message's id when the transport has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +79,7 @@ class SharedRender:
     post: RenderedPost
     metrics: DigestMetrics
     headline_markup: str
+    post_id: int = UNSTORED_POST
 
 
 @dataclass
@@ -100,6 +115,8 @@ class Fanout:
         self.outbox: DigestOutbox = service.storage.outbox
         self.workers = workers
         self._in_flight: set[tuple[int, datetime]] = set()
+        #: related questions per stored post, for the buttons (one decode per post)
+        self._related: dict[int, tuple[RelatedQuestion, ...] | None] = {}
 
     async def run(self, due: Sequence[DueSubscription]) -> FanoutReport:
         """Deliver every due subscription not yet settled for its slot."""
@@ -145,11 +162,14 @@ class Fanout:
     async def _render_all(self, keys: Sequence[RenderKey], report: FanoutReport
                           ) -> dict[RenderKey, SharedRender]:
         analyses: dict[str, Analysis] = {}
+        post_ids: dict[str, int] = {}
         renders: dict[RenderKey, SharedRender] = {}
         for key in keys:
             try:
                 if key.symbol not in analyses:
-                    analyses[key.symbol] = (await self.service.published(key.symbol)).analysis
+                    current = await self.service.published(key.symbol)
+                    analyses[key.symbol] = current.analysis
+                    post_ids[key.symbol] = current.post_id
             except (UnknownSymbolError, VenueError, DataError) as e:
                 log.warning("digest of %s at %s not built: %s", key.symbol, key.slot, e)
                 continue
@@ -160,7 +180,9 @@ class Fanout:
                 key.symbol, post.messages))
             view = build_view(analysis)
             markup = post.headline_markup
-            renders[key] = SharedRender(analysis, view, post, metrics_of(analysis), markup)
+            renders[key] = SharedRender(analysis, view, post, metrics_of(analysis), markup,
+                                        post_ids[key.symbol])
+            self._related[post_ids[key.symbol]] = post.related
             report.renders += 1
         return renders
 
@@ -192,14 +214,16 @@ class Fanout:
         headlines = list(await self.store.recent_headlines(chat_id))
         memories: list[DigestMemory] = []
         messages: list[str] = []
+        post_ids: list[int | None] = []
         for key, shared in parts:
             chat_messages, headline = await self._chat_messages(chat_id, shared, headlines)
             headlines.append(headline)
             messages.extend(chat_messages)
+            post_ids.extend([shared.post_id] * len(chat_messages))
             memories.append(DigestMemory(chat_id, key.symbol, key.slot, headline,
                                          shared.metrics))
         return await self.outbox.stage(delivery.subscription_ids, chat_id, delivery.thread_id,
-                                       delivery.slot, messages, memories)
+                                       delivery.slot, messages, memories, post_ids)
 
     async def _deliver(self, delivery: ChatDelivery, parts: Sequence[OutboxPart],
                        report: FanoutReport) -> None:
@@ -209,11 +233,15 @@ class Fanout:
         ids, thread, slot = delivery.subscription_ids, delivery.thread_id, delivery.slot
         chat_id = delivery.chat_id
         try:
-            for part in parts:
+            for index, part in enumerate(parts):
                 if part.sent:
                     continue
-                chat_id = await self._send(chat_id, thread, part.text, report)
+                last = index == len(parts) - 1 or parts[index + 1].post_id != part.post_id
+                buttons = await self._buttons(part.post_id) if last else None
+                chat_id, message_id = await self._send(chat_id, thread, part.text, buttons,
+                                                       report)
                 await self.outbox.mark_sent(chat_id, thread, slot, part.part)
+                await self._link(chat_id, message_id, part, parts)
         except DeliveryFailed as e:
             report.failed += 1
             report.failures.append(e.detail)
@@ -251,13 +279,38 @@ class Fanout:
                 messages.insert(1, text)
         return messages, headline
 
+    async def _buttons(self, post_id: int | None) -> PostButtons | None:
+        """The buttons of stored post ``post_id`` (none for a post no longer stored)."""
+        if post_id is None or post_id == UNSTORED_POST:
+            return None
+        if post_id not in self._related:  # a re-send after a restart: from the stored post
+            stored = await self.service.stored(post_id)
+            self._related[post_id] = None if stored is None else related_questions(
+                build_view(stored.analysis), self.service.flavour)
+        related = self._related[post_id]
+        return None if related is None else PostButtons(post_id, DIGEST_VIEW, related)
+
+    async def _link(self, chat_id: int, message_id: int | None, part: OutboxPart,
+                    parts: Sequence[OutboxPart]) -> None:
+        """Link a sent message to its post (its part within that post's article)."""
+        if message_id is None or part.post_id is None or part.post_id == UNSTORED_POST:
+            return
+        first = next(p.part for p in parts if p.post_id == part.post_id)
+        try:
+            await self.service.storage.link_message(chat_id, message_id, part.post_id,
+                                                    part=part.part - first, view=DIGEST_VIEW)
+        except StorageError as e:  # costs the message its buttons, never the digest
+            log.warning("digest message %d not linked to its post: %s", message_id, e)
+
     async def _send(self, chat_id: int, thread_id: int | None, text: str,
-                    report: FanoutReport) -> int:
-        """Send one message; the chat's id after any move (subscriptions follow it)."""
+                    buttons: PostButtons | None, report: FanoutReport
+                    ) -> tuple[int, int | None]:
+        """Send one message; the chat's id after any move (subscriptions follow it) and the
+        sent message's id."""
         for _ in range(MOVES_FOLLOWED + 1):
             try:
-                await self.sender.send(chat_id, thread_id, text)
-                return chat_id
+                message_id = await self.sender.send(chat_id, thread_id, text, buttons)
+                return chat_id, message_id
             except ChatMovedError as e:
                 log.info("chat %d migrated to %d; subscriptions follow", chat_id,
                          e.new_chat_id)

@@ -22,6 +22,15 @@ VIEWS: tuple[View, ...] = ("quick", "digest", "whales", "levels", "price")
 
 
 @dataclass(frozen=True, slots=True)
+class PostButtons:
+    """What a transport needs for the buttons under a post, as plain data."""
+
+    post_id: int
+    view: View
+    related: tuple[RelatedQuestion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedView:
     """Message parts (each within Telegram's limit) and any related questions."""
 

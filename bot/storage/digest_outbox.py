@@ -32,6 +32,8 @@ class OutboxPart:
     part: int
     text: str
     sent: bool
+    #: the stored post this message shows (``None``: none, or staged before migration 6)
+    post_id: int | None = None
 
 
 def thread_key(thread_id: int | None) -> int:
@@ -52,11 +54,13 @@ class DigestOutbox:
                     ) -> tuple[OutboxPart, ...]:
         """The staged parts of (chat, topic, slot) in order; empty when none are staged."""
         async with self._conn.execute(
-            "SELECT part, text, sent FROM digest_outbox WHERE chat_id = ? AND thread_key = ? "
-            "AND slot = ? ORDER BY part", (chat_id, thread_key(thread_id), to_iso(slot)),
+            "SELECT part, text, sent, post_id FROM digest_outbox WHERE chat_id = ? "
+            "AND thread_key = ? AND slot = ? ORDER BY part",
+            (chat_id, thread_key(thread_id), to_iso(slot)),
         ) as cur:
             rows = await cur.fetchall()
-        return tuple(OutboxPart(int(r[0]), str(r[1]), bool(r[2])) for r in rows)
+        return tuple(OutboxPart(int(r[0]), str(r[1]), bool(r[2]),
+                                None if r[3] is None else int(r[3])) for r in rows)
 
     async def staged(self, slot: datetime) -> set[tuple[int, int]]:
         """(chat, thread key) of every delivery of ``slot`` with staged parts."""
@@ -68,18 +72,24 @@ class DigestOutbox:
         return {(int(r[0]), int(r[1])) for r in rows}
 
     async def stage(self, subscription_ids: Sequence[int], chat_id: int, thread_id: int | None,
-                    slot: datetime, messages: Sequence[str], memories: Sequence[DigestMemory]
-                    ) -> tuple[OutboxPart, ...]:
-        """Record the delivery pending with its messages and memories (one transaction)."""
+                    slot: datetime, messages: Sequence[str], memories: Sequence[DigestMemory],
+                    post_ids: Sequence[int | None] = ()) -> tuple[OutboxPart, ...]:
+        """Record the delivery pending with its messages and memories (one transaction).
+
+        ``post_ids`` names the stored post of each message (missing ones: none).
+        """
+        shows = [post_ids[i] if i < len(post_ids) else None for i in range(len(messages))]
         key = (chat_id, thread_key(thread_id), to_iso(slot))
         statements: list[Statement] = record_statements(subscription_ids, chat_id, slot,
                                                         "pending")
         statements += [("INSERT OR REPLACE INTO digest_outbox (chat_id, thread_key, slot, part, "
-                        "text, sent) VALUES (?, ?, ?, ?, ?, 0)", (*key, part, text))
+                        "text, sent, post_id) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                        (*key, part, text, shows[part]))
                        for part, text in enumerate(messages)]
         statements += [memory_statement(m) for m in memories]
         await self._write_many(statements)
-        return tuple(OutboxPart(part, text, False) for part, text in enumerate(messages))
+        return tuple(OutboxPart(part, text, False, shows[part])
+                     for part, text in enumerate(messages))
 
     async def mark_sent(self, chat_id: int, thread_id: int | None, slot: datetime, part: int
                         ) -> None:

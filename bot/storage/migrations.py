@@ -186,6 +186,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('posts_analysis', 'json')",
         ),
     ),
+    Migration(
+        7,
+        "the stored post each staged digest message shows (its buttons survive a crash)",
+        ("ALTER TABLE digest_outbox ADD COLUMN post_id INTEGER",),
+    ),
 )
 
 

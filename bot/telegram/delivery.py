@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -21,6 +22,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.app.views import PostButtons
 from bot.errors import ChatBlockedError, ChatMovedError, DeliveryError
 
 log = logging.getLogger(__name__)
@@ -31,17 +33,27 @@ NETWORK_RETRY_SECONDS = 1.0
 
 
 class TelegramSender:
-    """Sends digest messages through the bot (and so through its rate limiter)."""
+    """Sends digest messages through the bot (and so through its rate limiter).
 
-    def __init__(self, bot: Bot) -> None:
+    ``keyboard`` builds the buttons under a post (``BotService.buttons``: refresh, charts,
+    related questions, as under ``/digest``); without it messages go out bare.
+    """
+
+    def __init__(self, bot: Bot,
+                 keyboard: Callable[[PostButtons], InlineKeyboardMarkup] | None = None) -> None:
         self.bot = bot
+        self.keyboard = keyboard
 
-    async def send(self, chat_id: int, thread_id: int | None, text: str) -> None:
-        """Send ``text``; raise :class:`DeliveryError` when Telegram refuses it for good."""
+    async def send(self, chat_id: int, thread_id: int | None, text: str,
+                   buttons: PostButtons | None = None) -> int | None:
+        """Send ``text`` (``buttons`` under it); the message's id. Raise
+        :class:`DeliveryError` when Telegram refuses it for good."""
+        markup = self.keyboard(buttons) if buttons is not None and self.keyboard else None
         for attempt in range(1, NETWORK_ATTEMPTS + 1):
             try:
-                await self.bot.send_message(chat_id, text, message_thread_id=thread_id)
-                return
+                sent = await self.bot.send_message(chat_id, text, message_thread_id=thread_id,
+                                                   reply_markup=markup)
+                return sent.message_id
             except ChatMigrated as e:
                 raise ChatMovedError(f"migrated to {e.new_chat_id}", e.new_chat_id) from e
             except Forbidden as e:
@@ -60,3 +72,4 @@ class TelegramSender:
                 await asyncio.sleep(NETWORK_RETRY_SECONDS)
             except TelegramError as e:
                 raise DeliveryError(f"telegram: {e}") from e
+        return None  # unreachable: the last attempt returns or raises

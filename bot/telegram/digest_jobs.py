@@ -21,6 +21,7 @@ from bot.app.digest_runner import DigestRunner
 from bot.app.service import MarketService
 from bot.scheduling.keys import JOB_PREFIX, ScheduleKey
 from bot.telegram.delivery import TelegramSender
+from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +74,10 @@ def sync_jobs(
 
 def digest_runner(service: MarketService, bot: Bot,
                   clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> DigestRunner:
-    """A runner whose digests go out through ``bot`` (and its rate limiter)."""
-    return DigestRunner(service, TelegramSender(bot), clock)
+    """A runner whose digests go out through ``bot`` (and its rate limiter), each article's
+    last message with the post's buttons."""
+    keyboard = service.buttons if isinstance(service, BotService) else None
+    return DigestRunner(service, TelegramSender(bot, keyboard), clock)
 
 
 async def sync_digest_jobs(runner: DigestRunner, job_queue: JobQueue[Any] | None

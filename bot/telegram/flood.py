@@ -8,6 +8,7 @@ nothing, so nobody else's reply waits behind it.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -137,3 +138,14 @@ class FloodGuard:
                 self._in_flight[user_id] = left
             else:
                 del self._in_flight[user_id]
+
+
+def paced_guard(max_in_flight: int) -> FloodGuard:
+    """The guard of a lone user who waits for each answer before asking again.
+
+    The console's scripted user is the bot's only user and sends its next line only once the
+    previous one is answered, so it can never have more than one request in flight: the rate
+    windows (which protect a shared bot from one user's burst) have nothing to protect.
+    """
+    return FloodGuard(max_in_flight=max_in_flight, max_requests=sys.maxsize,
+                      max_chat_requests=sys.maxsize)

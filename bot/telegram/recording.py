@@ -29,6 +29,10 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    #: id of the message the call sent or edited (once answered)
+    message_id: int | None = None
+    #: whether the call was answered with success
+    ok: bool = True
 
 
 class RecordingRequest(BaseRequest):
@@ -73,11 +77,13 @@ class RecordingRequest(BaseRequest):
                 files[name] = content if isinstance(content, bytes) else content.read()
         call = Call(api_method, params, files)
         self.calls.append(call)
+        ok, result = self._answer(call)
+        call.ok = ok
+        if ok and isinstance(result, dict) and "message_id" in result:
+            call.message_id = int(result["message_id"])
+            self.message_ids[id(call)] = call.message_id
         if self._on_call is not None:
             self._on_call(call)
-        ok, result = self._answer(call)
-        if ok and isinstance(result, dict) and "message_id" in result:
-            self.message_ids[id(call)] = int(result["message_id"])
         body = {"ok": True, "result": result} if ok else {
             "ok": False, "error_code": 400, "description": result}
         return (200 if ok else 400), json.dumps(body).encode()
@@ -102,6 +108,10 @@ class RecordingRequest(BaseRequest):
                 return False, "Bad Request: message is not modified"
             self.texts[key] = p["text"]
             return True, {**self._message(*key), "text": p["text"]}
+        if call.method == "deleteMessage":
+            if self.texts.pop((int(p["chat_id"]), int(p["message_id"])), None) is None:
+                return False, "Bad Request: message to delete not found"
+            return True, True
         if call.method == "getChatMember":
             return True, {"status": "member", "user": {"id": int(p["user_id"]), "is_bot": False,
                                                        "first_name": "User"}}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app.service import MarketService, Post
+from bot.app.views import PostButtons
 from bot.commentary.telegram_html import Flavour
 from bot.config import Settings
 from bot.market.source import MarketSource
@@ -20,7 +21,7 @@ from bot.telegram.flood import FloodGuard
 from bot.telegram.keyboards import post_keyboard
 
 #: Adds button rows under a post (e.g. related questions); registered by feature modules.
-ButtonRows = Callable[[Post], Sequence[Sequence[InlineKeyboardButton]]]
+ButtonRows = Callable[[PostButtons], Sequence[Sequence[InlineKeyboardButton]]]
 
 
 class BotService(MarketService):
@@ -42,6 +43,10 @@ class BotService(MarketService):
 
     def keyboard(self, post: Post) -> InlineKeyboardMarkup:
         """Refresh and chart buttons under ``post``, then every registered extra row."""
+        return self.buttons(PostButtons(post.post_id, post.view, post.related))
+
+    def buttons(self, post: PostButtons) -> InlineKeyboardMarkup:
+        """The keyboard of a post known by id, view and related questions (digests too)."""
         rows = [list(row) for row in post_keyboard(post.post_id, post.view, self.flavour)
                 .inline_keyboard]
         for provider in self.button_rows:

@@ -50,6 +50,7 @@ async def test_refresh_edits_in_place_and_unchanged_content_is_no_error(
         query = api.tap_button(post)
         await api.wait_for(lambda: len(api.method_calls("editMessageText")) == 1)
     assert query in api.callback_answers
+    assert api.callback_answers[query]["text"].startswith("No change since this post (as of ")
     assert len(api.sent_to(PRIVATE)) == 1  # no error message, no duplicate post
     assert not any("went wrong" in s.text for s in api.sent)
 

@@ -20,8 +20,8 @@ def _chat(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 def test_say_runs_a_scripted_conversation_offline_and_exits() -> None:
     done = _chat("--say", "/btc", "--say", "/whales")
     assert done.returncode == 0, done.stderr
-    assert "you> /btc\nbot> BTC $99,400" in done.stdout
-    assert "you> /whales\nbot> " in done.stdout and "whales" in done.stdout.lower()
+    assert "you> /btc\nbot[1]> BTC $99,400" in done.stdout
+    assert "you> /whales\nbot[2]> " in done.stdout and "whales" in done.stdout.lower()
 
 
 def test_end_of_input_exits_cleanly() -> None:

@@ -213,6 +213,12 @@ class BotApiMethods:
         target.edits += 1
         return self._as_update_message(target)
 
+    async def _api_deletemessage(self, p: dict[str, Any]) -> bool:
+        chat = self._chat(p)
+        target = self._find(chat["id"], int(p.get("message_id") or 0))
+        self.sent.remove(target)
+        return True
+
     async def _api_answercallbackquery(self, p: dict[str, Any]) -> bool:
         query_id = str(p.get("callback_query_id"))
         if not query_id.startswith("cbq-"):

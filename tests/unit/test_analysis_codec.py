@@ -19,6 +19,7 @@ from bot.app.codec import ANALYSIS_CODEC, VERSION
 from bot.config import Settings
 from bot.market.demo import DEMO_END, DemoSource
 from bot.storage import Storage
+from bot.storage.migrations import latest_version
 from tests.fakes.flaky_source import FlakySource
 from tests.fakes.telegram_harness import harness
 from tests.unit.analysis_data import replay_snapshot
@@ -149,7 +150,7 @@ async def test_opening_with_the_codec_migrates_the_pickles_readably(tmp_path: Pa
                      (pickle.dumps(shutil.rmtree),))
     store = await Storage.open(db, codec=ANALYSIS_CODEC)
     try:
-        assert await store.schema_version() == 6
+        assert await store.schema_version() == latest_version()
         btc, eth, sol = [await store.post(i) for i in (1, 2, 3)]
         assert await store.upgrade_posts(ANALYSIS_CODEC.upgrade) == 0  # once only
     finally:

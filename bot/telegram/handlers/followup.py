@@ -27,7 +27,7 @@ from bot.app.questions import (
     repeated_view,
     replied_post,
 )
-from bot.app.service import Post
+from bot.app.views import PostButtons
 from bot.commentary.related import MAX_RELATED, related_questions
 from bot.commentary.telegram_html import split_message
 from bot.commentary.views import build_view
@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 EMPTY_ASK = "help"
 
 
-def related_rows(post: Post) -> list[list[InlineKeyboardButton]]:
+def related_rows(post: PostButtons) -> list[list[InlineKeyboardButton]]:
     """One button per related question of ``post`` (at most ``MAX_RELATED``)."""
     return [
         [InlineKeyboardButton(q.question, callback_data=question_data(post.post_id, q.intent,

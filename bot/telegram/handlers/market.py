@@ -37,10 +37,17 @@ async def _symbol_view(update: Update, context: Context, view: View, *, required
 
 
 async def symbol_command(update: Update, context: Context) -> None:
-    """/btc, /eth …: the quick take on that symbol."""
+    """/btc, /eth … [1h|4h|1d]: the quick take on that symbol, then the chart when asked."""
     service = service_of(context)
-    symbol = service.symbols.resolve(command_of(update))
+    command = command_of(update)
+    symbol = service.symbols.resolve(command)
+    args = [a.lower() for a in (context.args or [])]
+    if len(args) > 1 or (args and args[0] not in CHART_TIMEFRAMES):
+        await reply(update, service.error_text("coin_timeframe", command="/" + command))
+        return
     await post_view(update, context, symbol, "quick")
+    if args:
+        await send_chart(update, context, symbol, args[0])
 
 
 async def price(update: Update, context: Context) -> None:
