@@ -55,6 +55,8 @@ DEFAULT_WORKERS = 16
 #: Moves of one chat followed within one message (a group upgraded to a supergroup: one).
 MOVES_FOLLOWED = 2
 FORBIDDEN = "forbidden"
+#: Posts whose related questions are kept between rounds (one decode per post otherwise).
+RELATED_KEPT = 256
 
 
 #: The view digest messages show (their refresh button re-renders it).
@@ -137,6 +139,8 @@ class Fanout:
         finally:
             for key in ((s.subscription_id, s.slot) for s in fresh):
                 self._in_flight.discard(key)
+            if len(self._related) > RELATED_KEPT:  # a cache: a later re-send reads the post
+                self._related.clear()
         return report
 
     async def _staged(self, deliveries: Sequence[ChatDelivery]
