@@ -44,8 +44,15 @@ async def symbol_command(update: Update, context: Context) -> None:
 
 
 async def price(update: Update, context: Context) -> None:
-    """/price SYMBOL: price and 24h change."""
-    await _symbol_view(update, context, "price", required=True)
+    """/price SYMBOL [SYMBOL…]: price and 24h change; several coins in one reply."""
+    asked = [a for arg in context.args or [] for a in arg.split(",") if a.strip()]
+    if len(asked) <= 1:
+        await _symbol_view(update, context, "price", required=True)
+        return
+    service = service_of(context)
+    async with heavy_work(update, context) as go:
+        if go:
+            await reply(update, await service.prices_text(asked))
 
 
 async def digest(update: Update, context: Context) -> None:
