@@ -304,10 +304,13 @@ class MarketService:
     def command_coin(self, command: str) -> tuple[str | None, str | None]:
         """A command no handler took: ``(coin, None)`` when it names a configured or listed
         coin ("/doge"), else ``(None, command suggestion)`` ("/bct" → "btc", "/prise" →
-        "price"; ``None`` when nothing is close)."""
+        "price"; ``None`` when nothing is close). A real coin neither configured nor listed
+        raises its ``UnknownSymbolError`` ("I don't find PEPE on Binance")."""
         try:
             return self.symbols.resolve(command), None
         except UnknownSymbolError as e:
+            if self.symbols.is_known_coin(command):
+                raise
             coin_hint = e.suggestion
         match = process.extractOne(command.lower(), COMMANDS, scorer=fuzz.ratio,
                                    score_cutoff=_COMMAND_SCORE)

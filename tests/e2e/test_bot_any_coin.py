@@ -56,10 +56,12 @@ async def test_an_unconfigured_coin_the_venue_lists_works_as_command_and_questio
         post = await ask(api, "/doge")
         answer = await ask(api, "doge price")
         price = await ask(api, "/price xrp")
+        subscribed = await ask(api, "/subscribe doge daily 08:00")
     assert "DOGE" in post.text and "$0.1234" in post.text
     assert "went wrong" not in post.text and "cover" not in post.text
     assert "$0.1234" in answer.text
     assert "<b>XRP</b> $1.92" in price.text
+    assert "DOGE" in subscribed.text and "find" not in subscribed.text
 
 
 async def test_price_of_several_coins_is_one_message_with_a_line_each(
@@ -89,6 +91,7 @@ async def test_mistyped_commands_and_unlisted_coins_get_a_suggestion_and_no_retr
     assert "did you mean <code>/price</code>?" in prise.text
     assert "I don't find <b>PEPE</b> on Binance" in pepe.text
     assert "try again" not in pepe.text.lower()
+    assert "I don't find <b>PEPE</b> on Binance" in pepe_command.text
     assert "try again" not in pepe_command.text.lower()
 
 

@@ -10,6 +10,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
+from bot.errors import UnknownSymbolError
 from bot.telegram.handlers.common import NEW_MESSAGES, Context, post_view, reply, service_of
 from bot.telegram.services import BotService
 
@@ -39,10 +40,16 @@ async def unknown_command(update: Update, context: Context) -> None:
     if to and to.lower() != username:
         return  # another bot's command
     service = service_of(context)
-    coin, suggestion = service.command_coin(name)
+    answer = message.chat.type == ChatType.PRIVATE or bool(to)
+    try:
+        coin, suggestion = service.command_coin(name)
+    except UnknownSymbolError:  # a real coin nobody lists: worded by the error handler
+        if answer:
+            raise
+        return
     if coin is not None:
         await post_view(update, context, coin, "quick")
-    elif message.chat.type == ChatType.PRIVATE or to:
+    elif answer:
         await reply(update, service.error_text("unknown_command", suggestion=suggestion))
 
 
