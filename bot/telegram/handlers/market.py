@@ -43,13 +43,21 @@ async def symbol_command(update: Update, context: Context) -> None:
     await post_view(update, context, symbol, "quick")
 
 
+def _is_coin(service: BotService, text: str) -> bool:
+    try:
+        service.symbols.resolve(text)
+    except UnknownSymbolError:
+        return False
+    return True
+
+
 async def price(update: Update, context: Context) -> None:
     """/price SYMBOL [SYMBOL…]: price and 24h change; several coins in one reply."""
-    asked = [a for arg in context.args or [] for a in arg.split(",") if a.strip()]
-    if len(asked) <= 1:
-        await _symbol_view(update, context, "price", required=True)
-        return
     service = service_of(context)
+    asked = [a for arg in context.args or [] for a in arg.split(",") if a.strip()]
+    if len(asked) <= 1 or not any(_is_coin(service, a) for a in asked):
+        await _symbol_view(update, context, "price", required=True)  # one coin, or junk
+        return
     async with heavy_work(update, context) as go:
         if go:
             await reply(update, await service.prices_text(asked))
