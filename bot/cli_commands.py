@@ -8,14 +8,26 @@ import sys
 
 from bot.cli_args import parse_duration, parse_when
 from bot.config import Settings
-from bot.errors import BadArgumentError
+from bot.errors import BadArgumentError, UnknownSymbolError
 from bot.market.source import MarketSource
 from bot.symbols import SymbolResolver
 
 
-def resolve_symbol(settings: Settings, text: str) -> str:
-    """A configured symbol name for ``text`` (name or alias), else UnknownSymbolError."""
-    return SymbolResolver(settings).resolve(text)
+def resolve_symbol(settings: Settings, text: str, live: bool = False) -> str:
+    """A configured symbol name for ``text`` (name or alias), else UnknownSymbolError; on
+    live data a word close to no configured symbol is left to the live source, which
+    resolves it against the spot venue's market list ("doge")."""
+    try:
+        return SymbolResolver(settings).resolve(text)
+    except UnknownSymbolError as e:
+        if live and e.suggestion is None:
+            return text.strip()
+        raise
+
+
+def is_live(args: argparse.Namespace) -> bool:
+    """Whether the arguments ask for live venues (neither ``--demo`` nor ``--replay``)."""
+    return not getattr(args, "demo", False) and getattr(args, "replay", None) is None
 
 
 async def open_source(settings: Settings, args: argparse.Namespace) -> MarketSource:
@@ -44,7 +56,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.analysis.serialize import analysis_to_json
     from bot.commentary import render_article
 
-    symbol = resolve_symbol(settings, args.symbol)
+    symbol = resolve_symbol(settings, args.symbol, is_live(args))
     if args.chart is not None and not args.chart.parent.is_dir():
         raise BadArgumentError(f"--chart {args.chart}: folder {args.chart.parent} does not exist")
     source = await open_source(settings, args)

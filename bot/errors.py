@@ -5,10 +5,11 @@
     BotError                      base of everything the bot raises on purpose
     ├── ConfigError               bad config.toml or environment (names the key)
     ├── UserInputError            something a user typed that we cannot act on
-    │   ├── UnknownSymbolError    symbol not configured (carries a suggestion)
+    │   ├── UnknownSymbolError    symbol neither configured nor listed (suggestion, venue)
     │   └── BadArgumentError      malformed argument (schedule, timeframe, time…)
     ├── DataError                 data we were given is unusable
     │   ├── ReplayDataError       replay folder missing / malformed file
+    │   │   └── NoDataError       the source has nothing for a coin (``reason``, ``where``)
     │   └── OutOfRangeError       requested time outside the data's range
     ├── VenueError                a venue failed to give us a value (``code``: see below)
     │   ├── TemporaryVenueError   retry makes sense                     UNREACHABLE
@@ -77,13 +78,16 @@ class UserInputError(BotError):
 
 
 class UnknownSymbolError(UserInputError):
-    """The symbol is not one the bot knows."""
+    """The symbol is not one the bot knows; ``venue`` names the venue whose market list
+    was searched (``None``: only the configured symbols were)."""
 
-    def __init__(self, symbol: str, suggestion: str | None = None) -> None:
+    def __init__(self, symbol: str, suggestion: str | None = None,
+                 venue: str | None = None) -> None:
         hint = f" (did you mean {suggestion}?)" if suggestion else ""
         super().__init__(f"unknown symbol {symbol!r}{hint}")
         self.symbol = symbol
         self.suggestion = suggestion
+        self.venue = venue
 
 
 class BadArgumentError(UserInputError):
@@ -118,6 +122,20 @@ class DataError(BotError):
 
 class ReplayDataError(DataError):
     """Replay folder missing or a file malformed."""
+
+
+class NoDataError(ReplayDataError):
+    """The source holds nothing for ``symbol``, for good: ``reason`` is a ``MissingReason``
+    (``NOT_IN_REPLAY``: no files in ``where``; ``NOT_SIMULATED``: the demo's ``offered``)."""
+
+    def __init__(self, symbol: str, reason: MissingReason, where: str = "",
+                 offered: tuple[str, ...] = (), detail: str = "") -> None:
+        super().__init__(detail or f"no data for {symbol} ({reason}) {where}".rstrip())
+        self.symbol = symbol
+        self.reason = reason
+        self.where = where
+        self.offered = offered
+        self.subject = symbol
 
 
 class OutOfRangeError(DataError):

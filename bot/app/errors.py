@@ -4,7 +4,9 @@ A handler lets the bot's own errors propagate; the transport's one error handler
 :func:`failure_reply` what to tell the user, and renders the code with its template
 (``templates/telegram/error.j2``). Expected failures (an unknown coin, a venue down,
 unusable data) are answered and logged as warnings; anything else is a bug, logged with
-its traceback and answered with the generic apology.
+its traceback and answered with the generic apology. Temporary venue failures
+(``venue_down``) invite a retry; permanent absence (``not_listed``: no venue lists the
+coin, ``no_data``: the source holds nothing for it) is said once, politely and finally.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from bot.errors import DataError, UnknownSymbolError, VenueError
+from bot.errors import DataError, NoDataError, UnknownSymbolError, VenueError
 
-FailureKind = Literal["unknown_symbol", "venue_down", "data", "internal"]
+FailureKind = Literal["unknown_symbol", "not_listed", "venue_down", "no_data", "data",
+                      "internal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +35,19 @@ class FailureReply:
 def failure_reply(error: BaseException | None) -> FailureReply:
     """The reply code for ``error`` (the subject is the symbol the failure is about)."""
     if isinstance(error, UnknownSymbolError):
-        return FailureReply("unknown_symbol", MappingProxyType(
-            {"symbol": error.symbol, "suggestion": error.suggestion}))
+        return FailureReply(
+            "not_listed" if error.venue else "unknown_symbol", MappingProxyType(
+                {"symbol": error.symbol, "suggestion": error.suggestion, "venue": error.venue}))
+    if isinstance(error, VenueError) and not error.temporary:
+        return FailureReply("no_data", MappingProxyType(
+            {"symbol": error.subject, "reason": str(error.reason), "venue": error.venue,
+             "where": "", "offered": ()}))
     if isinstance(error, VenueError):
         return FailureReply("venue_down", MappingProxyType({"symbol": error.subject}))
+    if isinstance(error, NoDataError):
+        return FailureReply("no_data", MappingProxyType(
+            {"symbol": error.symbol, "reason": str(error.reason), "where": error.where,
+             "offered": error.offered, "venue": None}))
     if isinstance(error, DataError):
         return FailureReply("data", MappingProxyType({"symbol": error.subject}))
     return FailureReply("internal", expected=False)

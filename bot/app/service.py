@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from bot.analysis import Analysis, analyse
 from bot.app import housekeeping, views
+from bot.app.errors import failure_reply
 from bot.app.housekeeping import Pruned
 from bot.app.trackrecord import LINE_TEMPLATE, track_record, with_line
 from bot.app.trackrecord import TEMPLATE as TRACK_TEMPLATE
@@ -27,15 +30,15 @@ from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour
 from bot.commentary.views import build_view
 from bot.config import Settings
-from bot.errors import DataError, StorageError, VenueError
+from bot.errors import DataError, StorageError, UnknownSymbolError, VenueError
 from bot.evidence.records import CallBook
 from bot.evidence.track import published_rows
 from bot.market.coverage import coverage_of
 from bot.market.health import VenueState
 from bot.market.models import MarketSnapshot
-from bot.market.source import MarketSource, VenueReporting
+from bot.market.source import MarketSource, VenueListing, VenueReporting
 from bot.storage import Storage, StoredPost
-from bot.symbols import SymbolResolver
+from bot.symbols import SymbolResolver, use_listing
 
 log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
@@ -48,6 +51,10 @@ CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
 UNSTORED_POST = 0
 #: Rendered posts kept (per post id, view and — for digests — chat).
 _POST_CACHE_SIZE = 512
+#: Coins one /price answers (more are named as left out).
+MAX_PRICES = 5
+#: How close a mistyped command must be to one we know to be suggested.
+_COMMAND_SCORE = 75.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,8 @@ class MarketService:
         self.source = source
         self.storage = storage
         self.flavour: Flavour = flavour
+        if isinstance(source, VenueListing):  # any coin the spot venue lists resolves
+            use_listing(settings, source.listing)
         self.symbols = SymbolResolver(settings)
         self.counters = Counters()
         self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()
@@ -180,6 +189,31 @@ class MarketService:
         while len(self._posts) > _POST_CACHE_SIZE:
             self._posts.popitem(last=False)
         return post
+
+    async def prices_text(self, asked: list[str]) -> str:
+        """One line per coin asked (at most ``MAX_PRICES``), each coin's failure as its code."""
+
+        async def row(raw: str) -> dict[str, Any]:
+            line: dict[str, Any] = {"symbol": raw.upper(), "failure": None, "price": None,
+                                    "change_24h_pct": None, "as_of": None, "venue": None,
+                                    "suggestion": None, "where": None}
+            try:
+                current = await self.analysed(self.symbols.resolve(raw))
+            except (UnknownSymbolError, VenueError, DataError) as e:
+                failure = failure_reply(e)
+                line.update(failure.details, failure=failure.kind)
+                line["symbol"] = getattr(e, "symbol", None) or raw.upper()
+                return line
+            price = current.analysis.price
+            line.update(symbol=current.snapshot.symbol, as_of=current.snapshot.as_of,
+                        price=price.last if price else None,
+                        change_24h_pct=price.change_24h_pct if price else None)
+            return line
+
+        unique = list(dict.fromkeys(asked))
+        rows = await asyncio.gather(*(row(raw) for raw in unique[:MAX_PRICES]))
+        return self.text("telegram/prices.j2", rows=rows, limit=MAX_PRICES,
+                         left_out=unique[MAX_PRICES:])
 
     async def published(self, symbol: str) -> CurrentMarket:
         """The current market of a post about to be published (its calls recorded)."""
@@ -266,6 +300,23 @@ class MarketService:
             )
             for name in names
         )
+
+    def command_coin(self, command: str) -> tuple[str | None, str | None]:
+        """A command no handler took: ``(coin, None)`` when it names a configured or listed
+        coin ("/doge"), else ``(None, command suggestion)`` ("/bct" → "btc", "/prise" →
+        "price"; ``None`` when nothing is close). A real coin neither configured nor listed
+        raises its ``UnknownSymbolError`` ("I don't find PEPE on Binance")."""
+        try:
+            return self.symbols.resolve(command), None
+        except UnknownSymbolError as e:
+            if self.symbols.is_known_coin(command):
+                raise
+            coin_hint = e.suggestion
+        match = process.extractOne(command.lower(), COMMANDS, scorer=fuzz.ratio,
+                                   score_cutoff=_COMMAND_SCORE)
+        if match is not None:
+            return None, match[0]
+        return None, coin_hint.lower() if coin_hint else None
 
     def text(self, template: str, flavour: Flavour | None = None, **ctx: Any) -> str:
         """Render one of the transport's own templates (``templates/telegram``)."""

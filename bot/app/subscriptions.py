@@ -90,7 +90,7 @@ class SubscriptionDesk:
             return _reply("bad_argument", error=e)
         except UnknownSymbolError as e:
             return _reply("unknown_symbol", symbol=e.symbol, suggestion=e.suggestion,
-                          symbols=self.settings.symbol_names)
+                          venue=e.venue, symbols=self.settings.symbol_names)
         symbols = symbols or (self.settings.symbol_names[0],)
         async with self._lock:
             existing = await self.store.of_chat(to.chat_id)

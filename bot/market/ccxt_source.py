@@ -13,6 +13,7 @@ spot price the perpetual venues' median mark price stands in (``price_basis``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import statistics
 from collections.abc import Callable
@@ -21,8 +22,9 @@ from functools import partial
 from types import MappingProxyType
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import MissingReason, TemporaryVenueError, VenueError
+from bot.errors import MissingReason, TemporaryVenueError, VenueError, VenueSymbolError
 from bot.market.cache import TtlCache
+from bot.market.catalog import listed_bases, symbol_for
 from bot.market.ccxt_errors import translate
 from bot.market.deadline import Deadline
 from bot.market.derivatives_builder import build_derivatives
@@ -45,6 +47,7 @@ from bot.market.trade_tape import TradeTape
 from bot.market.venue_spot import spot_candles, spot_ticker
 from bot.market.venues import VenueClient
 from bot.market.whale_watch import WHALE_VENUE, WhaleWatch
+from bot.symbols import Listing
 
 log = logging.getLogger(__name__)
 #: Cache key and job name of the long daily history behind the outlook's odds.
@@ -69,6 +72,8 @@ class CcxtSource:
         self._building: dict[str, asyncio.Task[MarketSnapshot]] = {}
         self._store = MarketsStore(settings.markets_cache_path())
         self.health = VenueHealth(clock)
+        self._listing: tuple[int, Listing] | None = None
+        self._catalog: dict[str, SymbolSettings | None] = {}
 
     @property
     def cache(self) -> TtlCache:
@@ -107,10 +112,37 @@ class CcxtSource:
         """Each venue's last success, last error (a code) and market-list age, for /status."""
         return self.health.states(self._venues())
 
+    def listing(self) -> Listing | None:
+        """The bases the spot venue lists (``None`` until its market list is loaded)."""
+        client = self._clients.get(self._settings.venues.spot)
+        markets = client.exchange.markets if client is not None else None
+        if not markets:
+            return None
+        if self._listing is None or self._listing[0] != id(markets):
+            self._listing = (id(markets), Listing(client.venue if client else "",
+                                                  listed_bases(markets)))
+            self._catalog.clear()
+        return self._listing[1]
+
+    def _symbol_of(self, base: str) -> SymbolSettings | None:
+        """The settings of a listed, unconfigured ``base`` from the loaded market lists."""
+        if base not in self._catalog:
+            spot = self._clients[self._settings.venues.spot].exchange.markets or {}
+            perps = {v: self._clients[v].exchange.markets or {}
+                     for v in self._settings.venues.derivatives if v in self._clients}
+            self._catalog[base] = symbol_for(base, spot, perps)
+        return self._catalog[base]
+
     async def snapshot(self, symbol: str) -> MarketSnapshot:
         """The current snapshot of ``symbol``; one build is shared by concurrent callers."""
-        cfg = configured_symbol(self._settings, symbol)
         await self.start()
+        if self._settings.symbol(symbol) is None and self.listing() is None:
+            # an unconfigured coin needs the spot venue's list: wait for it within the deadline
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._clients[self._settings.venues.spot].markets_ready(),
+                    self._settings.venues.timeout_seconds)
+        cfg = configured_symbol(self._settings, symbol, self._symbol_of, self.listing)
         now = datetime.now(UTC)
         for client in self._clients.values():
             client.refresh_if_old(now)
@@ -159,6 +191,8 @@ class CcxtSource:
             ticker = Ticker(cfg.spot, statistics.median(d.mark_price or 0.0 for d in marks), now)
         elif ticker is None and not has_candles:
             reasons = ", ".join(sorted({m.reason for m in spot_missing})) or "NO_ANSWER"
+            if spot_missing and all(m.reason == MissingReason.NOT_LISTED for m in spot_missing):
+                raise VenueSymbolError(spot_venue, f"no price data ({reasons})")  # for good
             raise TemporaryVenueError(spot_venue, f"no price data ({reasons})")
         return MarketSnapshot(
             symbol=cfg.name,
@@ -235,7 +269,9 @@ class CcxtSource:
     ) -> tuple[VenueDerivatives | None, tuple[Missing, ...]]:
         market = cfg.markets.get(venue)
         if market is None:
-            return None, (Missing(venue, "*", MissingReason.NOT_CONFIGURED, False),)
+            reason = (MissingReason.NOT_CONFIGURED if self._settings.symbol(cfg.name)
+                      else MissingReason.NOT_LISTED)
+            return None, (Missing(venue, "*", reason, False),)
         try:
             result = await build_derivatives(
                 self._clients[venue], market, self._cache, self._rings,

@@ -17,7 +17,13 @@ from types import MappingProxyType
 import numpy as np
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import BadArgumentError, MissingReason, OutOfRangeError
+from bot.errors import (
+    BadArgumentError,
+    MissingReason,
+    NoDataError,
+    OutOfRangeError,
+    UnknownSymbolError,
+)
 from bot.market.demo_script import (
     DEMO_END,
     DEMO_EPISODES,
@@ -40,6 +46,7 @@ from bot.market.models import (
     ms_from_utc,
 )
 from bot.market.source import configured_symbol
+from bot.symbols import SymbolResolver, normalise
 
 __all__ = ["DEMO_END", "DEMO_EPISODES", "DEMO_FIRST_AT", "DemoSource"]
 
@@ -94,9 +101,19 @@ class DemoSource:
         """The demo snapshot of ``symbol`` at this source's ``as_of``."""
         return self.snapshot_now(symbol)
 
+    def _configured(self, symbol: str) -> SymbolSettings:
+        """The configured ``symbol``; a real coin it does not simulate is ``NOT_SIMULATED``."""
+        try:
+            return configured_symbol(self.settings, symbol)
+        except UnknownSymbolError as e:
+            if e.suggestion is None and SymbolResolver(self.settings).is_known_coin(symbol):
+                raise NoDataError(normalise(symbol).upper(), MissingReason.NOT_SIMULATED,
+                                  offered=self.settings.symbol_names) from None
+            raise
+
     def snapshot_now(self, symbol: str) -> MarketSnapshot:
         """Synchronous ``snapshot`` (the demo market needs no I/O)."""
-        conf = configured_symbol(self.settings, symbol)
+        conf = self._configured(symbol)
         series = demo_series(conf.name)
         as_of_ms = ms_from_utc(self.as_of)
         k = series.index_closing_at(as_of_ms)

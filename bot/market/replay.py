@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bot.config import Settings, SymbolSettings
-from bot.errors import MissingReason, OutOfRangeError, ReplayDataError
+from bot.errors import MissingReason, NoDataError, OutOfRangeError, ReplayDataError
 from bot.market.models import (
     MarketSnapshot,
     Missing,
@@ -176,10 +176,11 @@ class ReplaySource:
     def _symbol(self, name: str) -> tuple[SymbolSettings, dict[str, KlineTable]]:
         config = configured_symbol(self.settings, name)
         tables = self._data.klines.get(market_id(config.spot))
-        if not tables:
-            raise ReplayDataError(
-                f"no kline CSVs for {market_id(config.spot)} ({config.name}) "
-                f"under {self._data.directory}"
+        if not tables:  # for good: retrying the same folder cannot help
+            raise NoDataError(
+                config.name, MissingReason.NOT_IN_REPLAY, str(self._data.directory),
+                detail=f"no kline CSVs for {market_id(config.spot)} ({config.name}) "
+                       f"under {self._data.directory}",
             )
         return config, tables
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from bot.config import Settings, SymbolSettings
 from bot.errors import UnknownSymbolError
 from bot.market.health import VenueState
 from bot.market.models import MarketSnapshot
-from bot.symbols import SymbolResolver
+from bot.symbols import Listing, ListingProvider, SymbolResolver
+
+#: Builds the settings of a listed base no ``[[symbols]]`` entry configures (or ``None``).
+Catalog = Callable[[str], SymbolSettings | None]
 
 
 @runtime_checkable
@@ -38,18 +42,32 @@ class VenueReporting(Protocol):
         ...
 
 
-def configured_symbol(settings: Settings, symbol: str) -> SymbolSettings:
-    """The configured symbol named (or aliased) ``symbol``, as ``bot.symbols`` resolves it.
+@runtime_checkable
+class VenueListing(Protocol):
+    """A source that knows which bases its spot venue lists (once its market list is in)."""
+
+    def listing(self) -> Listing | None:
+        """The listed bases, or ``None`` while no market list is loaded."""
+        ...
+
+
+def configured_symbol(settings: Settings, symbol: str, catalog: Catalog | None = None,
+                      listing: ListingProvider | None = None) -> SymbolSettings:
+    """The configured symbol named (or aliased) ``symbol``, as ``bot.symbols`` resolves it;
+    else, with a ``catalog``, the listed base it names.
 
     Raises ``UnknownSymbolError`` with the suggestion users get everywhere else
-    (``bot.symbols.SymbolResolver``), if any configured symbol is close.
+    (``bot.symbols.SymbolResolver``), if any configured or listed symbol is close.
     """
     conf = settings.symbol(symbol)  # a configured name: no need for the coin table
     if conf is None:
         try:
-            conf = settings.symbol(SymbolResolver(settings).resolve(symbol))
+            name = SymbolResolver(settings, listing=listing).resolve(symbol)
         except UnknownSymbolError as e:  # named as the caller gave it
-            raise UnknownSymbolError(symbol, e.suggestion) from None
+            raise UnknownSymbolError(symbol, e.suggestion, e.venue) from None
+        conf = settings.symbol(name)
+        if conf is None and catalog is not None:
+            conf = catalog(name)
     if conf is None:
         raise UnknownSymbolError(symbol)
     return conf

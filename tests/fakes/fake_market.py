@@ -179,13 +179,19 @@ def _perps(scale: float) -> dict[str, PerpBook]:
 
 
 def default_market() -> FakeMarket:
-    """BTC (the real 2026-02-05 open/close), ETH and SOL with plausible figures."""
+    """BTC (the real 2026-02-05 open/close), ETH and SOL with plausible figures; DOGE and
+    XRP listed too, though no ``[[symbols]]`` entry configures them."""
     market = FakeMarket()
     market.coins["BTC"] = CoinBook("BTC", 62_909.86, 73_165.84, _perps(1))
     market.coins["ETH"] = CoinBook("ETH", 1_845.5, 2_110.25, _perps(25))
     market.coins["SOL"] = CoinBook("SOL", 81.4, 92.6, _perps(700))
     market.coins["SOL"].perps["okx"].contract_size = 1.0
     market.coins["SOL"].perps["binanceusdm"].funding_hours = 4.0
+    # listed by every fake venue but configured nowhere: "any coin the venues list"
+    market.coins["DOGE"] = CoinBook("DOGE", 0.1234, 0.1301, _perps(500_000))
+    market.coins["DOGE"].perps["okx"].contract_size = 1000.0
+    market.coins["XRP"] = CoinBook("XRP", 1.92, 2.05, _perps(30_000))
+    market.coins["XRP"].perps["okx"].contract_size = 100.0
     t0 = now_ms() - 90_000
     market.trades = [
         FakeTrade("binanceusdm", "BTC", t0, "buy", 62_900.0, 25.0, 1),       # 1.57M: kept

@@ -55,11 +55,16 @@ def _limit(p: Params, default: int) -> int:
     return int(p.get("limit", default))
 
 
+def _px(value: float) -> str:
+    """A price as Binance prints it: cents for dollar-sized coins, more digits below $10."""
+    return f"{value:.2f}" if value >= 10 else f"{value:.8f}"
+
+
 def spot_klines(market: FakeMarket, hidden: set[str], p: Params) -> Any:
     """GET /api/v3/klines."""
     coin = _coin(market, p.get("symbol"), hidden)
     rows = market.spot_bars(coin, p["interval"], _limit(p, 500))
-    return [[t, f"{o:.2f}", f"{h:.2f}", f"{lo:.2f}", f"{c:.2f}", f"{v:.5f}", t + 1, "0", 10,
+    return [[t, _px(o), _px(h), _px(lo), _px(c), f"{v:.5f}", t + 1, "0", 10,
              "0", "0", "0"] for t, o, h, lo, c, v in rows]
 
 
@@ -73,12 +78,16 @@ def futures_klines(market: FakeMarket, hidden: set[str], p: Params) -> Any:
              "0", "0", "0"] for t, c, v in bars]
 
 
+def _tick(last: float) -> float:
+    return 0.1 if last >= 10 else last * 0.0001
+
+
 def _ticker(symbol: str, last: float, volume: float, quote_volume: float) -> dict[str, Any]:
     now = now_ms()
     return {"symbol": symbol, "priceChange": "0", "priceChangePercent": "0",
             "weightedAvgPrice": repr(last), "prevClosePrice": repr(last), "lastPrice": repr(last),
-            "lastQty": "0.01", "bidPrice": repr(last - 0.1), "bidQty": "1",
-            "askPrice": repr(last + 0.1), "askQty": "1", "openPrice": repr(last),
+            "lastQty": "0.01", "bidPrice": repr(last - _tick(last)), "bidQty": "1",
+            "askPrice": repr(last + _tick(last)), "askQty": "1", "openPrice": repr(last),
             "highPrice": repr(last * 1.01), "lowPrice": repr(last * 0.99),
             "volume": repr(volume), "quoteVolume": repr(quote_volume),
             "openTime": now - 86_400_000, "closeTime": now, "firstId": 1, "lastId": 2, "count": 2}

@@ -177,9 +177,31 @@ async def test_the_live_source_is_a_market_source(source: CcxtSource) -> None:
     assert isinstance(source, MarketSource)
 
 
-async def test_unconfigured_symbol_raises_unknown_symbol(source: CcxtSource) -> None:
-    with pytest.raises(UnknownSymbolError):
-        await source.snapshot("DOGE")
+async def test_a_coin_no_venue_lists_raises_unknown_symbol_naming_the_venue(
+    source: CcxtSource,
+) -> None:
+    with pytest.raises(UnknownSymbolError) as caught:
+        await source.snapshot("PEPE")
+    assert caught.value.venue == "binance" and caught.value.suggestion is None
+
+
+async def test_an_unconfigured_coin_the_venues_list_has_price_and_every_perp(
+    source: CcxtSource, fake_exchange: FakeExchange
+) -> None:
+    snap = await source.snapshot("doge")
+    assert snap.symbol == "DOGE"
+    assert snap.last_price == pytest.approx(fake_exchange.market.coins["DOGE"].price)
+    assert {d.venue for d in snap.derivatives} == set(DERIVATIVE_VENUES)
+    got = venue(snap, "okx")  # contracts of 1,000 DOGE, in USD
+    assert got.open_interest_usd == pytest.approx(
+        fake_exchange.market.expected_oi_usd("DOGE", "okx"))
+
+
+async def test_the_listing_holds_every_dollar_quoted_spot_base(source: CcxtSource) -> None:
+    listing = source.listing()
+    assert listing is not None and listing.venue == "binance"
+    assert {"BTC", "ETH", "SOL", "DOGE", "XRP"} <= listing.bases
+    assert "PEPE" not in listing.bases
 
 
 async def test_aliases_resolve_to_the_configured_symbol(source: CcxtSource) -> None:

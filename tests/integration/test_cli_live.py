@@ -107,3 +107,16 @@ async def test_no_price_anywhere_gives_one_clear_line_not_a_traceback(
     assert "Traceback" not in err
     [line] = [ln for ln in err.splitlines() if ln.startswith("error:")]
     assert "binance" in line and "no price" in line
+
+
+async def test_digest_of_a_coin_only_the_venues_list_and_of_one_they_do_not(
+    fake_exchange: FakeExchange, tmp_path: Path
+) -> None:
+    config = fast_config(fake_exchange, tmp_path)
+    rc, out, err = await run_bot("--config", str(config), "digest", "doge", "--format", "json")
+    assert rc == 0, err
+    doc = json.loads(out)
+    assert doc["symbol"] == "DOGE"
+    assert doc["price"]["last"] == pytest.approx(fake_exchange.market.coins["DOGE"].price)
+    rc, out, err = await run_bot("--config", str(config), "digest", "PEPE")
+    assert rc != 0 and "unknown symbol 'PEPE'" in err and len(err.strip().splitlines()) == 1

@@ -336,3 +336,14 @@ def test_episode_moments_lie_inside_the_timeline_with_crash_last() -> None:
     assert set(DEMO_EPISODES) == {"crash_rebound", "breakout", "range", "squeeze"}
     assert DEMO_EPISODES["crash_rebound"] == DEMO_END == max(DEMO_EPISODES.values())
     assert all(DEMO_FIRST_AT <= at <= DEMO_END for at in DEMO_EPISODES.values())
+
+
+def test_a_real_coin_the_demo_does_not_simulate_is_no_data_naming_what_it_does(
+    settings: Settings,
+) -> None:
+    from bot.errors import MissingReason, NoDataError
+
+    with pytest.raises(NoDataError) as caught:
+        snap(settings, "doge")
+    assert (caught.value.symbol, caught.value.reason) == ("DOGE", MissingReason.NOT_SIMULATED)
+    assert caught.value.offered == ("BTC", "ETH", "SOL")

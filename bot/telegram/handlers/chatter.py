@@ -10,7 +10,8 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.telegram.handlers.common import NEW_MESSAGES, Context, reply, service_of
+from bot.errors import UnknownSymbolError
+from bot.telegram.handlers.common import NEW_MESSAGES, Context, post_view, reply, service_of
 from bot.telegram.services import BotService
 
 
@@ -28,15 +29,28 @@ def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    """A command we do not know: answered in private chats or when addressed to us."""
+    """A command no handler took: a coin the venue lists ("/doge") gets its quick take;
+    anything else, in private chats or when addressed to us, "did you mean /btc?"."""
     message = update.effective_message
     if message is None or message.chat.type == ChatType.CHANNEL:
         return
     first = (message.text or "").split()[0] if (message.text or "").split() else ""
     username = (context.bot.username or "").lower()
-    addressed = "@" in first and first.lower().endswith(f"@{username}")
-    if message.chat.type == ChatType.PRIVATE or addressed:
-        await reply(update, service_of(context).error_text("unknown_command"))
+    name, _, to = first.lstrip("/").partition("@")
+    if to and to.lower() != username:
+        return  # another bot's command
+    service = service_of(context)
+    answer = message.chat.type == ChatType.PRIVATE or bool(to)
+    try:
+        coin, suggestion = service.command_coin(name)
+    except UnknownSymbolError:  # a real coin nobody lists: worded by the error handler
+        if answer:
+            raise
+        return
+    if coin is not None:
+        await post_view(update, context, coin, "quick")
+    elif answer:
+        await reply(update, service.error_text("unknown_command", suggestion=suggestion))
 
 
 async def unknown_button(update: Update, context: Context) -> None:

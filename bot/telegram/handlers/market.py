@@ -50,9 +50,24 @@ async def symbol_command(update: Update, context: Context) -> None:
         await send_chart(update, context, symbol, args[0])
 
 
+def _is_coin(service: BotService, text: str) -> bool:
+    try:
+        service.symbols.resolve(text)
+    except UnknownSymbolError:
+        return False
+    return True
+
+
 async def price(update: Update, context: Context) -> None:
-    """/price SYMBOL: price and 24h change."""
-    await _symbol_view(update, context, "price", required=True)
+    """/price SYMBOL [SYMBOL…]: price and 24h change; several coins in one reply."""
+    service = service_of(context)
+    asked = [a for arg in context.args or [] for a in arg.split(",") if a.strip()]
+    if len(asked) <= 1 or not any(_is_coin(service, a) for a in asked):
+        await _symbol_view(update, context, "price", required=True)  # one coin, or junk
+        return
+    async with heavy_work(update, context) as go:
+        if go:
+            await reply(update, await service.prices_text(asked))
 
 
 async def digest(update: Update, context: Context) -> None:
