@@ -179,6 +179,19 @@ class ScheduleSettings(_Model):
         return v
 
 
+class AlertSettings(_Model):
+    """Price alerts: caps, pacing and the check interval."""
+
+    max_per_chat: Annotated[int, Field(ge=1, le=1000)] = 20
+    #: least time between two alert messages to one chat (fired alerts wait, then go together)
+    cooldown_seconds: Annotated[float, Field(ge=0)] = 60
+    #: alert messages one chat gets in 24 hours at most (further firings wait)
+    daily_cap: Annotated[int, Field(ge=1, le=1000)] = 30
+    check_seconds: Annotated[float, Field(ge=5)] = 60
+    #: re-arm margin in percent after firing (None: alerts are one-shot)
+    rearm_pct: Annotated[float, Field(gt=0, le=50)] | None = None
+
+
 class StorageSettings(_Model):
     """Where subscriptions and stored posts live."""
 
@@ -221,6 +234,7 @@ class Settings(_Model):
     cache: CacheSettings = Field(default_factory=CacheSettings)
     whales: WhaleSettings = Field(default_factory=WhaleSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     config_dir: Path = Field(default=Path("."), exclude=True)

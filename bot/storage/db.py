@@ -23,6 +23,7 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import StorageError
+from bot.storage.alerts import AlertStore
 from bot.storage.calls import CallStore
 from bot.storage.codec import PlainJson, PostCodec
 from bot.storage.digest_outbox import DigestOutbox
@@ -164,6 +165,11 @@ class Storage:
     def subscriptions(self) -> SubscriptionStore:
         """Digest subscriptions, their delivery log and chat memory (same connection)."""
         return SubscriptionStore(self._conn)
+
+    @cached_property
+    def alerts(self) -> AlertStore:
+        """Price alerts and the messages announcing them (same connection)."""
+        return AlertStore(self._conn)
 
     @cached_property
     def calls(self) -> CallStore:

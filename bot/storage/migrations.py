@@ -191,6 +191,51 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the stored post each staged digest message shows (its buttons survive a crash)",
         ("ALTER TABLE digest_outbox ADD COLUMN post_id INTEGER",),
     ),
+    Migration(
+        8,
+        "price alerts and the messages that announce them",
+        (
+            """
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                chat_id INTEGER NOT NULL,
+                thread_id INTEGER,
+                symbol TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                level REAL NOT NULL,
+                pct REAL,
+                rearm_pct REAL,
+                inferred INTEGER NOT NULL DEFAULT 0,
+                armed INTEGER NOT NULL DEFAULT 1,
+                status TEXT NOT NULL DEFAULT 'active',
+                fires INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                expires_at TEXT,
+                checked_at TEXT NOT NULL,
+                fired_at TEXT,
+                fired_price REAL,
+                update_id INTEGER
+            )
+            """,
+            "CREATE INDEX alerts_status_symbol ON alerts (status, symbol)",
+            "CREATE INDEX alerts_chat ON alerts (chat_id, status)",
+            """
+            CREATE TABLE alert_outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                chat_id INTEGER NOT NULL,
+                thread_id INTEGER,
+                alert_ids TEXT NOT NULL,
+                text TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending',
+                detail TEXT,
+                created_at TEXT NOT NULL,
+                sent_at TEXT
+            )
+            """,
+            "CREATE INDEX alert_outbox_chat ON alert_outbox (chat_id, created_at)",
+            "CREATE INDEX alert_outbox_status ON alert_outbox (status)",
+        ),
+    ),
 )
 
 

@@ -16,7 +16,7 @@ BOT = Path(__file__).resolve().parents[2] / "bot"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "resources", "config", "coins", "symbols"}),
     frozenset({"market", "storage"}),
-    frozenset({"analysis", "evidence", "commentary", "qa", "scheduling"}),
+    frozenset({"analysis", "evidence", "commentary", "qa", "scheduling", "alerts"}),
     frozenset({"app"}),
     frozenset({"telegram", "console", "cli_commands", "cli_backtest", "cli_args", "__main__"}),
 )
