@@ -12,6 +12,7 @@ from types import ModuleType
 from telegram.ext import Application
 
 from bot.telegram.handlers import (
+    alerts,
     basics,
     buttons,
     chatter,
@@ -26,7 +27,7 @@ from bot.telegram.handlers import (
 from bot.telegram.services import BotService
 
 HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, followup,
-                                     subscriptions, trackrecord, chatter, errors]
+                                     subscriptions, alerts, trackrecord, chatter, errors]
 
 
 def register_all(

@@ -1,0 +1,97 @@
+"""Price alerts: /alert, /alerts, /unalert.
+
+Thin handlers over :class:`bot.app.alerts.AlertDesk`: in groups only administrators set or
+delete alerts (anyone may list them); a command in a forum topic alerts that topic.
+Registering this module adds the start-up hook that creates the round and its job.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot.app.alert_round import AlertRound
+from bot.app.alerts import AlertDesk
+from bot.app.subscriptions import Destination, Reply
+from bot.telegram.alert_jobs import ROUND_KEY, alert_round, start_alert_job
+from bot.telegram.handlers.common import (
+    NEW_MESSAGES,
+    SERVICE_KEY,
+    STARTUP_HOOKS,
+    Context,
+    reply,
+    service_of,
+)
+from bot.telegram.permissions import is_chat_admin
+from bot.telegram.services import BotService
+
+TEMPLATE = "telegram/alerts.j2"
+DESK_KEY = "alert_desk"
+
+
+def desk_of(context: Context) -> AlertDesk:
+    """The alert use cases (created on first use)."""
+    desk = context.bot_data.get(DESK_KEY)
+    if not isinstance(desk, AlertDesk):
+        desk = AlertDesk(service_of(context))
+        context.bot_data[DESK_KEY] = desk
+    return desk
+
+
+async def _answer(update: Update, context: Context, answer: Reply) -> None:
+    await reply(update, service_of(context).text(TEMPLATE, what=answer.what, **answer.values))
+
+
+def _destination(update: Update) -> Destination:
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None
+    thread = message.message_thread_id if message is not None and message.is_topic_message \
+        else None
+    return Destination(chat.id, chat.type, thread)
+
+
+async def _admin_or_say(update: Update, context: Context, command: str) -> bool:
+    if await is_chat_admin(update, context):
+        return True
+    await _answer(update, context, Reply("not_admin", {"command": command}))
+    return False
+
+
+async def alert(update: Update, context: Context) -> None:
+    """/alert COIN [above|below] LEVEL | COIN PCT% [for 24h]: a price alert for this chat."""
+    if update.effective_chat is None or not await _admin_or_say(update, context, "alert"):
+        return
+    await _answer(update, context, await desk_of(context).create(
+        _destination(update), context.args or [], update.update_id))
+
+
+async def alerts(update: Update, context: Context) -> None:
+    """/alerts: this chat's alerts."""
+    if update.effective_chat is None:
+        return
+    await _answer(update, context, await desk_of(context).alerts(update.effective_chat.id))
+
+
+async def unalert(update: Update, context: Context) -> None:
+    """/unalert [ID|all]: delete one alert (the only one when no ID) or all."""
+    if update.effective_chat is None or not await _admin_or_say(update, context, "unalert"):
+        return
+    args = context.args or []
+    await _answer(update, context, await desk_of(context).delete(
+        update.effective_chat.id, args[0] if args else None))
+
+
+async def start_alerts(app: Application) -> None:
+    """Start-up hook: create the round and its repeating job."""
+    round_ = app.bot_data.get(ROUND_KEY)
+    if not isinstance(round_, AlertRound):
+        round_ = alert_round(app.bot_data[SERVICE_KEY], app.bot)
+        app.bot_data[ROUND_KEY] = round_
+    start_alert_job(round_, app.job_queue)
+
+
+def register_handlers(app: Application, service: BotService) -> None:
+    """Register the alert commands and the start-up hook."""
+    for command, callback in (("alert", alert), ("alerts", alerts), ("unalert", unalert)):
+        app.add_handler(CommandHandler(command, callback, filters=NEW_MESSAGES))
+    app.bot_data.setdefault(STARTUP_HOOKS, []).append(start_alerts)

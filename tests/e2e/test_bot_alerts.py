@@ -1,0 +1,128 @@
+"""Price alerts end to end: the real Application polls the fake Bot API; the demo market is
+moved in time and the alert round's job is run at chosen moments (never waited for)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.app.alert_round import AlertReport, AlertRound
+from bot.config import Settings
+from bot.market.demo import DemoSource
+from bot.storage import Storage
+from bot.telegram.alert_jobs import JOB_NAME, ROUND_KEY
+from tests.e2e.bot_fixtures import GROUP, PRIVATE, bot_settings, demo_source
+from tests.fakes.fake_bot_api import FakeBotApi
+from tests.fakes.flaky_source import FlakySource
+from tests.fakes.schedule_bot import running_app
+
+ADMIN = 4242
+MEMBER = 4343
+#: Demo BTC: $101,486 at 20:00, $99,912 at 22:00 (through $100k), lower until 06:00 next day.
+SET_AT = datetime(2026, 2, 28, 20, tzinfo=UTC)
+CROSSED_AT = datetime(2026, 2, 28, 22, tzinfo=UTC)
+LATER = datetime(2026, 3, 1, 2, tzinfo=UTC)
+BACK_UP = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeBotApi]:
+    """A fake Bot API with a private chat and a group; fails on any rejected call."""
+    fake = FakeBotApi()
+    await fake.start()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", fake.token)
+    monkeypatch.setenv("TELEGRAM_API_URL", fake.base_url)
+    fake.add_chat(PRIVATE, "private")
+    fake.add_chat(GROUP, "supergroup", "Traders")
+    fake.admins[GROUP] = {ADMIN}
+    yield fake
+    await fake.stop()
+    assert fake.violations == [], "the bot sent calls Telegram would reject"
+
+
+async def _say(api: FakeBotApi, chat_id: int, text: str, user_id: int | None = None) -> str:
+    count = len(api.sent_to(chat_id))
+    api.send_text(chat_id, text, user_id=user_id)
+    return (await api.wait_sent(chat_id, count + 1))[count].text
+
+
+def _at(source: FlakySource, settings: Settings, when: datetime) -> None:
+    source.demo = DemoSource(settings, when)
+
+
+async def _check(app: Application) -> AlertReport:
+    """Run the app's alert job once, as the JobQueue would."""
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name(JOB_NAME)
+    await job.run(app)
+    round_ = app.bot_data[ROUND_KEY]
+    assert isinstance(round_, AlertRound) and round_.last_report is not None
+    return round_.last_report
+
+
+async def test_done_when_an_alert_fires_once_and_a_restart_does_not_refire_it(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    conf = bot_settings(settings, db)
+    source = demo_source(settings)
+    _at(source, settings, SET_AT)
+    async with running_app(api, conf, source, db) as app:
+        created = await _say(api, PRIVATE, "/alert btc 100k")
+        before = len(api.sent_to(PRIVATE))
+        quiet = await _check(app)
+        _at(source, settings, CROSSED_AT)
+        crossed = await _check(app)
+        _at(source, settings, LATER)
+        after = await _check(app)
+        fired = api.sent_to(PRIVATE)[before:]
+        listing = await _say(api, PRIVATE, "/alerts")
+    _at(source, settings, BACK_UP)
+    async with running_app(api, conf, source, db) as app:
+        count = len(api.sent_to(PRIVATE))
+        restarted = await _check(app)
+        assert len(api.sent_to(PRIVATE)) == count
+    assert "Alert <b>#1</b> set" in created and "$101,486 now" in created
+    assert "as <b>below</b>" in created
+    assert (quiet.fired, crossed.fired, after.fired, restarted.fired) == (0, 1, 0, 0)
+    assert crossed.messages == 1 and crossed.symbols == 1
+    assert len(fired) == 1
+    assert "🔔 <b>BTC</b> dropped below $100,000, now $99,912" in fired[0].text
+    assert "No alerts here yet" in listing
+    storage = await Storage.open(db)
+    alert = await storage.alerts.get(1)
+    await storage.close()
+    assert alert is not None and (alert.status, alert.fires) == ("fired", 1)
+
+
+async def test_commands_reply_clearly_and_groups_need_an_admin(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    source = demo_source(settings)
+    _at(source, settings, SET_AT)
+    async with running_app(api, bot_settings(settings, db), source, db):
+        above = await _say(api, GROUP, "/alert btc above 110000 for 24h", ADMIN)
+        below = await _say(api, GROUP, "/alert eth below 2.5k", ADMIN)
+        move = await _say(api, GROUP, "/alert sol 5%", ADMIN)
+        refused = await _say(api, GROUP, "/alert btc 90k", MEMBER)
+        already = await _say(api, GROUP, "/alert btc above 90k", ADMIN)
+        junk = await _say(api, GROUP, "/alert btc lots", ADMIN)
+        listing = await _say(api, GROUP, "/alerts", MEMBER)
+        which = await _say(api, GROUP, "/unalert", ADMIN)
+        deleted = await _say(api, GROUP, "/unalert 2", ADMIN)
+        gone = await _say(api, GROUP, "/unalert all", ADMIN)
+    assert "trades at or above $110,000" in above and "It expires 1 Mar 2026, 20:00" in above
+    assert "Alert <b>#2</b> set" in below and "at or below $2,500" in below
+    assert "moves 5% either way" in move
+    assert "Only this group's administrators can use <code>/alert</code>" in refused
+    assert "already at or above $90,000" in already
+    assert "<b>lots</b> is not a price" in junk
+    assert listing.count("• ") == 3 and "(3 of 20)" in listing
+    assert "Which one?" in which
+    assert "Deleted alert <b>#2</b>" in deleted
+    assert "Deleted all 2 alerts" in gone
