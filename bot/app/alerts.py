@@ -13,12 +13,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from bot.alerts.rules import AlertRule, AlreadyThereError, make_rule, parse_alert
+from bot.alerts.rules import AlertRequest, AlertRule, AlreadyThereError, make_rule, parse_alert
 from bot.app.service import MarketService
 from bot.app.subscriptions import MAX_ID_DIGITS, Destination, Reply
 from bot.errors import BadArgumentError, DataError, UnknownSymbolError, VenueError
 from bot.storage.alerts import AlertRecord, AlertStore, NewAlert
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A request checked against the market: its symbol, the price and time, the rule."""
+
+    symbol: str
+    price: float
+    as_of: datetime
+    rule: AlertRule
 
 
 def rule_of(alert: AlertRecord) -> AlertRule:
@@ -26,6 +38,16 @@ def rule_of(alert: AlertRecord) -> AlertRule:
     kind = alert.kind if alert.kind in ("above", "below", "move") else "above"
     return AlertRule(kind, alert.level, alert.pct, alert.rearm_pct,  # type: ignore[arg-type]
                      alert.expires_at, alert.inferred)
+
+
+def _same(existing: Sequence[AlertRecord], prepared: Prepared) -> AlertRecord | None:
+    """An existing alert on the same level (move alerts are never the same: "from now")."""
+    rule = prepared.rule
+    for alert in existing:
+        if rule.kind != "move" and (alert.symbol, alert.kind, alert.level) == (
+                prepared.symbol, rule.kind, rule.level):
+            return alert
+    return None
 
 
 class AlertDesk:
@@ -43,12 +65,47 @@ class AlertDesk:
         ``btc 81k``, optionally ``for 24h``) for the chat ``to``."""
         try:
             request = parse_alert(words)
-            symbol = self.service.symbols.resolve(request.coin)
         except BadArgumentError as e:
             return Reply("bad_argument", {"error": e})
+        return await self.create_request(to, request, update_id)
+
+    async def preview(self, chat_id: int, request: AlertRequest) -> Reply:
+        """What ``request`` (asked in plain words) would set in the chat, to confirm with a
+        tap (``confirm``), or why it cannot be set."""
+        prepared = await self._prepare(request)
+        if isinstance(prepared, Reply):
+            return prepared
+        same = _same(await self.store.of_chat(chat_id), prepared)
+        if same is not None:
+            return Reply("duplicate", {"alert": same, "price": prepared.price})
+        return Reply("confirm", {"symbol": prepared.symbol, "wanted": prepared.rule,
+                                 "price": prepared.price})
+
+    async def _prepare(self, request: AlertRequest) -> Reply | Prepared:
+        """The symbol, current price and rule of ``request``, or the reply refusing it."""
+        try:
+            symbol = self.service.symbols.resolve(request.coin)
         except UnknownSymbolError as e:
             return Reply("unknown_symbol", {"symbol": e.symbol, "suggestion": e.suggestion,
                                             "venue": e.venue})
+        try:
+            snapshot = await self.service.source.snapshot(symbol)
+        except (VenueError, DataError) as e:
+            e.about(symbol)
+            raise
+        price = snapshot.last_price
+        if price is None:
+            return Reply("no_price", {"symbol": symbol})
+        try:
+            rule = make_rule(request, price, snapshot.as_of, self.settings.rearm_pct)
+        except AlreadyThereError as e:
+            return Reply("already_there", {"symbol": symbol, "kind": e.kind,
+                                           "level": e.level, "price": price})
+        return Prepared(symbol, price, snapshot.as_of, rule)
+
+    async def create_request(self, to: Destination, request: AlertRequest, update_id: int
+                             ) -> Reply:
+        """Store the alert ``request`` asks for (typed or confirmed with a tap)."""
         again = await self.store.by_update(to.chat_id, update_id)
         if again is not None:  # the same update handled again after a crash
             return Reply("created", {"alert": again, "price": None})
@@ -56,28 +113,18 @@ class AlertDesk:
             existing = await self.store.of_chat(to.chat_id)
             if len(existing) >= self.settings.max_per_chat:
                 return Reply("too_many", {"cap": self.settings.max_per_chat})
-            try:
-                snapshot = await self.service.source.snapshot(symbol)
-            except (VenueError, DataError) as e:
-                e.about(symbol)
-                raise
-            price = snapshot.last_price
-            if price is None:
-                return Reply("no_price", {"symbol": symbol})
-            try:
-                rule = make_rule(request, price, snapshot.as_of, self.settings.rearm_pct)
-            except AlreadyThereError as e:
-                return Reply("already_there", {"symbol": symbol, "kind": e.kind,
-                                               "level": e.level, "price": price})
-            same = [a for a in existing if (a.symbol, a.kind, a.level, a.pct)
-                    == (symbol, rule.kind, rule.level, rule.pct) and rule.kind != "move"]
-            if same:
-                return Reply("duplicate", {"alert": same[0], "price": price})
+            prepared = await self._prepare(request)
+            if isinstance(prepared, Reply):
+                return prepared
+            symbol, rule = prepared.symbol, prepared.rule
+            same = _same(existing, prepared)
+            if same is not None:
+                return Reply("duplicate", {"alert": same, "price": prepared.price})
             alert_id = await self.store.add(NewAlert(
                 to.chat_id, to.thread_id, symbol, rule.kind, rule.level, rule.pct,
-                rule.rearm_pct, rule.inferred, snapshot.as_of, rule.expires_at, update_id))
+                rule.rearm_pct, rule.inferred, prepared.as_of, rule.expires_at, update_id))
         alert = await self.store.get(alert_id)
-        return Reply("created", {"alert": alert, "price": price})
+        return Reply("created", {"alert": alert, "price": prepared.price})
 
     async def alerts(self, chat_id: int) -> Reply:
         """The chat's active alerts."""

@@ -126,3 +126,32 @@ async def test_commands_reply_clearly_and_groups_need_an_admin(
     assert "Which one?" in which
     assert "Deleted alert <b>#2</b>" in deleted
     assert "Deleted all 2 alerts" in gone
+
+
+async def test_plain_words_ask_for_an_alert_and_one_tap_confirms_it(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    conf = bot_settings(settings, db)
+    source = demo_source(settings)
+    _at(source, settings, SET_AT)
+    async with running_app(api, conf, source, db) as app:
+        api.send_text(PRIVATE, "ping me if btc drops below 100k")
+        [ask] = (await api.wait_sent(PRIVATE, 1))[-1:]
+        asked, buttons = ask.text, ask.buttons
+        query = api.tap_button(ask)
+        await api.wait_for(lambda: query in api.callback_answers
+                           and api.sent_to(PRIVATE)[0].edits == 1)
+        confirmed = api.sent_to(PRIVATE)[0]
+        outlook = await _say(api, PRIVATE, "set alert btc 100k")
+        question = await _say(api, PRIVATE, "why bearish?")
+        _at(source, settings, CROSSED_AT)
+        crossed = await _check(app)
+    assert "Set an alert for when <b>BTC</b> trades at or below $100,000?" in asked
+    assert buttons == [("🔔 Alert me: BTC ≤ $100,000", "al:btc:b:100000")]
+    assert "Alert <b>#1</b> set" in confirmed.text and confirmed.buttons == []
+    assert "Now $101,486.\nIt fires once." in confirmed.text
+    assert "already watches BTC below $100,000" in outlook
+    assert "Alert" not in question and "alert" not in question
+    assert (crossed.fired, crossed.messages) == (1, 1)
+    assert api.sent_to(PRIVATE)[-1].text.startswith("🔔 <b>BTC</b> dropped below $100,000")

@@ -26,8 +26,8 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.services import BotService
 
-HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, followup,
-                                     subscriptions, alerts, trackrecord, chatter, errors]
+HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, alerts, followup,
+                                     subscriptions, trackrecord, chatter, errors]
 
 
 def register_all(

@@ -1,19 +1,27 @@
-"""Price alerts: /alert, /alerts, /unalert.
+"""Price alerts: /alert, /alerts, /unalert, and alerts asked for in plain words.
 
 Thin handlers over :class:`bot.app.alerts.AlertDesk`: in groups only administrators set or
-delete alerts (anyone may list them); a command in a forum topic alerts that topic.
-Registering this module adds the start-up hook that creates the round and its job.
+delete alerts (anyone may list them); a command in a forum topic alerts that topic. A text
+such as "ping me if btc drops below 70k" (in groups: addressed to the bot) is answered with
+what it would set and a confirmation button (``al:…`` callback data); the tap creates it.
+This module registers before ``followup``, so such texts never reach the question answerer.
+Registering it adds the start-up hook that creates the round and its job.
 """
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler
+import re
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.alerts.phrases import PREFIX, parse_phrase, parse_request_data, request_data
 from bot.app.alert_round import AlertRound
 from bot.app.alerts import AlertDesk
 from bot.app.subscriptions import Destination, Reply
 from bot.telegram.alert_jobs import ROUND_KEY, alert_round, start_alert_job
+from bot.telegram.handlers.chatter import addressed_to_bot
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     SERVICE_KEY,
@@ -81,6 +89,58 @@ async def unalert(update: Update, context: Context) -> None:
         update.effective_chat.id, args[0] if args else None))
 
 
+class _AlertPhrase(filters.MessageFilter):
+    """Texts asking for an alert in plain words (mentions of the bot aside)."""
+
+    def filter(self, message: Message) -> bool:
+        text = message.text or ""
+        return bool(text) and parse_phrase(re.sub(r"@\w+", " ", text)) is not None
+
+
+async def on_phrase(update: Update, context: Context) -> None:
+    """"ping me if btc drops below 70k": what it would set, with a button to confirm."""
+    message = update.effective_message
+    if message is None or message.chat.type == ChatType.CHANNEL or not message.text:
+        return
+    username = context.bot.username or ""
+    if not addressed_to_bot(message, username, context.bot.id):
+        return
+    request = parse_phrase(re.sub(r"@\w+", " ", message.text))
+    if request is None:
+        return
+    answer = await desk_of(context).preview(message.chat_id, request)
+    data = request_data(request)
+    keyboard = None
+    if answer.what == "confirm" and data is not None:
+        label = service_of(context).text(TEMPLATE, flavour="text", what="confirm_button",
+                                         **answer.values)
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+    await reply(update, service_of(context).text(TEMPLATE, what=answer.what, **answer.values),
+                keyboard)
+
+
+async def on_confirm(update: Update, context: Context) -> None:
+    """A tap on a confirmation button: the alert is created and the message says so."""
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
+    service = service_of(context)
+    request = parse_request_data(query.data)
+    message = query.message if isinstance(query.message, Message) else None
+    if request is None or message is None:
+        await query.answer(service.error_text("stale_button", flavour="text"))
+        return
+    if not await is_chat_admin(update, context):
+        await query.answer(service.text(TEMPLATE, flavour="text", what="not_admin",
+                                        command="alert"))
+        return
+    await query.answer()
+    thread = message.message_thread_id if message.is_topic_message else None
+    to = Destination(update.effective_chat.id, update.effective_chat.type, thread)
+    answer = await desk_of(context).create_request(to, request, update.update_id)
+    await query.edit_message_text(service.text(TEMPLATE, what=answer.what, **answer.values))
+
+
 async def start_alerts(app: Application) -> None:
     """Start-up hook: create the round and its repeating job."""
     round_ = app.bot_data.get(ROUND_KEY)
@@ -94,4 +154,7 @@ def register_handlers(app: Application, service: BotService) -> None:
     """Register the alert commands and the start-up hook."""
     for command, callback in (("alert", alert), ("alerts", alerts), ("unalert", unalert)):
         app.add_handler(CommandHandler(command, callback, filters=NEW_MESSAGES))
+    app.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND
+                                   & _AlertPhrase(), on_phrase))
+    app.add_handler(CallbackQueryHandler(on_confirm, pattern=f"^{PREFIX}"))
     app.bot_data.setdefault(STARTUP_HOOKS, []).append(start_alerts)

@@ -1,0 +1,79 @@
+"""Alerts asked for in plain words: "ping me if btc drops below 70k", "set alert btc 100k".
+
+:func:`parse_phrase` returns the same :class:`AlertRequest` as ``/alert`` would, or ``None``
+when the text is not an alert request (it then goes on to the question answerer). The
+transport asks for a confirmation tap before creating it; :func:`request_data` and
+:func:`parse_request_data` carry the request in the button's callback data (≤ 64 bytes).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.alerts.rules import AlertRequest, Asked, parse_alert
+from bot.errors import BadArgumentError
+
+_COIN = r"\$?(?P<coin>[a-z][a-z0-9]{1,11})"
+_WHEN = re.compile(
+    r"^(?:please\s+|pls\s+|can you\s+|could you\s+)?"
+    r"(?:ping|alert|notify|tell|warn|message|dm|remind)\s+(?:me|us)\s+"
+    r"(?:if|when|once|as soon as)\s+"
+    + _COIN + r"(?:\s+price)?\s+(?:(?:goes|gets|moves|is|trades|falls|drops|dips|rises|breaks|"
+    r"crosses|climbs|pumps|dumps)\s+)?(?P<dir>below|under|above|over|to|past|through|hits|"
+    r"reaches|touches)?\s*(?P<level>\$?[0-9][0-9.,]*[km%]?)\s*$")
+_SET = re.compile(r"^(?:set|create|add|make)\s+(?:me\s+)?(?:an?\s+)?(?:price\s+)?alert\s+"
+                  r"(?:for\s+|on\s+)?" + _COIN + r"\s+(?:at\s+)?(?P<rest>.+?)\s*$")
+_UP = frozenset({"above", "over"})
+_DOWN = frozenset({"below", "under"})
+_CODES: dict[Asked, str] = {"above": "a", "below": "b", "near": "n", "move": "m"}
+_KINDS: dict[str, Asked] = {v: k for k, v in _CODES.items()}
+_DATA = re.compile(r"^al:(?P<coin>[a-z0-9]{1,12}):(?P<kind>[abnm]):(?P<value>[0-9.e+-]{1,20})"
+                   r"(?::(?P<minutes>[0-9]{1,6}))?$")
+PREFIX = "al:"
+
+
+def parse_phrase(text: str) -> AlertRequest | None:
+    """The alert ``text`` asks for, or ``None`` when it asks for none (or is unreadable)."""
+    clean = re.sub(r"[!?.]+$", "", " ".join(text.lower().split()))
+    match = _WHEN.match(clean)
+    try:
+        if match is not None:
+            word = match.group("dir") or ""
+            verb = clean[match.end("coin"):match.start("level")]
+            side = ("above" if word in _UP or re.search(r"\b(rises|climbs|pumps)\b", verb)
+                    else "below" if word in _DOWN or re.search(r"\b(falls|drops|dips|dumps)\b",
+                                                               verb)
+                    else None)
+            words = [match.group("coin"), *([side] if side else []), match.group("level")]
+            return parse_alert(words)
+        match = _SET.match(clean)
+        if match is not None:
+            return parse_alert([match.group("coin"), *match.group("rest").split()])
+    except BadArgumentError:
+        return None
+    return None
+
+
+def request_data(request: AlertRequest) -> str | None:
+    """Callback data of a confirmation button (``None`` when it would not fit 64 bytes);
+    an expiry is kept in whole minutes."""
+    value = repr(request.value).removesuffix(".0")  # the shortest text that reads back exactly
+    data = f"{PREFIX}{request.coin}:{_CODES[request.asked]}:{value}"
+    if request.expires_in is not None:
+        data += f":{int(request.expires_in.total_seconds() // 60)}"
+    return data if _DATA.match(data) and len(data.encode()) <= 64 else None
+
+
+def parse_request_data(data: str | None) -> AlertRequest | None:
+    """The request a confirmation button carries (``None`` for anything else)."""
+    match = _DATA.match(data or "")
+    if match is None:
+        return None
+    try:
+        value = float(match.group("value"))
+    except ValueError:
+        return None
+    minutes = match.group("minutes")
+    expires_in = timedelta(minutes=int(minutes)) if minutes else None
+    return AlertRequest(match.group("coin"), _KINDS[match.group("kind")], value, expires_in)

@@ -1,0 +1,45 @@
+"""Alerts asked for in plain words, and the confirmation button's callback data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.alerts import AlertRequest
+from bot.alerts.phrases import parse_phrase, parse_request_data, request_data
+
+
+@pytest.mark.parametrize(("text", "request_"), [
+    ("ping me if btc drops below 70k", AlertRequest("btc", "below", 70_000)),
+    ("Alert me when ETH goes above 3,500!", AlertRequest("eth", "above", 3_500)),
+    ("tell me when sol hits 200", AlertRequest("sol", "near", 200)),
+    ("notify me if btc falls to 65000", AlertRequest("btc", "below", 65_000)),
+    ("remind me when btc price is over 80k?", AlertRequest("btc", "above", 80_000)),
+    ("ping me if btc moves 5%", AlertRequest("btc", "move", 5.0)),
+    ("set alert btc 100k", AlertRequest("btc", "near", 100_000)),
+    ("set an alert for eth at 2.5k", AlertRequest("eth", "near", 2_500)),
+    ("set alert btc below 70k for 24h", AlertRequest("btc", "below", 70_000,
+                                                     timedelta(hours=24))),
+])
+def test_plain_words_make_the_same_request_as_the_command(
+        text: str, request_: AlertRequest) -> None:
+    assert parse_phrase(text) == request_
+
+
+@pytest.mark.parametrize("text", ["what is btc price", "why bearish?", "set alert btc lots",
+                                  "tell me about btc", "ping me if btc drops below"])
+def test_other_texts_are_not_alert_requests(text: str) -> None:
+    assert parse_phrase(text) is None
+
+
+@pytest.mark.parametrize("request_", [
+    AlertRequest("btc", "below", 70_000), AlertRequest("shib", "above", 0.00001234),
+    AlertRequest("eth", "move", 5.0, timedelta(days=90)),
+    AlertRequest("abcdefghijkl", "near", 123_456_789.123),
+])
+def test_button_data_round_trips_within_64_bytes(request_: AlertRequest) -> None:
+    data = request_data(request_)
+    assert data is not None and len(data.encode()) <= 64
+    assert parse_request_data(data) == request_
+    assert parse_request_data("al:btc:x:1") is None and parse_request_data(None) is None
