@@ -28,9 +28,12 @@ _UP = frozenset({"above", "over"})
 _DOWN = frozenset({"below", "under"})
 _CODES: dict[Asked, str] = {"above": "a", "below": "b", "near": "n", "move": "m"}
 _KINDS: dict[str, Asked] = {v: k for k, v in _CODES.items()}
-_DATA = re.compile(r"^al:(?P<coin>[a-z0-9]{1,12}):(?P<kind>[abnm]):(?P<value>[0-9.e+-]{1,20})"
+_DATA = re.compile(r"^a[lp]:(?P<coin>[a-z0-9]{1,12}):(?P<kind>[abnm]):(?P<value>[0-9.e+-]{1,20})"
                    r"(?::(?P<minutes>[0-9]{1,6}))?$")
+#: Callback data prefixes: a confirmation (the message is edited) and a post's level button
+#: (the post stays; the answer is a new message).
 PREFIX = "al:"
+POST_PREFIX = "ap:"
 
 
 def parse_phrase(text: str) -> AlertRequest | None:
@@ -55,11 +58,11 @@ def parse_phrase(text: str) -> AlertRequest | None:
     return None
 
 
-def request_data(request: AlertRequest) -> str | None:
+def request_data(request: AlertRequest, prefix: str = PREFIX) -> str | None:
     """Callback data of a confirmation button (``None`` when it would not fit 64 bytes);
     an expiry is kept in whole minutes."""
     value = repr(request.value).removesuffix(".0")  # the shortest text that reads back exactly
-    data = f"{PREFIX}{request.coin}:{_CODES[request.asked]}:{value}"
+    data = f"{prefix}{request.coin}:{_CODES[request.asked]}:{value}"
     if request.expires_in is not None:
         data += f":{int(request.expires_in.total_seconds() // 60)}"
     return data if _DATA.match(data) and len(data.encode()) <= 64 else None

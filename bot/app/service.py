@@ -68,6 +68,8 @@ class Post:
     messages: tuple[str, ...]
     as_of: datetime
     related: tuple[RelatedQuestion, ...] = ()
+    #: named levels offered as alerts under the post: (name, price)
+    levels: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,7 @@ class MarketService:
         if view == "digest":
             messages = await self.cite_track_record(current.snapshot.symbol, messages)
         post = Post(current.post_id, current.snapshot.symbol, view, messages,
-                    current.snapshot.as_of, related)
+                    current.snapshot.as_of, related, views.alert_levels(current.analysis, view))
         self._posts[key] = post
         while len(self._posts) > _POST_CACHE_SIZE:
             self._posts.popitem(last=False)

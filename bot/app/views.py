@@ -28,6 +28,23 @@ class PostButtons:
     post_id: int
     view: View
     related: tuple[RelatedQuestion, ...] = ()
+    symbol: str = ""
+    #: levels the post names that a reader may turn into an alert: (name, price)
+    levels: tuple[tuple[str, float], ...] = ()
+
+
+#: Views whose posts carry "🔔 Alert me" buttons for the levels they name.
+ALERT_VIEWS: frozenset[View] = frozenset({"levels"})
+
+
+def alert_levels(analysis: Analysis, view: View) -> tuple[tuple[str, float], ...]:
+    """The named levels of ``analysis`` a post of ``view`` offers as alerts (next support,
+    reversal), nearest first; none for other views."""
+    if view not in ALERT_VIEWS:
+        return ()
+    named = (("next_support", analysis.levels.next_support),
+             ("reversal", analysis.levels.reversal))
+    return tuple((name, level.price) for name, level in named if level is not None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,8 @@ class BotService(MarketService):
 
     def keyboard(self, post: Post) -> InlineKeyboardMarkup:
         """Refresh and chart buttons under ``post``, then every registered extra row."""
-        return self.buttons(PostButtons(post.post_id, post.view, post.related))
+        return self.buttons(PostButtons(post.post_id, post.view, post.related, post.symbol,
+                                        post.levels))
 
     def buttons(self, post: PostButtons) -> InlineKeyboardMarkup:
         """The keyboard of a post known by id, view and related questions (digests too)."""

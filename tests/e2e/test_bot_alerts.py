@@ -155,3 +155,29 @@ async def test_plain_words_ask_for_an_alert_and_one_tap_confirms_it(
     assert "Alert" not in question and "alert" not in question
     assert (crossed.fired, crossed.messages) == (1, 1)
     assert api.sent_to(PRIVATE)[-1].text.startswith("🔔 <b>BTC</b> dropped below $100,000")
+
+
+async def test_alert_me_under_a_levels_post_sets_the_level_in_one_tap(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    source = demo_source(settings)
+    _at(source, settings, SET_AT)
+    async with running_app(api, bot_settings(settings, db), source, db):
+        api.send_text(PRIVATE, "/levels btc")
+        [post] = await api.wait_sent(PRIVATE, 1)
+        text_before = post.text
+        alert_buttons = [(label, data) for label, data in post.buttons
+                         if data.startswith("ap:")]
+        assert alert_buttons, post.buttons
+        label, data = alert_buttons[0]
+        query = api.tap_button(post, data)
+        await api.wait_for(lambda: query in api.callback_answers
+                           and len(api.sent_to(PRIVATE)) == 2)
+        listing = await _say(api, PRIVATE, "/alerts")
+    created = api.sent_to(PRIVATE)[1].text
+    level = label.split(" at ")[1].split(" (")[0]
+    assert label.startswith("🔔 Alert me at $") and len(data.encode()) <= 64
+    assert "Alert <b>#1</b> set" in created and level in created
+    assert api.sent_to(PRIVATE)[0].text == text_before and post.edits == 0
+    assert f"BTC below {level}" in listing or f"BTC above {level}" in listing

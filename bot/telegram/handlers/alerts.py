@@ -11,15 +11,24 @@ Registering it adds the start-up hook that creates the round and its job.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.alerts.phrases import PREFIX, parse_phrase, parse_request_data, request_data
+from bot.alerts.phrases import (
+    POST_PREFIX,
+    PREFIX,
+    parse_phrase,
+    parse_request_data,
+    request_data,
+)
+from bot.alerts.rules import AlertRequest
 from bot.app.alert_round import AlertRound
 from bot.app.alerts import AlertDesk
 from bot.app.subscriptions import Destination, Reply
+from bot.app.views import PostButtons
 from bot.telegram.alert_jobs import ROUND_KEY, alert_round, start_alert_job
 from bot.telegram.handlers.chatter import addressed_to_bot
 from bot.telegram.handlers.common import (
@@ -119,8 +128,24 @@ async def on_phrase(update: Update, context: Context) -> None:
                 keyboard)
 
 
+def alert_rows(service: BotService) -> Callable[[PostButtons], list[list[InlineKeyboardButton]]]:
+    """The "🔔 Alert me" row under posts that name levels (one button per level)."""
+    def rows(post: PostButtons) -> list[list[InlineKeyboardButton]]:
+        buttons = []
+        for name, price in post.levels:
+            data = request_data(AlertRequest(post.symbol.lower(), "near", price), POST_PREFIX)
+            if data is not None and post.symbol:
+                label = service.text(TEMPLATE, flavour="text", what="level_button",
+                                     level_name=name, level=price)
+                buttons.append(InlineKeyboardButton(label, callback_data=data))
+        return [buttons] if buttons else []
+
+    return rows
+
+
 async def on_confirm(update: Update, context: Context) -> None:
-    """A tap on a confirmation button: the alert is created and the message says so."""
+    """A tap on a confirmation button (the message is edited to say what was set) or on a
+    post's level button (the post stays; the answer is a new message)."""
     query = update.callback_query
     if query is None or update.effective_chat is None:
         return
@@ -138,7 +163,11 @@ async def on_confirm(update: Update, context: Context) -> None:
     thread = message.message_thread_id if message.is_topic_message else None
     to = Destination(update.effective_chat.id, update.effective_chat.type, thread)
     answer = await desk_of(context).create_request(to, request, update.update_id)
-    await query.edit_message_text(service.text(TEMPLATE, what=answer.what, **answer.values))
+    text = service.text(TEMPLATE, what=answer.what, **answer.values)
+    if (query.data or "").startswith(POST_PREFIX):
+        await message.reply_text(text)
+    else:
+        await query.edit_message_text(text)
 
 
 async def start_alerts(app: Application) -> None:
@@ -156,5 +185,6 @@ def register_handlers(app: Application, service: BotService) -> None:
         app.add_handler(CommandHandler(command, callback, filters=NEW_MESSAGES))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND
                                    & _AlertPhrase(), on_phrase))
-    app.add_handler(CallbackQueryHandler(on_confirm, pattern=f"^{PREFIX}"))
+    app.add_handler(CallbackQueryHandler(on_confirm, pattern=f"^({PREFIX}|{POST_PREFIX})"))
+    service.button_rows.append(alert_rows(service))
     app.bot_data.setdefault(STARTUP_HOOKS, []).append(start_alerts)
