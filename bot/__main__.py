@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot {chat,digest,ask,backtest,run,record}`` (argparse only)."""
+"""Command line: ``python -m bot {chat,digest,ask,backtest,alerts,run,record}`` (argparse only)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--every", choices=("1d", "12h", "4h"), default="1d")
     backtest.add_argument("--horizons", default="24h,7d", help="e.g. 24h,7d")
     backtest.add_argument("--format", choices=("text", "json", "csv"), default="text")
+
+    alerts = sub.add_parser("alerts", help="replay price alerts: the messages a chat would get")
+    alerts.add_argument("--replay", metavar="DIR", type=Path, required=True,
+                        help="folder of historic data (kline CSVs)")
+    alerts.add_argument("--from", dest="start", metavar="ISO", required=True)
+    alerts.add_argument("--to", dest="end", metavar="ISO", required=True)
+    alerts.add_argument("--alert", action="append", default=[], metavar="WORDS",
+                        help='what /alert takes, e.g. "btc below 72k" (repeatable)')
+    alerts.add_argument("--every", default="1h", help="round interval, e.g. 15m, 1h")
 
     record = sub.add_parser("record", help="record live snapshots as replayable JSON lines")
     record.add_argument("directory", type=Path)

@@ -153,7 +153,15 @@ async def cmd_backtest(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_alerts(settings: Settings, args: argparse.Namespace) -> int:
+    """Replay price alerts and print the messages a chat would have received."""
+    from bot.cli_alerts import replay_alerts
+
+    return await replay_alerts(settings, args)
+
+
 COMMANDS = {
+    "alerts": cmd_alerts,
     "backtest": cmd_backtest,
     "digest": cmd_digest,
     "ask": cmd_ask,

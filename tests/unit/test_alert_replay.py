@@ -12,6 +12,8 @@ import csv
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.alerts.rules import AlertRequest, Asked, make_rule
 from bot.app.alert_round import AlertRound
 from bot.config import Settings
@@ -79,3 +81,20 @@ async def test_levels_of_the_4th_fire_once_as_real_candles_cross_them(
     assert all(len(times) <= 1 for times in fired_at.values())
     assert sum(t is not None for t in expected.values()) == 4
     assert sum(text.count("🔔") for _, text in sender.sent) == 4
+
+
+def test_cli_replays_the_stream_a_chat_would_have_received(
+    shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    rc = main(["alerts", "--replay", str(shared_data), "--from", "2026-02-04T00:00:00Z",
+               "--to", "2026-02-06T00:00:00Z", "--alert", "btc below 72k", "--alert",
+               "btc 65k", "--alert", "btc above 77k for 1d"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert out.count("🔔 BTC dropped below") == 2 and "$77,000 on" not in out
+    assert "[2026-02-04T23:00:00+00:00]\n🔔 BTC dropped below $72,000" in out
+    assert "I read $65,000 as below" in out
+    assert out.rstrip().endswith("2 alert messages from 4 Feb 2026, 00:00 UTC to 6 Feb 2026, "
+                                 "00:00 UTC.")

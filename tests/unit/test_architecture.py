@@ -18,7 +18,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"market", "storage"}),
     frozenset({"analysis", "evidence", "commentary", "qa", "scheduling", "alerts"}),
     frozenset({"app"}),
-    frozenset({"telegram", "console", "cli_commands", "cli_backtest", "cli_args", "__main__"}),
+    frozenset({"telegram", "console", "cli_commands", "cli_backtest", "cli_args", "cli_alerts",
+               "__main__"}),
 )
 #: Units that may import python-telegram-bot (the transport and the entry points).
 TRANSPORT = frozenset({"telegram", "console", "cli_commands", "__main__"})
