@@ -164,7 +164,8 @@ class AlertRound:
         try:
             try:
                 await self.sender.send(chat_id, message.thread_id, message.text)
-            except ChatMovedError as e:
+            except ChatMovedError as e:  # the chat's alerts follow it
+                await self.store.migrate_chat(chat_id, e.new_chat_id)
                 chat_id = e.new_chat_id
                 await self.sender.send(chat_id, message.thread_id, message.text)
         except DeliveryError as e:

@@ -16,11 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.alerts.rules import AlertRequest, AlertRule, AlreadyThereError, make_rule, parse_alert
+from bot.alerts.rules import (
+    AlertRequest,
+    AlertRule,
+    AlreadyThereError,
+    Kind,
+    make_rule,
+    parse_alert,
+)
 from bot.app.service import MarketService
 from bot.app.subscriptions import MAX_ID_DIGITS, Destination, Reply
 from bot.errors import BadArgumentError, DataError, UnknownSymbolError, VenueError
 from bot.storage.alerts import AlertRecord, AlertStore, NewAlert
+
+_KINDS: dict[str, Kind] = {"above": "above", "below": "below", "move": "move"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +44,9 @@ class Prepared:
 
 def rule_of(alert: AlertRecord) -> AlertRule:
     """The domain rule of a stored alert."""
-    kind = alert.kind if alert.kind in ("above", "below", "move") else "above"
-    return AlertRule(kind, alert.level, alert.pct, alert.rearm_pct,  # type: ignore[arg-type]
-                     alert.expires_at, alert.inferred)
+    kind = _KINDS.get(alert.kind, "above")
+    return AlertRule(kind, alert.level, alert.pct, alert.rearm_pct, alert.expires_at,
+                     alert.inferred)
 
 
 def _same(existing: Sequence[AlertRecord], prepared: Prepared) -> AlertRecord | None:

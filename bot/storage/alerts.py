@@ -164,6 +164,15 @@ class AlertStore:
                            "DELETE FROM alerts WHERE chat_id = ? AND id = ? "
                            "AND status = 'active'", (chat_id, alert_id))
 
+    async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """Alerts (and staged messages) follow a chat that moved (group → supergroup)."""
+        await write_many(self._conn, "cannot move alerts", [
+            ("UPDATE alert_outbox SET chat_id = ? WHERE chat_id = ?",
+             (new_chat_id, old_chat_id))])
+        return await write(self._conn, "cannot move alerts",
+                           "UPDATE alerts SET chat_id = ? WHERE chat_id = ?",
+                           (new_chat_id, old_chat_id))
+
     async def checked(self, alert_ids: Iterable[int], at: datetime) -> None:
         """Record that the alerts were checked up to ``at`` (one transaction)."""
         params = [(to_iso(at), i) for i in alert_ids]

@@ -97,3 +97,19 @@ async def test_a_message_staged_before_a_crash_is_sent_next_round_and_never_refi
     assert (crashed.fired, crashed.failed, crashed.messages) == (1, 1, 0)
     assert (recovered.fired, recovered.messages) == (0, 1)
     assert [chat for chat, _ in sender.sent] == [7]
+
+
+async def test_alerts_follow_a_chat_that_moved(settings: Settings, tmp_path: Path) -> None:
+    from bot.errors import ChatMovedError
+
+    source = FlakySource(DemoSource(settings, SET_AT))
+    service = await service_on(settings, source, tmp_path / "bot.sqlite3")
+    await service.storage.alerts.add(_alert(-5, "BTC", "below", 100_000, 101_486))
+    await service.storage.alerts.add(_alert(-5, "BTC", "below", 90_000, 101_486))
+    sender = RecordingSender(fail_next=ChatMovedError("migrated", -1_005))
+    source.demo = DemoSource(settings, CROSSED_AT)
+    report = await AlertRound(service, sender, lambda: WALL).run()
+    moved = await service.storage.alerts.of_chat(-1_005)
+    await service.storage.close()
+    assert report.messages == 1 and [chat for chat, _ in sender.sent] == [-1_005]
+    assert [a.level for a in moved] == [90_000]
