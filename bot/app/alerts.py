@@ -66,7 +66,8 @@ class AlertDesk:
         self.service = service
         self.settings = service.settings.alerts
         self.store: AlertStore = service.storage.alerts
-        #: serialises check-then-write changes (concurrent /alert must not pass the cap)
+        #: serialises check-then-write (concurrent /alert must not pass the cap); held only
+        #: around the database, never around a venue request
         self._lock = asyncio.Lock()
 
     async def create(self, to: Destination, words: Sequence[str], update_id: int) -> Reply:
@@ -118,13 +119,15 @@ class AlertDesk:
         again = await self.store.by_update(to.chat_id, update_id)
         if again is not None:  # the same update handled again after a crash
             return Reply("created", {"alert": again, "price": None})
+        if len(await self.store.of_chat(to.chat_id)) >= self.settings.max_per_chat:
+            return Reply("too_many", {"cap": self.settings.max_per_chat})
+        prepared = await self._prepare(request)  # a venue request: outside the lock
+        if isinstance(prepared, Reply):
+            return prepared
         async with self._lock:
             existing = await self.store.of_chat(to.chat_id)
             if len(existing) >= self.settings.max_per_chat:
                 return Reply("too_many", {"cap": self.settings.max_per_chat})
-            prepared = await self._prepare(request)
-            if isinstance(prepared, Reply):
-                return prepared
             symbol, rule = prepared.symbol, prepared.rule
             same = _same(existing, prepared)
             if same is not None:
