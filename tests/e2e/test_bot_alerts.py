@@ -181,3 +181,40 @@ async def test_alert_me_under_a_levels_post_sets_the_level_in_one_tap(
     assert "Alert <b>#1</b> set" in created and level in created
     assert api.sent_to(PRIVATE)[0].text == text_before and post.edits == 0
     assert f"BTC below {level}" in listing or f"BTC above {level}" in listing
+
+
+async def test_a_tap_in_a_group_is_the_tapping_users_own_alert_sent_privately(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    stranger = 9_999
+    api.add_chat(MEMBER, "private")
+    source = demo_source(settings)
+    _at(source, settings, SET_AT)
+    async with running_app(api, bot_settings(settings, db), source, db) as app:
+        api.send_text(GROUP, "/levels btc", user_id=MEMBER)
+        [post] = await api.wait_sent(GROUP, 1)
+        data = next(d for _, d in post.buttons if d.startswith("ap:"))
+        started = api.tap_button(post, data, user_id=MEMBER)
+        await api.wait_for(lambda: started in api.callback_answers
+                           and len(api.sent_to(MEMBER)) == 1)
+        unknown = api.tap_button(post, data, user_id=stranger)
+        await api.wait_for(lambda: unknown in api.callback_answers)
+        _at(source, settings, BACK_UP)
+        await _check(app)
+    storage = await Storage.open(db)
+    mine = await storage.alerts.of_chat(MEMBER)
+    theirs = await storage.alerts.of_chat(stranger)
+    group = await storage.alerts.of_chat(GROUP)
+    await storage.close()
+    assert "Alert <b>#1</b> set" in api.sent_to(MEMBER)[0].text
+    assert api.callback_answers[started]["text"].startswith("Alert set: I'll message you")
+    hint = api.callback_answers[unknown]
+    assert hint["show_alert"] and "press Start" in hint["text"]
+    # still active, or fired into the member's private chat by the round at BACK_UP
+    assert len(mine) == 1 or "🔔 <b>BTC</b>" in api.sent_to(MEMBER)[-1].text
+    assert theirs == [] and group == []
+    assert len(api.sent_to(GROUP)) == 1  # the group saw nothing but the post
+    # the one refusal: a user who never started the bot (real Telegram: 403 Forbidden)
+    assert api.violations == ["sendMessage: Bad Request: chat not found"]
+    api.violations.clear()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.alerts.phrases import (
@@ -145,9 +146,11 @@ def alert_rows(service: BotService) -> Callable[[PostButtons], list[list[InlineK
 
 async def on_confirm(update: Update, context: Context) -> None:
     """A tap on a confirmation button (the message is edited to say what was set) or on a
-    post's level button (the post stays; the answer is a new message)."""
+    post's level button (the post stays; the answer is a new message). In groups the alert
+    is the tapping user's own, delivered privately (see :func:`_personal`)."""
     query = update.callback_query
-    if query is None or update.effective_chat is None:
+    chat = update.effective_chat
+    if query is None or chat is None:
         return
     service = service_of(context)
     request = parse_request_data(query.data)
@@ -155,19 +158,50 @@ async def on_confirm(update: Update, context: Context) -> None:
     if request is None or message is None:
         await query.answer(service.error_text("stale_button", flavour="text"))
         return
+    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await _personal(update, context, request)
+        return
     if not await is_chat_admin(update, context):
         await query.answer(service.text(TEMPLATE, flavour="text", what="not_admin",
                                         command="alert"))
         return
     await query.answer()
     thread = message.message_thread_id if message.is_topic_message else None
-    to = Destination(update.effective_chat.id, update.effective_chat.type, thread)
+    to = Destination(chat.id, chat.type, thread)
     answer = await desk_of(context).create_request(to, request, update.update_id)
     text = service.text(TEMPLATE, what=answer.what, **answer.values)
     if (query.data or "").startswith(POST_PREFIX):
         await message.reply_text(text)
     else:
         await query.edit_message_text(text)
+
+
+async def _personal(update: Update, context: Context, request: AlertRequest) -> None:
+    """A tap in a group: the alert goes to the user's private chat with the bot. A user who
+    never started the bot cannot be written to first: the alert is not kept and a toast
+    says how to start the bot."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None
+    service = service_of(context)
+    if user is None or user.is_bot:
+        await query.answer(service.error_text("stale_button", flavour="text"))
+        return
+    desk = desk_of(context)
+    answer = await desk.create_request(Destination(user.id, "private"), request,
+                                       update.update_id)
+    try:
+        await context.bot.send_message(user.id, service.text(TEMPLATE, what=answer.what,
+                                                             **answer.values))
+    except (Forbidden, BadRequest) as e:
+        if isinstance(e, BadRequest) and "chat not found" not in e.message.lower():
+            raise
+        if answer.what == "created":
+            await desk.store.remove(user.id, answer.values["alert"].id)
+        await query.answer(service.text(TEMPLATE, flavour="text", what="start_first",
+                                        bot=context.bot.username or ""), show_alert=True)
+        return
+    await query.answer(service.text(TEMPLATE, flavour="text", what="sent_privately",
+                                    answer=answer.what))
 
 
 async def start_alerts(app: Application) -> None:
