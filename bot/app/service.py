@@ -353,6 +353,7 @@ class MarketService:
             errors=self.counters.errors,
             posts=counts["posts"],
             messages=counts["post_messages"],
+            alerts=await self.storage.alerts.count_active(),
             symbols=rows,
         )
 

@@ -154,6 +154,11 @@ class AlertStore:
                                 "ORDER BY symbol, id")
         return [_record(r) for r in rows]
 
+    async def count_active(self) -> int:
+        """How many alerts are active, over every chat (for /status)."""
+        rows = await self._rows("SELECT COUNT(*) FROM alerts WHERE status = 'active'")
+        return int(rows[0][0]) if rows else 0
+
     async def remove(self, chat_id: int, alert_id: int | None = None) -> int:
         """Delete one active alert of the chat, or all of them; how many."""
         if alert_id is None:

@@ -51,5 +51,6 @@ async def test_rearming_alerts_stay_active_and_deletes_are_per_chat(tmp_path: Pa
     assert await store.remove(1, other) == 0
     assert await store.remove(1) == 1
     assert [a.id for a in await store.active()] == [other]
+    assert await store.count_active() == 1
     assert (await store.by_update(2, 7)) is not None
     await storage.close()
