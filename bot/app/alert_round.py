@@ -30,12 +30,15 @@ from bot.app.digests import Sender
 from bot.app.service import MarketService
 from bot.commentary.render import render_template
 from bot.errors import ChatMovedError, DataError, DeliveryError, UnknownSymbolError, VenueError
+from bot.market.models import MarketSnapshot
 from bot.storage.alerts import AlertRecord, Firing, StagedAlertMessage
 
 log = logging.getLogger(__name__)
 TEMPLATE = "alerts/fired.j2"
 #: Chats served at once; the transport's rate limiter sets the pace.
 WORKERS = 16
+#: Symbols fetched at once (a round of many coins must fit in its minute).
+SNAPSHOTS_AT_ONCE = 8
 DAY = timedelta(days=1)
 
 
@@ -96,12 +99,11 @@ class AlertRound:
         for alert in await self.store.active():
             by_symbol[alert.symbol].append(alert)
         fired: dict[tuple[int, int | None], list[Fired]] = defaultdict(list)
+        snapshots = await self._snapshots(sorted(by_symbol))
         for symbol, alerts in by_symbol.items():
             report.alerts += len(alerts)
-            try:
-                snapshot = await self.service.source.snapshot(symbol)
-            except (VenueError, DataError, UnknownSymbolError) as e:
-                log.warning("alerts of %s not checked this round: %s", symbol, e)
+            snapshot = snapshots.get(symbol)
+            if snapshot is None:
                 report.unavailable.append(symbol)
                 continue
             report.symbols += 1
@@ -127,6 +129,21 @@ class AlertRound:
             report.expired += len(expired)
             report.rearmed += len(rearmed)
         return fired
+
+    async def _snapshots(self, symbols: Sequence[str]) -> dict[str, MarketSnapshot | None]:
+        """One snapshot per symbol, ``SNAPSHOTS_AT_ONCE`` at a time (``None``: unavailable,
+        its alerts keep their last check and are looked at again next round)."""
+        gate = asyncio.Semaphore(SNAPSHOTS_AT_ONCE)
+
+        async def one(symbol: str) -> tuple[str, MarketSnapshot | None]:
+            async with gate:
+                try:
+                    return symbol, await self.service.source.snapshot(symbol)
+                except (VenueError, DataError, UnknownSymbolError) as e:
+                    log.warning("alerts of %s not checked this round: %s", symbol, e)
+                    return symbol, None
+
+        return dict(await asyncio.gather(*(one(s) for s in symbols)))
 
     async def _deliver(self, fired: dict[tuple[int, int | None], list[Fired]],
                        report: AlertReport) -> None:
