@@ -346,60 +346,7 @@ def intents_for_help() -> tuple[str, ...]:
 # ----------------------------------------------------------------------------------------
 # Issue #15: other languages, cross rates, conversions and timeframe follow-ups.
 
-#: Spanish, Portuguese, Russian, Turkish and German words and stems, rewritten to the
-#: English keyword they stand for before a question is split into words (``text.tokens``).
-#: Patterns are regular expressions matched case-insensitively at a word start; a stem
-#: (``поддерж\w*``) covers its inflections. The answer stays in English.
-FOREIGN_WORDS: tuple[tuple[str, str], ...] = (
-    # coin names
-    (r"биткоин\w*|биток\w*|биткойн\w*", "bitcoin"),
-    (r"эфир\w*|эфириум\w*", "ethereum"),
-    (r"солан\w*", "solana"),
-    # questions about the future (before the single verbs below)
-    (r"(?:va|vai) a (?:bajar|caer)|vai (?:cair|descer)|(?:düşer|düşecek|iner) ?mi", "will drop"),
-    (r"(?:va|vai) a subir|vai subir|(?:yükselir|yükselecek|çıkar) ?mi", "will rise"),
-    (r"steigt|wird \w+ steigen", "going up"),
-    (r"fällt|wird \w+ fallen", "going down"),
-    (r"упад[её]т|будет падать", "will drop"),
-    (r"вырас(?:тет|ет)|будет расти", "will rise"),
-    # price
-    (r"wie steht|kurs\w*|kaç dolar|kaç para", "price"),
-    (r"fiyat\w*|цен[аыуе]", "price"),
-    (r"ne kadar|сколько|насколько", "how much"),
-    (r"quanto (?:está|esta|vale|custa)", "price"),
-    # moves over the day
-    (r"subi[oó]|subiu|yükseldi|вырос\w*|gestiegen", "rose"),
-    (r"baj[oó]|cay[oó]|caiu|düştü|упал\w*|gefallen|verloren", "fell"),
-    (r"gewonnen|ganó|ganhou", "gained"),
-    (r"yüzde kaç|yüzde", "percent"),
-    (r"за сутки|сегодня|hoy|hoje|bugün|heute", "today"),
-    (r"gerade|aktuell|ahora|agora|şimdi|сейчас", "now"),
-    # levels
-    (r"soportes?|suportes?|destek\w*|unterstützung\w*|поддерж\w*", "support"),
-    (r"resistencias?|resist[eê]ncias?|diren[çc]\w*|widerst[aä]nd\w*|сопротивлен\w*",
-     "resistance"),
-    (r"seviye\w*|niveles?|n[ií]veis|n[ií]vel|уровн\w*|уровень", "level"),
-    (r"nerede|dónde|donde|onde|где|wo ist|wo liegt", "where is"),
-    # trend, bias, outlook
-    (r"tendencias?|tend[eê]ncias?|trendi\w*|тренд\w*", "trend"),
-    (r"tageschart|günlük", "daily chart"),
-    (r"wochenchart|haftalık", "weekly chart"),
-    (r"sentimiento|sentimento|stimmung|настроени\w*|duyarlılık", "sentiment"),
-    (r"alcista|otimista|yükseliş|бычий|bullisch", "bullish"),
-    (r"bajista|pessimista|düşüş|медвежий|bärisch", "bearish"),
-    (r"perspectivas?|pron[oó]sticos?|previs[aã]o|previsi[oó]n|predicci[oó]n|tahmin\w*"
-     r"|прогноз\w*|prognose\w*|aussicht\w*|beklenti\w*", "outlook"),
-    # whales and derivatives
-    (r"ballenas?|baleias?|balina\w*|wale|walen|кит(?:ы|ов|ам|ами|ах)?", "whales"),
-    (r"что делают|ne yapıyor\w*|qué hacen|que hacen|o que fazem|was machen(?: die)?",
-     "what are doing"),
-    (r"покупают|comprando|compran|kaufen|alıyor\w*", "buying"),
-    (r"продают|vendiendo|vendendo|verkaufen|satıyor\w*", "selling"),
-    (r"volumen|объ[её]м\w*|hacim\w*", "volume"),
-    (r"фандинг\w*|finanzierung\w*|fonlama\w*|financiaci[oó]n|financiamento", "funding"),
-    (r"открыт\w* интерес\w*|inter[eé]s abierto|interesse aberto|açık pozisyon\w*",
-     "open interest"),
-)
+#: Other languages' words: ``languages.FOREIGN_WORDS`` (rewritten to these keywords).
 
 #: Timeframe words of a follow-up ("what about the weekly?", "4h?"); "1w" is not computed.
 TIMEFRAME_WORDS: Mapping[str, str] = MappingProxyType({
@@ -416,6 +363,11 @@ COMPUTED_TIMEFRAMES: tuple[str, ...] = ("1h", "4h", "1d")
 #: Pair intents, answered from two coins' spot prices (not in ``INTENTS``: no post
 #: template of their own, and the related-question buttons never offer them).
 PAIR_INTENTS: tuple[str, ...] = ("cross", "convert")
+#: Words that compare two coins ("is sol stronger than eth"): a cross rate answers them.
+COMPARE_WORDS: frozenset[str] = frozenset(
+    {"compare", "compared", "comparison", "stronger", "weaker", "outperform", "outperforming",
+     "outperformed", "underperform", "underperforming", "underperformed", "better", "worse"}
+)
 #: Words that make two coins a cross rate ("eth vs btc", "sol in btc terms").
 CROSS_CUES: frozenset[str] = frozenset(
     {"vs", "against", "ratio", "terms", "cross", "pair", "relative", "denominated",

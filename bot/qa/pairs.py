@@ -116,9 +116,11 @@ def _cross(items: list[_Item]) -> PairAsk | None:
         return None
     first, second = coins
     between = {it.value for it in items[first + 1:second]}
+    words = {it.value for it in items if it.kind == "word"}
+    if words & cat.COMPARE_WORDS:  # "is sol stronger than eth", "compare btc and eth"
+        return PairAsk(items[first].value, items[second].value)
     if not between <= _BETWEEN:
         return None
-    words = {it.value for it in items if it.kind == "word"}
     if between & _JOINS or (not between and words & cat.CROSS_CUES) or len(items) == 2:
         return PairAsk(items[first].value, items[second].value)
     return None

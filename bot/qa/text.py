@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.qa.intents import FOREIGN_WORDS
+from bot.qa.languages import FOREIGN_WORDS
 
 EMOJI_WORDS: Mapping[str, str] = MappingProxyType(
     {
