@@ -27,7 +27,17 @@ FOREIGN_WORDS: tuple[tuple[str, str], ...] = (
     (r"y (?:en )?(?:el|la)|e (?:no|o|a)|und (?:auf )?(?:dem|der|den)?|а (?:на)?|peki", "and the"),
     (r"semanal|недельн\w*|wöchentlich|haftalık|wochen", "weekly"),
     (r"diario|diário|дневн\w*|täglich|tages", "daily"),
+    # where it goes, how it does, what we think
+    (r"sube o baja|sobe ou desce|steigt oder fällt|вверх или вниз|yükselir mi düşer mi",
+     "going up or down"),
+    (r"(?:hacia |a )?d[oó]nde va|pra onde vai|para onde vai|куда (?:пойд[её]т|ид[её]т)"
+     r"|wohin geht|wohin|nereye gider|ne olur", "where is going"),
+    (r"c[oó]mo va|como está|wie läuft|как дела у|что с|nasıl gidiyor", "how is doing"),
+    (r"qu[eé] opinas|o que (?:você )?acha|что думаешь|ne düşünüyorsun|was h[aä]ltst du"
+     r"|deine meinung|tu opini[oó]n|sua opini[aã]o", "your opinion"),
+    (r"an[aá]lis[ie]s|analiz\w*|анализ\w*|analyse", "your read"),
     # price
+    (r"курс\w*|kaç tl", "price"),
     (r"wie steht|was kostet|wie viel kostet|kurs\w*|kaç dolar|kaç para", "price"),
     (r"fiyat\w*|цен[аыуе]", "price"),
     (r"ne kadar|сколько|насколько", "how much"),
