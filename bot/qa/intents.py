@@ -376,7 +376,7 @@ CROSS_CUES: frozenset[str] = frozenset(
 #: Words that send an amount into another unit ("0.5 btc in usd", "2 eth = ? btc").
 CONVERT_CUES: frozenset[str] = frozenset(
     {"in", "to", "into", "=", "as", "worth", "for", "convert", "many", "much", "get", "buy",
-     "buys"}
+     "buys", "of"}
 )
 #: Dollar units of a conversion (stablecoins are taken at one dollar).
 DOLLAR_UNITS: Mapping[str, str] = MappingProxyType({

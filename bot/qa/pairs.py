@@ -30,7 +30,7 @@ _PREPARE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 # What may stand between two coins of a cross rate ("eth vs btc", "sol in btc terms").
 _BETWEEN = frozenset({"vs", "against", "in", "per", "compared", "relative", "doing",
-                      "performing", "priced", "price", "ratio", "terms", "of"})
+                      "performing", "priced", "price", "ratio", "terms", "of", "to"})
 _JOINS = frozenset({"vs", "against", "in", "per", "compared", "relative"})
 
 
@@ -73,23 +73,38 @@ def _items(text: str, book: SymbolBook) -> list[_Item]:
         text = pattern.sub(replacement, text)
     toks = tokens(_AMOUNT_RE.sub(keep, text))
     hits = {h.start: h for h in find_symbols(toks, book)}
-    items, i = [], 0
+    items: list[_Item] = []
+    i = 0
     while i < len(toks):
-        word = toks[i].lower()
         if i in hits:
             symbol = hits[i].symbol
-            unit = cat.DOLLAR_UNITS.get(symbol.lower(), symbol)
-            items.append(_Item("unit", unit))
+            items.append(_Item("unit", cat.DOLLAR_UNITS.get(symbol.lower(), symbol)))
             i = hits[i].stop
             continue
-        if word.startswith("amt") and word[3:].isdigit() and int(word[3:]) < len(amounts):
-            items.append(_Item("amount", word, amounts[int(word[3:])]))
-        elif word in cat.DOLLAR_UNITS:
-            items.append(_Item("unit", cat.DOLLAR_UNITS[word]))
-        else:
-            items.append(_Item("word", word))
+        items += _word_items(toks[i].lower(), amounts, book)
         i += 1
     return items
+
+
+def _word_items(word: str, amounts: list[float], book: SymbolBook) -> list[_Item]:
+    """A word that is no coin mention: an amount, a dollar unit, a glued pair or a word."""
+    if word.startswith("amt") and word[3:].isdigit() and int(word[3:]) < len(amounts):
+        return [_Item("amount", word, amounts[int(word[3:])])]
+    if word in cat.DOLLAR_UNITS:
+        return [_Item("unit", cat.DOLLAR_UNITS[word])]
+    glued = _glued_pair(word, book)
+    if glued is not None:  # "ethbtc"
+        return [_Item("unit", glued[0]), _Item("word", "vs"), _Item("unit", glued[1])]
+    return [_Item("word", word)]
+
+
+def _glued_pair(word: str, book: SymbolBook) -> tuple[str, str] | None:
+    """("ETH", "BTC") for "ethbtc": two coins the bot follows, written as one word."""
+    for cut in range(2, len(word) - 1):
+        base, quote = book.tickers.get(word[:cut]), book.tickers.get(word[cut:])
+        if base and quote and base != quote and all(map(book.is_configured, (base, quote))):
+            return base, quote
+    return None
 
 
 def _conversion(items: list[_Item]) -> PairAsk | None:
@@ -121,7 +136,7 @@ def _cross(items: list[_Item]) -> PairAsk | None:
         return PairAsk(items[first].value, items[second].value)
     if not between <= _BETWEEN:
         return None
-    if between & _JOINS or (not between and words & cat.CROSS_CUES) or len(items) == 2:
+    if between & _JOINS or words & cat.CROSS_CUES or (len(items) == 2 and not between):
         return PairAsk(items[first].value, items[second].value)
     return None
 

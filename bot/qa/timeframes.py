@@ -11,7 +11,9 @@ _UNITS = {"h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "hourly": 
           "d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w"}
 _NUMBERS = {"1": "1", "one": "1", "4": "4", "four": "4"}
 _CHART_WORDS = frozenset({"on", "chart", "charts", "timeframe", "tf", "candle", "candles",
-                          "in", "at", "look", "looks", "like", "view", "same", "there"})
+                          "in", "at", "look", "looks", "like", "view", "same", "there",
+                          "say", "says", "show", "shows", "check", "zoom", "out", "to", "does",
+                          "do", "looking", "switch", "higher"})
 
 
 def find_timeframe(words: Sequence[str]) -> tuple[str, frozenset[int]] | None:
