@@ -4,7 +4,8 @@ A question is matched and resolved by ``bot.qa`` against the post it replies to 
 chat's last question (kept in ``chat_context``, so it survives a restart), then answered from
 the right analysis: the replied post's stored one (with its as-of time when it is no longer
 current) or the current snapshot. The chat's new context is stored before the answer goes
-out, so a quick "and eth?" finds it.
+out, so a quick "and eth?" finds it. Cross rates and conversions ask the market service
+for both coins' current analyses.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from bot.app.views import VIEWS, View
 from bot.errors import StorageError
 from bot.qa.answer import answer_question
 from bot.qa.context import ChatContext, RepliedPost, Resolution, remember
-from bot.qa.intents import UNKNOWN
+from bot.qa.intents import PAIR_INTENTS, UNKNOWN
 from bot.qa.match import Match
+from bot.qa.pair_answer import pair_text
 from bot.storage import StoredPost
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,8 @@ def repeated_view(match: Match, replied: Replied | None, last: ChatContext | Non
     A bare follow-up replying to a post repeats that post's view; one without any earlier
     question in the chat gets the quick take. Otherwise ``None``: the question is answered.
     """
-    if not (match.is_followup_same_intent and match.symbol and match.symbol_supported):
+    if not (match.is_followup_same_intent and match.symbol and match.symbol_supported
+            and match.timeframe is None):
         return None
     if replied is not None and replied.post.intent is None:
         return cast(View, replied.view) if replied.view in VIEWS else QUICK
@@ -106,7 +109,11 @@ async def answer(service: MarketService, chat_id: int, resolution: Resolution,
                  question: str | None = None) -> Answer:
     """Answer ``resolution`` from ``stored`` (else the current snapshot); remember it."""
     analysis, post_id, stale_as_of = None, None, cast(datetime | None, None)
-    if resolution.needs_market and stored is not None:
+    pair = resolution.pair if resolution.intent in PAIR_INTENTS else None
+    if pair is not None and resolution.needs_market:
+        analyses = {c: (await service.analysed(c)).analysis for c in pair.coins}
+        body = pair_text(resolution.intent, pair, analyses, service.flavour)
+    elif resolution.needs_market and stored is not None:
         analysis, post_id = stored.analysis, stored.id
         current = await service.current_as_of(stored.symbol)
         if current is None or current > stored.as_of:
@@ -114,8 +121,9 @@ async def answer(service: MarketService, chat_id: int, resolution: Resolution,
     elif resolution.needs_market:
         market = await service.analysed(resolution.symbol)
         analysis, post_id = market.analysis, market.post_id
-    body = answer_question(resolution, analysis, service.flavour,
-                           service.settings.symbol_names)
+    if pair is None or not resolution.needs_market:
+        body = answer_question(resolution, analysis, service.flavour,
+                               service.settings.symbol_names)
     text = service.text(
         "telegram/answer.j2",
         answer=Markup(body) if service.flavour == "html" else body,

@@ -8,13 +8,22 @@ not follow get a short "I don't follow X" (templates in ``templates/qa/``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+
+from markupsafe import Markup
 
 from bot.analysis.model import Analysis
 from bot.commentary.posts import render_answer
 from bot.commentary.render import render_template
 from bot.commentary.telegram_html import Flavour
 from bot.qa.context import Resolution
-from bot.qa.intents import INTENTS, UNKNOWN, intents_for_help
+from bot.qa.intents import (
+    COMPUTED_TIMEFRAMES,
+    INTENTS,
+    TIMEFRAME_INTENTS,
+    UNKNOWN,
+    intents_for_help,
+)
 from bot.qa.match import Match
 
 #: Topics the commentary explains under another name (ATR is the volatility gauge).
@@ -59,4 +68,24 @@ def answer_question(
         raise ValueError(f"intent {intent!r} needs an analysis")
     if topic is not None:
         topic = TOPIC_STAND_INS.get(topic, topic)
+    if match_result.timeframe is not None and intent in TIMEFRAME_INTENTS:
+        return timeframe_text(intent, match_result.timeframe, analysis, flavour)
     return render_answer(intent, analysis, flavour, topic=topic)
+
+
+def timeframe_text(intent: str, timeframe: str, analysis: Analysis, flavour: Flavour) -> str:
+    """``intent`` read on ``timeframe``: the trend on that chart (a bias question gets it
+    too); levels are one set across charts, and an uncomputed chart (weekly) is said so,
+    with the daily instead."""
+    shown = timeframe if timeframe in COMPUTED_TIMEFRAMES else "1d"
+    if intent in ("support", "resistance"):
+        body = render_answer(intent, analysis, flavour, standalone=False)
+    else:
+        reading = analysis.trend.get(shown)
+        only = replace(analysis, trend={shown: reading} if reading is not None else {})
+        body = render_answer("trend", only, flavour, standalone=False)
+    return render_template(
+        "answers/timeframe.j2", flavour, intent=intent, asked=timeframe, shown=shown,
+        body=Markup(body) if flavour == "html" else body, symbol=analysis.symbol,
+        v=analysis,
+    )
