@@ -1,7 +1,8 @@
 """Turn a matched (or context-resolved) question into answer text.
 
 Catalog intents are rendered by the commentary's answer templates from the analysis;
-questions outside the catalog get "I can answer …" with examples, and coins the bot does
+questions outside the catalog get a short "I'm not sure …" with examples, small talk and
+requests the bot cannot do get one line (``talk_text``), and coins the bot does
 not follow get a short "I don't follow X" (templates in ``templates/qa/``).
 """
 
@@ -16,6 +17,7 @@ from bot.commentary.telegram_html import Flavour
 from bot.qa.context import Resolution
 from bot.qa.intents import INTENTS, UNKNOWN, intents_for_help
 from bot.qa.match import Match
+from bot.qa.talk import Talk
 
 #: Topics the commentary explains under another name (ATR is the volatility gauge).
 TOPIC_STAND_INS = {"volatility": "atr"}
@@ -29,6 +31,24 @@ def can_answer_text(flavour: Flavour, symbols: Sequence[str], understood: bool =
     )
 
 
+def not_sure_text(flavour: Flavour, symbols: Sequence[str]) -> str:
+    """The short reply to text the bot cannot place (a few examples, the coins followed)."""
+    return render_template("qa/not_sure.j2", flavour, symbols=list(symbols))
+
+
+def talk_text(talk: Talk, coin: str, flavour: Flavour) -> str:
+    """The one line for small talk or a request the bot cannot do (``coin``: the chat's)."""
+    return render_template("qa/talk.j2", flavour, kind=talk.kind, coin=coin.lower(),
+                           schedule=talk.schedule).strip()
+
+
+def compound_text(parts: Sequence[tuple[str, str]], skipped: Sequence[str],
+                  flavour: Flavour) -> str:
+    """Several answers in one reply, each headed by its question; the skipped ones named."""
+    return render_template("qa/compound.j2", flavour, parts=list(parts),
+                           skipped=list(skipped))
+
+
 def unsupported_text(symbol: str, flavour: Flavour, symbols: Sequence[str]) -> str:
     """The reply to a question about a coin the bot does not follow."""
     return render_template("qa/unsupported.j2", flavour, symbol=symbol, symbols=list(symbols))
@@ -39,16 +59,18 @@ def answer_question(
     analysis: Analysis | None,
     flavour: Flavour,
     symbols: Sequence[str] = (),
+    standalone: bool = True,
 ) -> str:
     """The answer text for ``match_result`` from ``analysis`` (``symbols``: coins followed).
 
+    ``standalone=False`` leaves out the as-of note (a part of a longer reply).
     ``analysis`` may be ``None`` only when no market numbers are needed (unknown, help,
     unsupported coin); a catalog intent without analysis raises ``ValueError``.
     """
     intent, topic = match_result.intent, match_result.topic
     symbol = match_result.symbol
     if intent == UNKNOWN:
-        return can_answer_text(flavour, symbols)
+        return not_sure_text(flavour, symbols)
     if symbol is not None and not match_result.symbol_supported:
         return unsupported_text(symbol, flavour, symbols)
     if intent not in INTENTS:
@@ -59,4 +81,4 @@ def answer_question(
         raise ValueError(f"intent {intent!r} needs an analysis")
     if topic is not None:
         topic = TOPIC_STAND_INS.get(topic, topic)
-    return render_answer(intent, analysis, flavour, topic=topic)
+    return render_answer(intent, analysis, flavour, topic=topic, standalone=standalone)
