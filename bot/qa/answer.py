@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from markupsafe import Markup
+
 from bot.analysis.model import Analysis
 from bot.commentary.posts import render_answer
 from bot.commentary.render import render_template
@@ -45,8 +47,8 @@ def talk_text(talk: Talk, coin: str, flavour: Flavour) -> str:
 def compound_text(parts: Sequence[tuple[str, str]], skipped: Sequence[str],
                   flavour: Flavour) -> str:
     """Several answers in one reply, each headed by its question; the skipped ones named."""
-    return render_template("qa/compound.j2", flavour, parts=list(parts),
-                           skipped=list(skipped))
+    bodies = [(q, Markup(body) if flavour == "html" else body) for q, body in parts]
+    return render_template("qa/compound.j2", flavour, parts=bodies, skipped=list(skipped))
 
 
 def unsupported_text(symbol: str, flavour: Flavour, symbols: Sequence[str]) -> str:

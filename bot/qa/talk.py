@@ -184,15 +184,15 @@ _LEADING = re.compile(r"^\s*(?:and|also|plus|&|then|oh and|ok and|,)\s+", re.IGN
 
 
 def question_parts(text: str) -> list[str]:
-    """``text`` cut at question marks, line breaks, ";" and "also" (empty parts dropped)."""
-    chunks = re.split(r"\?+|\n+|;|\balso\b|\bplus\b", text)
+    """``text`` cut at ? and !, line breaks, ";", "also" and "plus" (empty parts dropped)."""
+    chunks = re.split(r"[?!]+|\n+|;|\balso\b|\bplus\b", text)
     parts = [_LEADING.sub("", c).strip(" ,.!-") for c in chunks]
     return [p for p in parts if p]
 
 
 def and_split(part: str) -> list[str]:
     """``part`` cut at "and" / "&" (the caller keeps the cut only when both sides ask)."""
-    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n)\s+|,\s*", part)]
+    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n)\s+", part)]
     return [p for p in pieces if p]
 
 
@@ -207,6 +207,15 @@ def _asked(part: str, settings: Settings) -> tuple[str, str | None] | None:
     return None if match.intent == UNKNOWN else (match.intent, match.symbol)
 
 
+def _without_preamble(chunk: str, settings: Settings) -> str:
+    """``chunk`` without the clauses before its question ("sorry, been away: btc price")."""
+    clauses = re.split(r"[,:]\s*", chunk)
+    start = 0
+    while start < len(clauses) - 1 and _asked(clauses[start], settings) is None:
+        start += 1
+    return _LEADING.sub("", ", ".join(clauses[start:])) if start else chunk
+
+
 def split_questions(text: str, settings: Settings) -> list[str]:
     """The different questions ``text`` asks, in order ("btc price and funding? also
     whales?" → 3); a question repeated (same intent, same or no new coin) counts once.
@@ -218,6 +227,7 @@ def split_questions(text: str, settings: Settings) -> list[str]:
     seen: set[tuple[str, str | None]] = set()
     coin: str | None = None
     for chunk in question_parts(text):
+        chunk = _without_preamble(chunk, settings)
         pieces = and_split(chunk)
         asked = [_asked(p, settings) for p in pieces] if len(pieces) > 1 else []
         if not (asked and all(asked)):
