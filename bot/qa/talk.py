@@ -113,14 +113,18 @@ _SUBSCRIBE = (r"\b(?:every|each)\s+(?:day|morning|evening|night|hour|\d+\s*h\w*|
               r"\b(?:updates?|posts?|digests?|reports?)\b.*\b(?:daily|every day|each day)\b|"
               r"\bsend\b.*\bat\s+" + _TIME + r"\b")
 _ALERT = (r"(?<!whale )\balerts?\b|\bnotify\b|\bping me\b|\bremind me\b|\bwarn me\b|"
-          r"\b(?:tell|let|dm|message|text|wake) me\s+(?:know\s+)?(?:when|if|once|as soon)\b|"
-          r"\bnotification when\b")
+          r"\bnotification when\b|\b(?:tell|let|dm|message|text|wake) me\s+(?:know\s+)?"
+          r"(?:when|if|once|as soon as)\b.*\b(?:hits?|reach\w*|drops?|dips?|breaks?|goes|"
+          r"falls?|cross\w*|touch\w*|gets? (?:to|below|above|under|over)|below|above|under|"
+          r"over|\d+k?)\b")
 _NEWS = r"\bnews\b|\bheadlines?\b|\bannouncements?\b|\bwhat happened\b"
 _PORTFOLIO = (r"\bportfolio\b|\bmy (?:bags?|holdings?|positions?|pnl|wallet|balance|coins|"
               r"stack|trades?)\b")
-_FAR_FUTURE = (r"\b20[3-9]\d\b|\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)"
-               r"\s+years?\b|\bdecade\b|\b\d+\s*years? from now\b|\bby 20[2-9]\d\b")
-_INDEX = (r"\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|\bbtc\.?d\b|\baltseason index\b|"
+_FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|forecast)\s+"
+               r"20[3-9]\d\b|\b20[3-9]\d\s+(?:prediction|forecast|target|price)\b|"
+               r"\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)\s+years?\b|"
+               r"\bdecade\b|\b\d+\s*years? from now\b|\bby 20[2-9]\d\b")
+_INDEX = (r"\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|\bbtc\s?d\b|\baltseason index\b|"
           r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
 _OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
             r"\b(?:dip|time|moment) to (?:buy|sell|short|long|enter)\b|\bbuy the dip\b|"

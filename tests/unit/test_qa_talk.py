@@ -28,7 +28,8 @@ def test_conversation_is_sorted_by_kind(text: str, kind: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "btc price?", "why bearish?", "what is rsi", "funding rate eth", "whale alert on btc?",
-    "gm, btc price?", "and eth?", "🚀?", "where is support",
+    "gm, btc price?", "and eth?", "🚀?", "where is support", "tell me if btc is bullish",
+    "will eth hold 2050?", "where to put my stop loss for btc",
 ])
 def test_market_questions_are_left_to_the_matcher(text: str) -> None:
     assert classify(text) is None
