@@ -199,7 +199,7 @@ async def converse(service: MarketService, chat_id: int, text: str, replied: Rep
     match = match_question(text, service.settings)
     if talk.kind != "opinion":
         line = talk_text(talk, _coin(match, default), service.flavour)
-        return Answer(line, None, answer_view(ANSWER_VIEW, talk.kind))
+        return Answer(line, None, ANSWER_VIEW)
     opinion = replace(match, intent="bias", topic=None, is_followup_same_intent=False)
     resolution = resolve(opinion, replied.post if replied else None, last, default)
     stored = replied.stored if replied and resolution.source == "replied_post" else None

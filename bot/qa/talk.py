@@ -60,7 +60,7 @@ _SMALL_TALK: dict[str, TalkKind] = {
                      "kek", "based", "wagmi", "ngmi", "fair", "fair enough", "sure", "alright",
                      "perfect", "awesome", "good bot", "love it", "wow", "oh", "ah", "np",
                      "no worries", "all good", "good", "noted", "makes sense", "ic",
-                     "i see", "yes", "yep", "yeah", "nope", "no"), "ack"),
+                     "i see", "yes", "yep", "yeah", "nope", "no", "hmm", "hm", "hmmm"), "ack"),
 }
 _SMALL_TALK_ORDER: tuple[TalkKind, ...] = ("goodnight", "thanks", "greeting", "ack")
 # Words said around small talk that change nothing ("gm ser", "thanks bot").
@@ -123,7 +123,8 @@ _PORTFOLIO = (r"\bportfolio\b|\bmy (?:bags?|holdings?|positions?|pnl|wallet|bala
 _FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|forecast)\s+"
                r"20[3-9]\d\b|\b20[3-9]\d\s+(?:prediction|forecast|target|price)\b|"
                r"\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)\s+years?\b|"
-               r"\bdecade\b|\b\d+\s*years? from now\b|\bby 20[2-9]\d\b")
+               r"\bdecade\b|\bnext year\b|\bend of (?:the )?year\b|\beoy\b|"
+               r"\b\d+\s*years? from now\b|\bby 20[2-9]\d\b")
 _INDEX = (r"\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|\bbtc\s?d\b|\baltseason index\b|"
           r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
 _OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"

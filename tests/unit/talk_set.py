@@ -22,7 +22,7 @@ TALK_PATH = Path(__file__).resolve().parent.parent / "data" / "talk_blind.toml"
 #: Reply heads that name a "can't do" kind (one line, then the nearest offer).
 CANNOT_MARKERS = {
     "alert": "alerts", "news": "news", "portfolio": "portfolio",
-    "far_future": "years ahead", "index": "index", "subscribe": "/subscribe ",
+    "far_future": "that far ahead", "index": "index", "subscribe": "/subscribe ",
 }
 
 

@@ -16,6 +16,7 @@ from bot.qa.talk import classify, split_questions, subscription_schedule
     ("set alert btc 100k", "alert"), ("ping me if eth drops below 2k", "alert"),
     ("any news on sol?", "news"), ("how's my portfolio", "portfolio"),
     ("btc price prediction 2030", "far_future"), ("where will eth be in 5 years", "far_future"),
+    ("how much will btc be worth next year", "far_future"), ("hmm", "ack"),
     ("fear and greed index?", "index"), ("btc dominance?", "index"),
     ("send me btc every morning at 8", "subscribe"),
     ("is btc cooked?", "opinion"), ("should I short eth here", "opinion"),
