@@ -162,7 +162,7 @@ async def _compound(service: MarketService, chat_id: int, parts: list[str],
     """Up to ``MAX_PARTS`` questions of one message, each answered under its question."""
     settings, flavour = service.settings, service.flavour
     answered: list[tuple[str, str]] = []
-    previous, post_id, view = last, None, ANSWER_VIEW
+    previous, post_id, view, opinion = last, None, ANSWER_VIEW, False
     for part in parts[:MAX_PARTS]:
         talk, match = classify(part), match_question(part, settings)
         coin = _coin(match, previous.symbol if previous is not None else default)
@@ -171,6 +171,7 @@ async def _compound(service: MarketService, chat_id: int, parts: list[str],
             continue
         if talk is not None:
             match = replace(match, intent="bias", topic=None, is_followup_same_intent=False)
+            opinion = True
         resolution = resolve(match, replied.post if replied else None, previous, default)
         stored = replied.stored if replied and resolution.source == "replied_post" else None
         last_part = part == parts[:MAX_PARTS][-1]
@@ -179,7 +180,7 @@ async def _compound(service: MarketService, chat_id: int, parts: list[str],
         if post_id is None and part_post is not None:
             post_id, view = part_post, answer_view(resolution.intent, resolution.topic)
         previous = await _remember(service, chat_id, resolution, previous)
-    text = compound_text(answered, parts[MAX_PARTS:], flavour)
+    text = compound_text(answered, parts[MAX_PARTS:], flavour, opinion)
     return Answer(Markup(text) if flavour == "html" else text, post_id, view)
 
 

@@ -45,10 +45,12 @@ def talk_text(talk: Talk, coin: str, flavour: Flavour) -> str:
 
 
 def compound_text(parts: Sequence[tuple[str, str]], skipped: Sequence[str],
-                  flavour: Flavour) -> str:
-    """Several answers in one reply, each headed by its question; the skipped ones named."""
+                  flavour: Flavour, opinion: bool = False) -> str:
+    """Several answers in one reply, each headed by its question; the skipped ones named
+    (``opinion``: one part asked for a trade call, so the not-advice note follows)."""
     bodies = [(q, Markup(body) if flavour == "html" else body) for q, body in parts]
-    return render_template("qa/compound.j2", flavour, parts=bodies, skipped=list(skipped))
+    return render_template("qa/compound.j2", flavour, parts=bodies, skipped=list(skipped),
+                           opinion=opinion)
 
 
 def unsupported_text(symbol: str, flavour: Flavour, symbols: Sequence[str]) -> str:

@@ -98,3 +98,14 @@ async def test_three_questions_of_a_long_message_are_answered_and_the_rest_named
     assert [line for line in short.splitlines() if line.startswith("💬 ")] == [
         "💬 <b>eth price?</b>", "💬 <b>funding?</b>", "💬 <b>&lt;b&gt;whales&lt;/b&gt;?</b>"]
     assert "Ethereum trades at <b>$" in short
+
+
+async def test_an_opinion_among_several_questions_still_gets_the_note(
+    settings: Settings, demo: FlakySource
+) -> None:
+    async with harness(settings, demo) as h:
+        [reply] = _texts(await h.send("btc funding? should i long eth here?"))
+    assert [line for line in reply.splitlines() if line.startswith("💬 ")] == [
+        "💬 <b>btc funding?</b>", "💬 <b>should i long eth here?</b>"]
+    assert "Our read on Ethereum right now is <b>bearish</b>" in reply
+    assert reply.rstrip().endswith("not a call to trade.</i>")
