@@ -22,8 +22,9 @@ _WHEN = re.compile(
     + _COIN + r"(?:\s+price)?\s+(?:(?:goes|gets|moves|is|trades|falls|drops|dips|rises|breaks|"
     r"crosses|climbs|pumps|dumps)\s+)?(?P<dir>below|under|above|over|to|past|through|hits|"
     r"reaches|touches)?\s*(?P<level>\$?[0-9][0-9.,]*[km%]?)\s*$")
-_SET = re.compile(r"^(?:set|create|add|make)\s+(?:me\s+)?(?:an?\s+)?(?:price\s+)?alert\s+"
-                  r"(?:for\s+|on\s+)?" + _COIN + r"\s+(?:at\s+)?(?P<rest>.+?)\s*$")
+_SET = re.compile(r"^(?:(?:can|could) you\s+|please\s+)?(?:set|create|add|make)\s+"
+                  r"(?:me\s+)?(?:an?\s+)?(?:price\s+)?alert\s+(?:for\s+|on\s+)?"
+                  + _COIN + r"\s+(?:at\s+)?(?P<rest>.+?)\s*$")
 _UP = frozenset({"above", "over"})
 _DOWN = frozenset({"below", "under"})
 _CODES: dict[Asked, str] = {"above": "a", "below": "b", "near": "n", "move": "m"}

@@ -4,13 +4,15 @@ A question is matched and resolved by ``bot.qa`` against the post it replies to 
 chat's last question (kept in ``chat_context``, so it survives a restart), then answered from
 the right analysis: the replied post's stored one (with its as-of time when it is no longer
 current) or the current snapshot. The chat's new context is stored before the answer goes
-out, so a quick "and eth?" finds it.
+out, so a quick "and eth?" finds it. Cross rates and conversions ask the market service
+for both coins' current analyses. ``converse`` answers conversation first: several
+questions in one message, small talk, requests the bot cannot do, and opinion questions.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import cast
 
@@ -19,10 +21,12 @@ from markupsafe import Markup
 from bot.app.service import MarketService
 from bot.app.views import VIEWS, View
 from bot.errors import StorageError
-from bot.qa.answer import answer_question
-from bot.qa.context import ChatContext, RepliedPost, Resolution, remember
-from bot.qa.intents import UNKNOWN
-from bot.qa.match import Match
+from bot.qa.answer import answer_question, compound_text, talk_text
+from bot.qa.context import ChatContext, RepliedPost, Resolution, remember, resolve
+from bot.qa.intents import PAIR_INTENTS, UNKNOWN
+from bot.qa.match import Match, match_question
+from bot.qa.pair_answer import pair_text
+from bot.qa.talk import MAX_PARTS, classify, split_questions
 from bot.storage import StoredPost
 
 log = logging.getLogger(__name__)
@@ -101,11 +105,14 @@ class Answer:
     view: str
 
 
-async def answer(service: MarketService, chat_id: int, resolution: Resolution,
-                 stored: StoredPost | None, previous: ChatContext | None,
-                 question: str | None = None) -> Answer:
-    """Answer ``resolution`` from ``stored`` (else the current snapshot); remember it."""
+async def _body(service: MarketService, resolution: Resolution, stored: StoredPost | None,
+                standalone: bool = True) -> tuple[str, int | None, datetime | None]:
+    """The answer body for ``resolution``, the post it came from and its stale as-of time."""
     analysis, post_id, stale_as_of = None, None, cast(datetime | None, None)
+    pair = resolution.pair if resolution.intent in PAIR_INTENTS else None
+    if pair is not None and resolution.needs_market:
+        analyses = {c: (await service.analysed(c)).analysis for c in pair.coins}
+        return pair_text(resolution.intent, pair, analyses, service.flavour), None, None
     if resolution.needs_market and stored is not None:
         analysis, post_id = stored.analysis, stored.id
         current = await service.current_as_of(stored.symbol)
@@ -115,17 +122,92 @@ async def answer(service: MarketService, chat_id: int, resolution: Resolution,
         market = await service.analysed(resolution.symbol)
         analysis, post_id = market.analysis, market.post_id
     body = answer_question(resolution, analysis, service.flavour,
-                           service.settings.symbol_names)
-    text = service.text(
-        "telegram/answer.j2",
-        answer=Markup(body) if service.flavour == "html" else body,
-        question=question, as_of=stale_as_of, hint=resolution.intent == UNKNOWN,
-    )
-    remembered = remember(resolution, previous)  # before replying: the next may be quick
+                           service.settings.symbol_names, standalone=standalone)
+    return body, post_id, stale_as_of
+
+
+async def _remember(service: MarketService, chat_id: int, resolution: Resolution,
+                    previous: ChatContext | None) -> ChatContext | None:
+    """Store the chat's context after ``resolution`` (before replying: "and eth?" may follow)."""
+    remembered = remember(resolution, previous)
     if remembered is not None and remembered is not previous:
         try:
             await service.storage.save_chat_context(chat_id, remembered.intent,
                                                     remembered.topic, remembered.symbol)
         except StorageError as e:  # the answer goes out; "and eth?" may not follow it
             log.warning("chat context not saved: %s", e)
+    return remembered
+
+
+async def answer(service: MarketService, chat_id: int, resolution: Resolution,
+                 stored: StoredPost | None, previous: ChatContext | None,
+                 question: str | None = None, opinion: bool = False) -> Answer:
+    """Answer ``resolution`` from ``stored`` (else the current snapshot); remember it.
+
+    ``opinion``: the question asked for a trade call; the answer says it is not advice.
+    """
+    body, post_id, stale_as_of = await _body(service, resolution, stored)
+    text = service.text(
+        "telegram/answer.j2",
+        answer=Markup(body) if service.flavour == "html" else body,
+        question=question, as_of=stale_as_of, hint=resolution.intent == UNKNOWN,
+        opinion=opinion and resolution.needs_market,
+    )
+    await _remember(service, chat_id, resolution, previous)
     return Answer(text, post_id, answer_view(resolution.intent, resolution.topic))
+
+
+def _coin(match: Match, default: str) -> str:
+    """The coin a conversational reply points to: the one named if followed, else the chat's."""
+    return match.symbol if match.symbol and match.symbol_supported else default
+
+
+async def _compound(service: MarketService, chat_id: int, parts: list[str],
+                    replied: Replied | None, last: ChatContext | None, default: str
+                    ) -> Answer:
+    """Up to ``MAX_PARTS`` questions of one message, each answered under its question."""
+    settings, flavour = service.settings, service.flavour
+    answered: list[tuple[str, str]] = []
+    previous, post_id, view, opinion = last, None, ANSWER_VIEW, False
+    for part in parts[:MAX_PARTS]:
+        talk, match = classify(part), match_question(part, settings)
+        coin = _coin(match, previous.symbol if previous is not None else default)
+        if talk is not None and talk.kind != "opinion":
+            answered.append((part, talk_text(talk, coin, flavour)))
+            continue
+        if talk is not None:
+            match = replace(match, intent="bias", topic=None, is_followup_same_intent=False)
+            opinion = True
+        resolution = resolve(match, replied.post if replied else None, previous, default)
+        stored = replied.stored if replied and resolution.source == "replied_post" else None
+        last_part = part == parts[:MAX_PARTS][-1]
+        body, part_post, _ = await _body(service, resolution, stored, standalone=last_part)
+        answered.append((part, body))
+        if post_id is None and part_post is not None:
+            post_id, view = part_post, answer_view(resolution.intent, resolution.topic)
+        previous = await _remember(service, chat_id, resolution, previous)
+    text = compound_text(answered, parts[MAX_PARTS:], flavour, opinion)
+    return Answer(Markup(text) if flavour == "html" else text, post_id, view)
+
+
+async def converse(service: MarketService, chat_id: int, text: str, replied: Replied | None,
+                   last: ChatContext | None, default: str) -> Answer | None:
+    """The reply to conversation: several questions at once, small talk, a request the bot
+    cannot do (one line and the nearest offer), an opinion (our read, the odds, not advice).
+
+    ``None``: ``text`` is one ordinary question, for the matcher.
+    """
+    parts = split_questions(text, service.settings)
+    if len(parts) > 1:
+        return await _compound(service, chat_id, parts, replied, last, default)
+    talk = classify(text)
+    if talk is None:
+        return None
+    match = match_question(text, service.settings)
+    if talk.kind != "opinion":
+        line = talk_text(talk, _coin(match, default), service.flavour)
+        return Answer(line, None, ANSWER_VIEW)
+    opinion = replace(match, intent="bias", topic=None, is_followup_same_intent=False)
+    resolution = resolve(opinion, replied.post if replied else None, last, default)
+    stored = replied.stored if replied and resolution.source == "replied_post" else None
+    return await answer(service, chat_id, resolution, stored, last, opinion=True)

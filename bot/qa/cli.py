@@ -10,7 +10,9 @@ from bot.config import Settings
 from bot.market.source import MarketSource
 from bot.qa.answer import answer_question
 from bot.qa.context import resolve
+from bot.qa.intents import PAIR_INTENTS
 from bot.qa.match import Match, match_question
+from bot.qa.pair_answer import pair_text
 from bot.symbols import symbol_book
 
 
@@ -33,9 +35,14 @@ async def ask(
     match = _with_symbol(match_question(question, settings), symbol, settings)
     resolution = resolve(match, None, None, default_symbol=settings.symbol_names[0])
     analysis = None
-    if resolution.needs_market:
-        analysis = analyse(await source.snapshot(resolution.symbol), settings)
-    answer = answer_question(resolution, analysis, "text", settings.symbol_names)
+    pair = resolution.pair if resolution.intent in PAIR_INTENTS else None
+    if pair is not None and resolution.needs_market:
+        analyses = {c: analyse(await source.snapshot(c), settings) for c in pair.coins}
+        answer = pair_text(resolution.intent, pair, analyses, "text")
+    else:
+        if resolution.needs_market:
+            analysis = analyse(await source.snapshot(resolution.symbol), settings)
+        answer = answer_question(resolution, analysis, "text", settings.symbol_names)
     shown_symbol = resolution.symbol if resolution.needs_market else match.symbol
     return {
         "intent": resolution.intent,

@@ -6,6 +6,9 @@
   the chat) for the new symbol.
 - A plain question without context uses the current snapshot; its symbol is the one named,
   else the replied post's, else the chat's last, else the first configured symbol.
+- "what about the weekly?" repeats the last trend/bias/support/resistance question on that
+  timeframe (after any other question it asks for the trend there).
+- Cross rates and conversions are always answered from the current snapshots.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.qa.intents import UNKNOWN
+from bot.qa.intents import PAIR_INTENTS, TIMEFRAME_INTENTS, UNKNOWN
 from bot.qa.match import Match
+from bot.qa.pairs import PairAsk
 
 AnalysisSource = Literal["replied_post", "current"]
 
@@ -54,6 +58,8 @@ class Resolution:
     source: AnalysisSource
     symbol_supported: bool = True
     as_of: datetime | None = None
+    timeframe: str | None = None
+    pair: PairAsk | None = None
 
     @property
     def needs_market(self) -> bool:
@@ -80,6 +86,8 @@ def resolve(
     """Decide (intent, topic, symbol, analysis source) for ``match`` in its chat context."""
     if match.is_followup_same_intent:
         intent, topic = _repeated(replied, last)
+        if match.timeframe is not None and intent not in TIMEFRAME_INTENTS:
+            intent, topic = "trend", None
     else:
         intent, topic = match.intent, match.topic
     symbol = (
@@ -88,7 +96,8 @@ def resolve(
         or (last.symbol if last is not None else None)
         or default_symbol
     )
-    from_post = replied is not None and replied.symbol == symbol
+    from_post = (replied is not None and replied.symbol == symbol
+                 and match.pair is None)
     return Resolution(
         intent=intent,
         topic=topic,
@@ -96,11 +105,14 @@ def resolve(
         source="replied_post" if from_post else "current",
         symbol_supported=match.symbol_supported,
         as_of=replied.as_of if from_post and replied is not None else None,
+        timeframe=match.timeframe,
+        pair=match.pair,
     )
 
 
 def remember(resolution: Resolution, previous: ChatContext | None) -> ChatContext | None:
     """The chat context after answering ``resolution`` (unknown/help do not replace it)."""
-    if resolution.intent in (UNKNOWN, "help") or not resolution.symbol_supported:
+    if (resolution.intent in (UNKNOWN, "help", *PAIR_INTENTS)
+            or not resolution.symbol_supported):
         return previous
     return ChatContext(resolution.intent, resolution.symbol, resolution.topic)

@@ -75,7 +75,7 @@ OUT_OF_SCOPE: tuple[str, ...] = (
     "roadmap", "team", "dev", "devs",
     "whitepaper", "best wallet", "best exchange", "best coin", "fav coin", "favorite coin",
     "which wallet", "which exchange", "tax", "taxes", "weather", "joke", "poem", "gas",
-    "gas fees", "gwei",
+    "gas fees", "gwei", "fed", "fomc", "cpi", "election", "elections", "meeting", "rates cut",
 )
 # Exchanges: "is coinbase down" is off-topic, but "binance funding" still asks for funding.
 VENUE_NAMES: tuple[str, ...] = (

@@ -115,6 +115,7 @@ _SPECS: tuple[IntentSpec, ...] = (
         + _kw(STRONG, "cost", "worth", "trading at", "whats at", "what is at", "sitting at",
               "where is trading", "where is at", "usd", "going for", "trading for", "ticker")
         + _kw(STRONG, "at num", "still at", "still at num")  # "sol at 150 still?"
+        + _kw(NOUN + 0.5, "at what now", "at what currently")  # "btc at what now"
         + _kw(STRONG, "how much is", "how much for", "how much", generic=True)
         + _kw(MEDIUM, "dollars", "value", "in dollars")
         + _kw(STRONG, "rate", generic=True)
@@ -340,3 +341,45 @@ VENUE_WEIGHT = STRONG
 def intents_for_help() -> tuple[str, ...]:
     """The intents with an example question under "I can answer …", in catalog order."""
     return tuple(name for name in INTENTS if name != "help")
+
+
+# ----------------------------------------------------------------------------------------
+# Issue #15: other languages, cross rates, conversions and timeframe follow-ups.
+
+#: Other languages' words: ``languages.FOREIGN_WORDS`` (rewritten to these keywords).
+
+#: Timeframe words of a follow-up ("what about the weekly?", "4h?"); "1w" is not computed.
+TIMEFRAME_WORDS: Mapping[str, str] = MappingProxyType({
+    "1h": "1h", "h1": "1h", "hourly": "1h", "60m": "1h", "1hr": "1h",
+    "4h": "4h", "h4": "4h", "4hr": "4h", "4hour": "4h", "240m": "4h",
+    "1d": "1d", "d1": "1d", "daily": "1d", "1day": "1d",
+    "1w": "1w", "w1": "1w", "weekly": "1w", "1week": "1w",
+})
+#: Intents that read differently per timeframe (a timeframe follow-up repeats them).
+TIMEFRAME_INTENTS: frozenset[str] = frozenset({"trend", "bias", "support", "resistance"})
+#: Timeframes the analysis computes indicators for.
+COMPUTED_TIMEFRAMES: tuple[str, ...] = ("1h", "4h", "1d")
+
+#: Pair intents, answered from two coins' spot prices (not in ``INTENTS``: no post
+#: template of their own, and the related-question buttons never offer them).
+PAIR_INTENTS: tuple[str, ...] = ("cross", "convert")
+#: Words that compare two coins ("is sol stronger than eth"): a cross rate answers them.
+COMPARE_WORDS: frozenset[str] = frozenset(
+    {"compare", "compared", "comparison", "stronger", "weaker", "outperform", "outperforming",
+     "outperformed", "underperform", "underperforming", "underperformed", "better", "worse"}
+)
+#: Words that make two coins a cross rate ("eth vs btc", "sol in btc terms").
+CROSS_CUES: frozenset[str] = frozenset(
+    {"vs", "against", "ratio", "terms", "cross", "pair", "relative", "denominated",
+     "priced", "chart", "rate", "price", "in"}
+)
+#: Words that send an amount into another unit ("0.5 btc in usd", "2 eth = ? btc").
+CONVERT_CUES: frozenset[str] = frozenset(
+    {"in", "to", "into", "=", "as", "worth", "for", "convert", "many", "much", "get", "buy",
+     "buys", "of"}
+)
+#: Dollar units of a conversion (stablecoins are taken at one dollar).
+DOLLAR_UNITS: Mapping[str, str] = MappingProxyType({
+    "usd": "USD", "usdt": "USDT", "usdc": "USDC", "dollar": "USD", "dollars": "USD",
+    "bucks": "USD", "$": "USD", "busd": "USD", "fdusd": "USD", "dai": "USD",
+})

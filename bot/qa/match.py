@@ -19,9 +19,11 @@ from rapidfuzz.distance import OSA
 from bot.config import Settings
 from bot.qa import cues
 from bot.qa import intents as cat
+from bot.qa.pairs import PairAsk, find_pair
 from bot.qa.symbols import find_symbols
 from bot.qa.text import is_reaction, stems, tokens, word_of
-from bot.symbols import symbol_book
+from bot.qa.timeframes import bare_timeframe, find_timeframe
+from bot.symbols import SymbolBook, symbol_book
 
 MIN_SCORE = 2.0
 MIN_CONFIDENCE = 0.4
@@ -48,6 +50,8 @@ class Match:
     last intent for a new symbol (their ``intent`` is ``unknown``: ``context.resolve``
     supplies it); ``symbol`` is the first coin named; ``symbol_supported`` is false for
     coins the bot has no data for (e.g. DOGE), so the caller can say so instead.
+    ``timeframe`` is the chart asked about ("on the 4h"; a bare "weekly?" is a follow-up
+    with only a timeframe); ``pair`` holds the two units of a cross rate or conversion.
     """
 
     intent: str
@@ -56,6 +60,8 @@ class Match:
     confidence: float
     is_followup_same_intent: bool = False
     symbol_supported: bool = True
+    timeframe: str | None = None
+    pair: PairAsk | None = None
 
 
 @lru_cache(maxsize=1)
@@ -268,9 +274,18 @@ def match_question(text: str, settings: Settings) -> Match:
     symbol = hits[0].symbol if hits else None
     supported = symbol is None or book.is_configured(symbol)
 
-    def result(intent: str, topic: str | None, confidence: float, followup: bool = False) -> Match:
-        return Match(intent, topic, symbol, round(confidence, 3), followup, supported)
+    def result(intent: str, topic: str | None, confidence: float, followup: bool = False,
+               timeframe: str | None = None) -> Match:
+        return Match(intent, topic, symbol, round(confidence, 3), followup, supported,
+                     timeframe)
 
+    pair = _pair_asked(text, words, book)
+    if pair is not None:
+        return pair
+    chart_words = [t.lower().lstrip("$#") for i, t in enumerate(toks) if i not in covered]
+    timeframe = bare_timeframe(chart_words)
+    if timeframe is not None:
+        return result(cat.UNKNOWN, None, 0.9, followup=True, timeframe=timeframe)
     if hits and _is_bare_followup(all_words):
         return result(cat.UNKNOWN, None, 0.9, followup=True)
     topic = find_topic(words)
@@ -293,7 +308,25 @@ def match_question(text: str, settings: Settings) -> Match:
     off_topic = any(_has(words, phrase) for phrase in cues.OUT_OF_SCOPE)
     if best == cat.UNKNOWN and topic in cues.EXPLAIN_ONLY_TOPICS and not off_topic:
         return result("explain", topic, 0.5)
-    return result(best, None, confidence)
+    named = find_timeframe(chart_words) if best in cat.TIMEFRAME_INTENTS else None
+    return result(best, None, confidence, timeframe=named[0] if named else None)
+
+
+def _pair_asked(text: str, words: Sequence[str], book: SymbolBook) -> Match | None:
+    """A cross rate or conversion question, unless a cross names a metric ("btc vs eth
+    funding": that metric is asked about)."""
+    found = find_pair(text, book)
+    if found is None:
+        return None
+    intent, pair = found
+    if intent == "cross" and any(
+        score >= cat.METRIC and name in cat.METRIC_INTENTS
+        for name, score in intent_scores(words, True).items()
+    ):
+        return None
+    missing = [c for c in pair.coins if not book.is_configured(c)]
+    symbol = missing[0] if missing else (pair.coins[0] if pair.coins else pair.base)
+    return Match(intent, None, symbol, 0.9, symbol_supported=not missing, pair=pair)
 
 
 def best_intent(words: Sequence[str], market_context: bool) -> tuple[str, float]:

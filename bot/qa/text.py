@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from bot.qa.languages import FOREIGN_WORDS
+
 EMOJI_WORDS: Mapping[str, str] = MappingProxyType(
     {
         "🐋": "whale", "🐳": "whale", "🚀": "moon", "🌙": "moon", "🌕": "moon",
@@ -60,6 +62,12 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:vale|vaut|kostet|costa|cuesta|стоит)\b", " is "),
     )
 )
+_FOREIGN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE), f" {english} ")
+    for pattern, english in FOREIGN_WORDS
+)
+# A word with a letter outside ASCII that no rewrite knew ("yapıyor"): left out whole.
+_FOREIGN_WORD_RE = re.compile(r"\w*[^\W\x00-\x7f]\w*")
 _TOKEN_RE = re.compile(r"[$#]?[A-Za-z0-9]+(?:/(?:usdt|usdc|usd|busd))?(?::[A-Za-z]+)?|%",
                        re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)?[km]?$")
@@ -73,8 +81,9 @@ def tokens(text: str) -> list[str]:
     for emoji, word in EMOJI_WORDS.items():
         clean = clean.replace(emoji, f" {word} ")
     clean = "".join(c for c in clean if unicodedata.category(c) != "Cf")  # RTL marks, ZWJ
-    for pattern, replacement in _REWRITES:
+    for pattern, replacement in (*_FOREIGN, *_REWRITES):
         clean = pattern.sub(replacement, clean)
+    clean = _FOREIGN_WORD_RE.sub(" ", clean)
     return _TOKEN_RE.findall(clean)
 
 

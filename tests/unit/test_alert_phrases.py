@@ -43,3 +43,8 @@ def test_button_data_round_trips_within_64_bytes(request_: AlertRequest) -> None
     assert data is not None and len(data.encode()) <= 64
     assert parse_request_data(data) == request_
     assert parse_request_data("al:btc:x:1") is None and parse_request_data(None) is None
+
+
+def test_polite_set_requests_are_alert_requests_too() -> None:
+    assert parse_phrase("can you set a price alert for eth at 3000") == AlertRequest(
+        "eth", "near", 3_000)

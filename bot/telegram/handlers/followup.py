@@ -1,9 +1,10 @@
 """Follow-up questions in chats: ``/ask``, replies to the bot's posts, plain questions, taps.
 
 The answering is ``bot.app.questions``'s; here: who is addressed (in groups only replies to
-the bot and mentions are answered), which bot message a question replies to, the
-related-question buttons under posts (post id and intent in the callback data, so a tap
-answers from the stored post, also after a restart) and sending the answer.
+the bot and mentions are answered, small talk too: "gm" to the group gets silence), which
+bot message a question replies to, the related-question buttons under posts (post id and
+intent in the callback data, so a tap answers from the stored post, also after a restart)
+and sending the answer.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from telegram.ext import (
 )
 
 from bot.app.questions import (
+    Answer,
     answer,
     chat_context,
+    converse,
     repeated_view,
     replied_post,
 )
@@ -79,6 +82,13 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
                if origin is not None and origin.from_user is not None
                and origin.from_user.id == context.bot.id else None)
     last, default = await chat_context(service, message.chat_id)
+    async with heavy_work(update, context) as go:  # several answers may need the market
+        if not go:
+            return
+        talk = await converse(service, message.chat_id, text, replied, last, default)
+        if talk is not None:
+            await send_answer(update, context, talk)
+            return
     match = match_question(text, service.settings)
     view = repeated_view(match, replied, last)
     if view is not None and match.symbol is not None:
@@ -107,11 +117,20 @@ async def answer_resolution(
             return
         reply = await answer(service, message.chat_id, resolution, stored, previous,
                              question)
-        for part, chunk in enumerate(split_message(reply.text, service.flavour)):
-            sent = await message.reply_text(chunk)
-            if reply.post_id is not None:
-                await link_message(service, sent.chat_id, sent.message_id, reply.post_id,
-                                   part=part, view=reply.view)
+        await send_answer(update, context, reply)
+
+
+async def send_answer(update: Update, context: Context, reply: Answer) -> None:
+    """Send ``reply`` (split when long), each message linked to the post it answers from."""
+    service = service_of(context)
+    message = update.effective_message
+    if message is None:
+        return
+    for part, chunk in enumerate(split_message(reply.text, service.flavour)):
+        sent = await message.reply_text(chunk)
+        if reply.post_id is not None:
+            await link_message(service, sent.chat_id, sent.message_id, reply.post_id,
+                               part=part, view=reply.view)
 
 
 async def ask(update: Update, context: Context) -> None:

@@ -1,0 +1,249 @@
+"""Conversation around the questions: small talk, requests the bot cannot do, opinions, and
+messages that ask several things at once — a pure classification of the words.
+
+``classify`` sorts one message (or one part of a compound message) into a ``Talk`` kind, or
+returns ``None`` when it is an ordinary market question for the matcher. ``split_questions``
+cuts a message into the questions it asks (question marks, line breaks, "also"; "and" only
+when both sides ask something). Wording is the templates' (``templates/qa/talk.j2``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.config import Settings
+from bot.errors import BadArgumentError
+from bot.qa.intents import UNKNOWN
+from bot.qa.match import match_question
+from bot.scheduling.schedule import parse_schedule
+
+TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
+                   "news", "portfolio", "far_future", "index", "subscribe"]
+#: Kinds answered with one friendly line (in groups only when the bot is addressed).
+SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
+#: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
+CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future",
+                                          "index", "subscribe"})
+#: At most this many questions of one message are answered.
+MAX_PARTS = 3
+#: Questions beyond those named as skipped (the rest are not read).
+MAX_SKIPPED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Talk:
+    """What a conversational message is: its kind and, for subscriptions, the schedule."""
+
+    kind: TalkKind
+    schedule: str | None = None
+
+
+_EMOJI = {"👍": " ok ", "👌": " ok ", "🙏": " thanks ", "🙌": " thanks ", "❤": " thanks ",
+          "😂": " lol ", "🤣": " lol ", "😆": " lol ", "😴": " gn ", "💤": " gn ",
+          "👋": " hi ", "🔥": " nice ", "💯": " nice "}
+# Each small-talk word or phrase and the kind of its reply (strongest kind wins).
+_SMALL_TALK: dict[str, TalkKind] = {
+    **dict.fromkeys(("gn", "gnn", "good night", "goodnight", "nite", "night", "nighty",
+                     "sleep well", "bye", "cya", "see ya", "later", "laters"), "goodnight"),
+    **dict.fromkeys(("thanks", "thank you", "thank u", "thanx", "thx", "ty", "tysm", "tyvm",
+                     "appreciate it", "appreciated", "appreciate", "cheers", "ta",
+                     "much appreciated", "merci", "gracias", "danke"), "thanks"),
+    **dict.fromkeys(("gm", "gmgm", "gmm", "hi", "hii", "hey", "heya", "hello", "helo",
+                     "hallo", "yo", "hiya", "howdy", "hola", "good morning", "morning",
+                     "good evening", "good afternoon", "sup", "wassup", "whats up", "gud morning",
+                     "greetings", "ello"), "greeting"),
+    **dict.fromkeys(("ok", "okay", "k", "kk", "okey", "cool", "nice", "nice one", "great",
+                     "got it", "gotcha", "lol", "lmao", "lmfao", "haha", "hahaha", "rofl",
+                     "kek", "based", "wagmi", "ngmi", "fair", "fair enough", "sure", "alright",
+                     "perfect", "awesome", "good bot", "love it", "wow", "oh", "ah", "np",
+                     "no worries", "all good", "good", "noted", "makes sense", "ic",
+                     "i see", "yes", "yep", "yeah", "nope", "no", "hmm", "hm", "hmmm"), "ack"),
+}
+_SMALL_TALK_ORDER: tuple[TalkKind, ...] = ("goodnight", "thanks", "greeting", "ack")
+# Words said around small talk that change nothing ("gm ser", "thanks bot").
+_FILLER = frozenset({"bot", "ser", "sir", "fren", "frens", "friend", "friends", "fam", "bro",
+                     "mate", "man", "guys", "all", "everyone", "there", "so", "much", "very",
+                     "again", "a", "lot", "mr", "buddy", "anon", "gang", "and", "for", "that",
+                     "the", "nfa", "dyor", "imo"})
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words of ``text`` with reaction emojis read as words."""
+    clean = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    for emoji, word in _EMOJI.items():
+        clean = clean.replace(emoji, word)
+    clean = re.sub(r"@\w+", " ", clean)
+    clean = re.sub(r"\bwhat'?s\b", "whats", clean)
+    return re.findall(r"[a-z0-9]+", clean)
+
+
+def _small_talk(text: str) -> TalkKind | None:
+    words = [w for w in _words(text) if w not in _FILLER]
+    if not words:
+        # only emoji or punctuation: a reaction ("🚀", "👀"), unless it asks something
+        return None if "?" in text or not text.strip() else "ack"
+    found: set[TalkKind] = set()
+    i = 0
+    while i < len(words):
+        for size in (3, 2, 1):
+            phrase = " ".join(words[i:i + size])
+            if len(words[i:i + size]) == size and phrase in _SMALL_TALK:
+                found.add(_SMALL_TALK[phrase])
+                i += size
+                break
+        else:
+            return None  # a word small talk does not explain: a real message
+    return next(kind for kind in _SMALL_TALK_ORDER if kind in found)
+
+
+def _has(pattern: str, text: str) -> bool:
+    return re.search(pattern, text) is not None
+
+
+_STOP = (r"\bunsub(?:scribe)?\b|\bstop\b.*\b(?:send|sending|messag\w*|post\w*|updates?|"
+         r"notif\w*|digests?|spam\w*|dms?|stuff|texting|pinging|alerts?)\b|"
+         r"\b(?:mute|turn off|no more|opt out)\b.*\b(?:posts?|updates?|messages?|notif\w*|"
+         r"digests?)\b|\bleave me alone\b")
+_TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|\d{1,2}h)"
+_SUBSCRIBE = (r"\b(?:every|each)\s+(?:day|morning|evening|night|hour|\d+\s*h\w*|week\w*|"
+              r"afternoon)\b|\bdaily\b.*\b(?:updates?|posts?|digests?|reports?)\b|"
+              r"\b(?:updates?|posts?|digests?|reports?)\b.*\b(?:daily|every day|each day)\b|"
+              r"\bsend\b.*\bat\s+" + _TIME + r"\b")
+_ALERT = (r"(?<!whale )\balerts?\b|\bnotify\b|\bping me\b|\bremind me\b|\bwarn me\b|"
+          r"\bnotification when\b|\b(?:tell|let|dm|message|text|wake) me\s+(?:know\s+)?"
+          r"(?:when|if|once|as soon as)\b.*\b(?:hits?|reach\w*|drops?|dips?|breaks?|goes|"
+          r"falls?|cross\w*|touch\w*|gets? (?:to|below|above|under|over)|below|above|under|"
+          r"over|\d+k?)\b")
+_NEWS = r"\bnews\b|\bheadlines?\b|\bannouncements?\b|\bwhat happened\b"
+_PORTFOLIO = (r"\bportfolio\b|\bmy (?:bags?|holdings?|positions?|pnl|wallet|balance|coins|"
+              r"stack|trades?)\b")
+_FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|forecast)\s+"
+               r"20[3-9]\d\b|\b20[3-9]\d\s+(?:prediction|forecast|target|price)\b|"
+               r"\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)\s+years?\b|"
+               r"\bdecade\b|\bnext year\b|\bend of (?:the )?year\b|\beoy\b|"
+               r"\b\d+\s*years? from now\b|\bby 20[2-9]\d\b")
+_INDEX = (r"\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|\bbtc\s?d\b|\baltseason index\b|"
+          r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
+_OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
+            r"\b(?:dip|time|moment) to (?:buy|sell|short|long|enter)\b|\bbuy the dip\b|"
+            r"\bshould (?:i|we) (?:short|long|buy|sell|ape|enter|get in|get out|dca|hold|"
+            r"exit|add|take profit)\b|\b(?:long|buy) or (?:short|sell|wait)\b|"
+            r"\b(?:short|sell) or (?:long|buy|hold)\b|\bgood (?:entry|buy|time to|moment)\b|"
+            r"\bmoon (?:soon|when)\b|\bwen moon\b|\bgoing to moon\b|\b(?:a|still a) buy\b|"
+            r"\bworth (?:buying|a buy)\b|\bape (?:in|into)\b|\btoo late to\b|"
+            r"\b(?:bullish|bull) or (?:bearish|bear)\b")
+
+
+def _hour(match: re.Match[str] | None, default: int) -> int:
+    if match is None:
+        return default
+    hour = int(match.group(1)) % 24
+    if match.group(2) == "pm" and hour < 12:
+        hour += 12
+    return hour
+
+
+def subscription_schedule(text: str) -> str:
+    """The ``/subscribe`` schedule a natural request asks for ("every morning at 8")."""
+    low = text.lower()
+    interval = re.search(r"\bevery\s+(\d+)\s*h", low)
+    if interval is not None:
+        schedule = f"every {interval.group(1)}h"
+    else:
+        when = re.search(r"\bat\s+(\d{1,2})(?::\d{2})?\s*(am|pm)?\b", low) or re.search(
+            r"\b(\d{1,2})\s*(am|pm)\b", low)
+        default = 18 if _has(r"\bevening\b|\bnight\b", low) else 8
+        keyword = "weekdays" if _has(r"\bweekdays?\b", low) else "daily"
+        schedule = f"{keyword} {_hour(when, default):02d}:00"
+    try:
+        return parse_schedule(schedule).text
+    except BadArgumentError:
+        return "daily 08:00"
+
+
+def classify(text: str) -> Talk | None:
+    """The conversational kind of ``text``, or ``None`` for a market question."""
+    small = _small_talk(text)
+    if small is not None:
+        return Talk(small)
+    low = " ".join(_words(text))
+    if _has(_STOP, low):
+        return Talk("stop")
+    if _has(_INDEX, low):
+        return Talk("index")
+    if _has(_SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
+        return Talk("subscribe", subscription_schedule(low))
+    for kind, pattern in (("alert", _ALERT), ("news", _NEWS), ("portfolio", _PORTFOLIO),
+                          ("far_future", _FAR_FUTURE)):
+        if _has(pattern, low):
+            return Talk(kind)  # type: ignore[arg-type]
+    if _has(_OPINION, low):
+        return Talk("opinion")
+    return None
+
+
+_LEADING = re.compile(r"^\s*(?:and|also|plus|&|then|oh and|ok and|,)\s+", re.IGNORECASE)
+
+
+def question_parts(text: str) -> list[str]:
+    """``text`` cut at ? and !, line breaks, ";", "also" and "plus" (empty parts dropped)."""
+    chunks = re.split(r"[?!]+|\n+|;|\balso\b|\bplus\b", text)
+    parts = [_LEADING.sub("", c).strip(" ,.!-") for c in chunks]
+    return [p for p in parts if p]
+
+
+def and_split(part: str) -> list[str]:
+    """``part`` cut at "and" / "&" (the caller keeps the cut only when both sides ask)."""
+    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n)\s+", part)]
+    return [p for p in pieces if p]
+
+
+def _asked(part: str, settings: Settings) -> tuple[str, str | None] | None:
+    """What ``part`` asks, as (intent or kind, coin named); ``None`` for small talk or noise."""
+    talk = classify(part)
+    match = match_question(part, settings)
+    if talk is not None:
+        return None if talk.kind in SMALL_TALK_KINDS else (talk.kind, match.symbol)
+    if match.is_followup_same_intent:
+        return "followup", match.symbol
+    return None if match.intent == UNKNOWN else (match.intent, match.symbol)
+
+
+def _without_preamble(chunk: str, settings: Settings) -> str:
+    """``chunk`` without the clauses before its question ("sorry, been away: btc price")."""
+    clauses = re.split(r"[,:]\s*", chunk)
+    start = 0
+    while start < len(clauses) - 1 and _asked(clauses[start], settings) is None:
+        start += 1
+    return _LEADING.sub("", ", ".join(clauses[start:])) if start else chunk
+
+
+def split_questions(text: str, settings: Settings) -> list[str]:
+    """The different questions ``text`` asks, in order ("btc price and funding? also
+    whales?" → 3); a question repeated (same intent, same or no new coin) counts once.
+
+    A message asking one thing (or nothing) gives one part or none; small talk around the
+    questions ("gm! …") is left out. At most ``MAX_PARTS + MAX_SKIPPED`` are returned.
+    """
+    parts: list[str] = []
+    seen: set[tuple[str, str | None]] = set()
+    coin: str | None = None
+    for chunk in question_parts(text):
+        chunk = _without_preamble(chunk, settings)
+        pieces = and_split(chunk)
+        asked = [_asked(p, settings) for p in pieces] if len(pieces) > 1 else []
+        if not (asked and all(asked)):
+            pieces, asked = [chunk], [_asked(chunk, settings)]
+        for piece, key in zip(pieces, asked, strict=True):
+            if key is None:
+                continue
+            coin = key[1] or coin
+            if (key[0], coin) not in seen:
+                seen.add((key[0], coin))
+                parts.append(piece)
+            if len(parts) >= MAX_PARTS + MAX_SKIPPED:
+                return parts
+    return parts

@@ -1,0 +1,41 @@
+"""Timeframes named in a question: "weekly", "on the daily", "4h", "4 hour", "1 hr"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.qa import cues
+from bot.qa import intents as cat
+
+_UNITS = {"h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "hourly": "h",
+          "d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w"}
+_NUMBERS = {"1": "1", "one": "1", "4": "4", "four": "4"}
+_CHART_WORDS = frozenset({"on", "chart", "charts", "timeframe", "tf", "candle", "candles",
+                          "in", "at", "look", "looks", "like", "view", "same", "there",
+                          "say", "says", "show", "shows", "check", "zoom", "out", "to", "does",
+                          "do", "looking", "switch", "higher"})
+
+
+def find_timeframe(words: Sequence[str]) -> tuple[str, frozenset[int]] | None:
+    """The timeframe named in lower-case ``words`` and the positions that name it."""
+    for i, word in enumerate(words):
+        if word in cat.TIMEFRAME_WORDS:
+            return cat.TIMEFRAME_WORDS[word], frozenset({i})
+        if word in _NUMBERS and i + 1 < len(words) and words[i + 1] in _UNITS:
+            tf = _NUMBERS[word] + _UNITS[words[i + 1]]
+            if tf in ("1h", "4h", "1d", "1w"):
+                return tf, frozenset({i, i + 1})
+    return None
+
+
+def bare_timeframe(words: Sequence[str]) -> str | None:
+    """The timeframe of a bare follow-up ("what about the weekly?", "4h?"), else ``None``."""
+    found = find_timeframe(words)
+    if found is None:
+        return None
+    tf, used = found
+    rest = [w for i, w in enumerate(words) if i not in used]
+    if all(w in cues.FOLLOWUP_FILLERS or w in _CHART_WORDS or w in cat.SKIPPED_WORDS
+           for w in rest):
+        return tf
+    return None
