@@ -14,8 +14,8 @@ from pathlib import Path
 
 from bot.app.alert_round import AlertRound
 from bot.app.alerts import AlertDesk
+from bot.app.requests import Destination
 from bot.app.service import MarketService
-from bot.app.subscriptions import Destination
 from bot.app.views import PostButtons
 from bot.cli_args import parse_duration, parse_when
 from bot.commentary.render import render_template

@@ -1,6 +1,6 @@
 """Price alert use cases: create (``/alert``), list (``/alerts``) and delete (``/unalert``).
 
-Each returns a :class:`bot.app.subscriptions.Reply` — a reply code of
+Each returns a :class:`bot.app.requests.Reply` — a reply code of
 ``templates/telegram/alerts.j2`` and what it shows — and stores nothing when the input is
 bad. Creating reads the symbol's shared snapshot (the source's cache: no request of its
 own when one is fresh) for the current price: a bare level's side is inferred from it, and a
@@ -24,8 +24,8 @@ from bot.alerts.rules import (
     make_rule,
     parse_alert,
 )
+from bot.app.requests import MAX_ID_DIGITS, Destination, Reply
 from bot.app.service import MarketService
-from bot.app.subscriptions import MAX_ID_DIGITS, Destination, Reply
 from bot.errors import BadArgumentError, DataError, UnknownSymbolError, VenueError
 from bot.storage.alerts import AlertRecord, AlertStore, NewAlert
 

@@ -10,36 +10,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from bot.app.digest_runner import DigestRunner
+from bot.app.requests import MAX_ID_DIGITS, Destination, Reply
 from bot.errors import BadArgumentError, UnknownSymbolError
 from bot.scheduling.args import split_schedule_words
 from bot.scheduling.schedule import parse_schedule
 from bot.scheduling.timezones import parse_timezone
 from bot.storage.subscriptions import Subscription, SubscriptionStore
 from bot.symbols import SymbolResolver
-
-#: Longest subscription id a user may type (a 5,000-digit "id" is not parsed).
-MAX_ID_DIGITS = 18
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """Where digests go: a chat (its type as Telegram names it) and maybe a forum topic."""
-
-    chat_id: int
-    kind: str
-    thread_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A reply code (``what``) and the values its template shows."""
-
-    what: str
-    values: dict[str, Any]
 
 
 def _reply(what: str, **values: Any) -> Reply:

@@ -3,7 +3,6 @@ moved in time and the alert round's job is run at chosen moments (never waited f
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,10 +14,12 @@ from bot.config import Settings
 from bot.market.demo import DemoSource
 from bot.storage import Storage
 from bot.telegram.alert_jobs import JOB_NAME, ROUND_KEY
-from tests.e2e.bot_fixtures import GROUP, PRIVATE, bot_settings, demo_source
+from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, demo_source
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.fakes.flaky_source import FlakySource
 from tests.fakes.schedule_bot import running_app
+
+__all__ = ["api"]
 
 ADMIN = 4242
 MEMBER = 4343
@@ -29,19 +30,10 @@ LATER = datetime(2026, 3, 1, 2, tzinfo=UTC)
 BACK_UP = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
-@pytest.fixture
-async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeBotApi]:
-    """A fake Bot API with a private chat and a group; fails on any rejected call."""
-    fake = FakeBotApi()
-    await fake.start()
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", fake.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", fake.base_url)
-    fake.add_chat(PRIVATE, "private")
-    fake.add_chat(GROUP, "supergroup", "Traders")
-    fake.admins[GROUP] = {ADMIN}
-    yield fake
-    await fake.stop()
-    assert fake.violations == [], "the bot sent calls Telegram would reject"
+@pytest.fixture(autouse=True)
+def group_admin(api: FakeBotApi) -> None:
+    """The group of the shared fake Bot API has one administrator, ``ADMIN``."""
+    api.admins[GROUP] = {ADMIN}
 
 
 async def _say(api: FakeBotApi, chat_id: int, text: str, user_id: int | None = None) -> str:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app.alerts import AlertDesk
-from bot.app.subscriptions import Destination
+from bot.app.requests import Destination
 from bot.config import Settings
 from bot.market.demo import DemoSource
 from tests.unit.alert_doubles import service_on

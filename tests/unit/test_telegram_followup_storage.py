@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.app.questions import answer_view, parse_answer_view
 from bot.storage import Storage
-from bot.telegram.handlers.followup import without_mention
+from bot.telegram.handlers.common import without_mention
 from bot.telegram.keyboards import parse_question, question_data
 
 AS_OF = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -28,15 +28,17 @@ from bot.alerts.phrases import (
 from bot.alerts.rules import AlertRequest
 from bot.app.alert_round import AlertRound
 from bot.app.alerts import AlertDesk
-from bot.app.subscriptions import Destination, Reply
+from bot.app.requests import Destination, Reply
 from bot.app.views import PostButtons
 from bot.telegram.alert_jobs import ROUND_KEY, alert_round, start_alert_job
-from bot.telegram.handlers.chatter import addressed_to_bot
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     SERVICE_KEY,
     STARTUP_HOOKS,
     Context,
+    addressed_text,
+    admin_or_refuse,
+    destination_of,
     reply,
     service_of,
 )
@@ -60,27 +62,12 @@ async def _answer(update: Update, context: Context, answer: Reply) -> None:
     await reply(update, service_of(context).text(TEMPLATE, what=answer.what, **answer.values))
 
 
-def _destination(update: Update) -> Destination:
-    chat, message = update.effective_chat, update.effective_message
-    assert chat is not None
-    thread = message.message_thread_id if message is not None and message.is_topic_message \
-        else None
-    return Destination(chat.id, chat.type, thread)
-
-
-async def _admin_or_say(update: Update, context: Context, command: str) -> bool:
-    if await is_chat_admin(update, context):
-        return True
-    await _answer(update, context, Reply("not_admin", {"command": command}))
-    return False
-
-
 async def alert(update: Update, context: Context) -> None:
     """/alert COIN [above|below] LEVEL | COIN PCT% [for 24h]: a price alert for this chat."""
-    if update.effective_chat is None or not await _admin_or_say(update, context, "alert"):
+    if update.effective_chat is None or not await admin_or_refuse(update, context, "alert"):
         return
     await _answer(update, context, await desk_of(context).create(
-        _destination(update), context.args or [], update.update_id))
+        destination_of(update), context.args or [], update.update_id))
 
 
 async def alerts(update: Update, context: Context) -> None:
@@ -92,7 +79,7 @@ async def alerts(update: Update, context: Context) -> None:
 
 async def unalert(update: Update, context: Context) -> None:
     """/unalert [ID|all]: delete one alert (the only one when no ID) or all."""
-    if update.effective_chat is None or not await _admin_or_say(update, context, "unalert"):
+    if update.effective_chat is None or not await admin_or_refuse(update, context, "unalert"):
         return
     args = context.args or []
     await _answer(update, context, await desk_of(context).delete(
@@ -110,13 +97,9 @@ class _AlertPhrase(filters.MessageFilter):
 async def on_phrase(update: Update, context: Context) -> None:
     """"ping me if btc drops below 70k": what it would set, with a button to confirm."""
     message = update.effective_message
-    if message is None or message.chat.type == ChatType.CHANNEL or not message.text:
-        return
-    username = context.bot.username or ""
-    if not addressed_to_bot(message, username, context.bot.id):
-        return
-    request = parse_phrase(re.sub(r"@\w+", " ", message.text))
-    if request is None:
+    text = addressed_text(update, context)
+    request = parse_phrase(text) if text is not None else None
+    if message is None or request is None:
         return
     answer = await desk_of(context).preview(message.chat_id, request)
     data = request_data(request)
@@ -162,13 +145,11 @@ async def on_confirm(update: Update, context: Context) -> None:
         await _personal(update, context, request)
         return
     if not await is_chat_admin(update, context):
-        await query.answer(service.text(TEMPLATE, flavour="text", what="not_admin",
-                                        command="alert"))
+        await query.answer(service.error_text("not_admin", flavour="text", command="alert"))
         return
     await query.answer()
-    thread = message.message_thread_id if message.is_topic_message else None
-    to = Destination(chat.id, chat.type, thread)
-    answer = await desk_of(context).create_request(to, request, update.update_id)
+    answer = await desk_of(context).create_request(destination_of(update), request,
+                                                   update.update_id)
     text = service.text(TEMPLATE, what=answer.what, **answer.values)
     if (query.data or "").startswith(POST_PREFIX):
         await message.reply_text(text)

@@ -6,26 +6,13 @@ messages first. In groups only mentions and replies to the bot get an answer.
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.errors import UnknownSymbolError
 from bot.telegram.handlers.common import NEW_MESSAGES, Context, post_view, reply, service_of
 from bot.telegram.services import BotService
-
-
-def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
-    """Private chat, a mention of the bot, or a reply to one of the bot's messages."""
-    if message.chat.type == ChatType.PRIVATE:
-        return True
-    text = (message.text or message.caption or "").lower()
-    if username and f"@{username.lower()}" in text:
-        return True
-    replied = message.reply_to_message
-    return replied is not None and replied.from_user is not None and (
-        replied.from_user.id == bot_id
-    )
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -11,10 +12,12 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
+from bot.app.requests import Destination
 from bot.app.service import UNSTORED_POST, Post
 from bot.app.views import View
 from bot.errors import StorageError
 from bot.telegram.flood import Verdict
+from bot.telegram.permissions import is_chat_admin
 from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
@@ -131,3 +134,52 @@ def first_symbol(args: Sequence[str], default: str) -> str:
 
 #: New messages and channel posts (edited ones are ignored everywhere).
 NEW_MESSAGES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+
+
+def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
+    """Private chat, a mention of the bot, or a reply to one of the bot's messages."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    text = (message.text or message.caption or "").lower()
+    if username and f"@{username.lower()}" in text:
+        return True
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and (
+        replied.from_user.id == bot_id
+    )
+
+
+def without_mention(text: str, username: str) -> str:
+    """``text`` without ``@username`` (how group members address the bot)."""
+    if not username:
+        return text.strip()
+    return re.sub(re.escape(f"@{username}"), " ", text, flags=re.IGNORECASE).strip()
+
+
+def addressed_text(update: Update, context: Context) -> str | None:
+    """The text of a message meant for the bot, without its mention (``None``: not addressed
+    — a group message that neither mentions nor replies to the bot, or a channel post)."""
+    message = update.effective_message
+    if message is None or message.chat.type == ChatType.CHANNEL or not message.text:
+        return None
+    username = context.bot.username or ""
+    if not addressed_to_bot(message, username, context.bot.id):
+        return None
+    return without_mention(message.text, username)
+
+
+def destination_of(update: Update) -> Destination:
+    """The chat (and forum topic) an update came from."""
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None
+    thread = message.message_thread_id if message is not None and message.is_topic_message \
+        else None
+    return Destination(chat.id, chat.type, thread)
+
+
+async def admin_or_refuse(update: Update, context: Context, command: str) -> bool:
+    """Whether the sender may change this chat's settings; if not, say so and return False."""
+    if await is_chat_admin(update, context):
+        return True
+    await reply(update, service_of(context).error_text("not_admin", command=command))
+    return False

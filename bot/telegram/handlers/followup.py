@@ -10,10 +10,8 @@ and sending the answer.
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import InlineKeyboardButton, Message, Update
-from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -38,10 +36,10 @@ from bot.qa.context import ChatContext, Resolution, resolve
 from bot.qa.intents import INTENTS
 from bot.qa.match import match_question
 from bot.storage import StoredPost
-from bot.telegram.handlers.chatter import addressed_to_bot
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     Context,
+    addressed_text,
     heavy_work,
     link_message,
     post_view,
@@ -62,13 +60,6 @@ def related_rows(post: PostButtons) -> list[list[InlineKeyboardButton]]:
                                                                       q.topic))]
         for q in post.related[:MAX_RELATED]
     ]
-
-
-def without_mention(text: str, username: str) -> str:
-    """``text`` without ``@username`` (how group members address the bot)."""
-    if not username:
-        return text.strip()
-    return re.sub(re.escape(f"@{username}"), " ", text, flags=re.IGNORECASE).strip()
 
 
 async def answer_text(update: Update, context: Context, text: str) -> None:
@@ -141,13 +132,9 @@ async def ask(update: Update, context: Context) -> None:
 
 async def on_text(update: Update, context: Context) -> None:
     """Plain text: in private chats always, in groups only when addressed to the bot."""
-    message = update.effective_message
-    if message is None or message.chat.type == ChatType.CHANNEL or not message.text:
-        return
-    username = context.bot.username or ""
-    if not addressed_to_bot(message, username, context.bot.id):
-        return
-    await answer_text(update, context, without_mention(message.text, username) or EMPTY_ASK)
+    text = addressed_text(update, context)
+    if text is not None:
+        await answer_text(update, context, text or EMPTY_ASK)
 
 
 def tapped_question(message: Message, data: str, stored: StoredPost, intent: str) -> str | None:

@@ -9,13 +9,12 @@ recovers missed deliveries and builds the digest jobs.
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.app.digest_runner import DigestRunner
-from bot.app.subscriptions import Destination, Reply, SubscriptionDesk
+from bot.app.requests import Reply
+from bot.app.subscriptions import SubscriptionDesk
 from bot.scheduling.keys import ScheduleKey
 from bot.telegram.digest_jobs import (
     RUNNER_KEY,
@@ -28,10 +27,11 @@ from bot.telegram.handlers.common import (
     SERVICE_KEY,
     STARTUP_HOOKS,
     Context,
+    admin_or_refuse,
+    destination_of,
     reply,
     service_of,
 )
-from bot.telegram.permissions import is_chat_admin
 from bot.telegram.services import BotService
 
 TEMPLATE = "telegram/subscriptions.j2"
@@ -57,47 +57,27 @@ def desk_of(context: Context) -> SubscriptionDesk:
     return desk
 
 
-async def _say(update: Update, context: Context, what: str, **ctx: Any) -> None:
-    await reply(update, service_of(context).text(TEMPLATE, what=what, **ctx))
-
-
 async def _answer(update: Update, context: Context, answer: Reply) -> None:
-    await _say(update, context, answer.what, **answer.values)
-
-
-def _destination(update: Update) -> Destination:
-    """The chat (and forum topic) the update came from."""
-    chat, message = update.effective_chat, update.effective_message
-    assert chat is not None
-    thread = message.message_thread_id if message is not None and message.is_topic_message \
-        else None
-    return Destination(chat.id, chat.type, thread)
-
-
-async def _admin_or_say(update: Update, context: Context, command: str) -> bool:
-    if await is_chat_admin(update, context):
-        return True
-    await _say(update, context, "not_admin", command=command)
-    return False
+    await reply(update, service_of(context).text(TEMPLATE, what=answer.what, **answer.values))
 
 
 async def subscribe(update: Update, context: Context) -> None:
     """/subscribe [SYMBOLS] [SCHEDULE]: digests of SYMBOLS on SCHEDULE (config defaults)."""
-    if update.effective_chat is None or not await _admin_or_say(update, context, "subscribe"):
+    if update.effective_chat is None or not await admin_or_refuse(update, context, "subscribe"):
         return
     await _answer(update, context, await desk_of(context).subscribe(
-        _destination(update), context.args or [], update.update_id))
+        destination_of(update), context.args or [], update.update_id))
 
 
 async def timezone(update: Update, context: Context) -> None:
     """/timezone ZONE: the chat's IANA timezone (DST-safe); no argument shows it."""
     if update.effective_chat is None:
         return
-    to = _destination(update)
+    to = destination_of(update)
     if not context.args:
         await _answer(update, context, await desk_of(context).timezone(to.chat_id))
         return
-    if not await _admin_or_say(update, context, "timezone"):
+    if not await admin_or_refuse(update, context, "timezone"):
         return
     await _answer(update, context,
                   await desk_of(context).set_timezone(to, " ".join(context.args)))
@@ -108,24 +88,24 @@ async def subscriptions(update: Update, context: Context) -> None:
     if update.effective_chat is None:
         return
     await _answer(update, context,
-                  await desk_of(context).subscriptions(_destination(update).chat_id))
+                  await desk_of(context).subscriptions(destination_of(update).chat_id))
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
     """/unsubscribe [ID|all]: drop one subscription (the only one when no ID) or all."""
-    if update.effective_chat is None or not await _admin_or_say(update, context, "unsubscribe"):
+    if update.effective_chat is None or not await admin_or_refuse(update, context, "unsubscribe"):
         return
     args = context.args or []
     await _answer(update, context, await desk_of(context).unsubscribe(
-        _destination(update).chat_id, args[0] if args else None))
+        destination_of(update).chat_id, args[0] if args else None))
 
 
 async def _pause_or_resume(update: Update, context: Context, paused: bool) -> None:
     command = "pause" if paused else "resume"
-    if update.effective_chat is None or not await _admin_or_say(update, context, command):
+    if update.effective_chat is None or not await admin_or_refuse(update, context, command):
         return
     await _answer(update, context,
-                  await desk_of(context).pause(_destination(update).chat_id, paused))
+                  await desk_of(context).pause(destination_of(update).chat_id, paused))
 
 
 async def pause(update: Update, context: Context) -> None:
