@@ -72,3 +72,11 @@ async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeBotApi]:
 def demo_source(settings: Settings, failure_rate: float = 0.0) -> FlakySource:
     """The demo market behind a switchable failure double."""
     return FlakySource(DemoSource(settings), failure_rate)
+
+
+async def say(api: FakeBotApi, chat_id: int, text: str, user_id: int | None = None,
+              timeout: float = 30) -> str:
+    """Send ``text`` to the bot in ``chat_id``; the text of its next message there."""
+    count = len(api.sent_to(chat_id))
+    api.send_text(chat_id, text, user_id=user_id)
+    return (await api.wait_sent(chat_id, count + 1, timeout=timeout))[count].text

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.alerts.whales import Thresholds, by_key, diff_positions, transfer_events
+from bot.app.alerts import AlertDesk
 from bot.app.whale_round import FEED, WhaleWatcher
 from bot.config import Settings
 from bot.errors import ChatBlockedError
@@ -169,4 +170,9 @@ async def test_cooldown_holds_a_chat_and_a_chat_that_blocked_the_bot_is_paused(
     assert report.failed == 1
     assert await service.storage.feeds.paused(5) == "Forbidden: bot was blocked by the user"
     assert await service.storage.feeds.subscribers(FEED) == []
+    back = await AlertDesk(service).alerts(5)  # the chat talks to the bot again
+    assert back.values["paused"] == "Forbidden: bot was blocked by the user"
+    assert "so its alerts and feeds were paused; they are back on now." in service.text(
+        "telegram/alerts.j2", what=back.what, **back.values)
+    assert [s.chat_id for s in await service.storage.feeds.subscribers(FEED)] == [5]
     await service.storage.close()
