@@ -12,7 +12,7 @@ from bot.alerts.whales import Thresholds, by_key, diff_positions, transfer_event
 from bot.app.alerts import AlertDesk
 from bot.app.whale_round import FEED, WhaleWatcher
 from bot.config import Settings
-from bot.errors import ChatBlockedError
+from bot.errors import ChatBlockedError, ChatMovedError
 from bot.market.demo import DemoSource
 from bot.market.models import Deposit, MarketSnapshot, WhalePosition, WhaleTrader
 from bot.market.whale_watch import WhaleSighting
@@ -176,3 +176,26 @@ async def test_cooldown_holds_a_chat_and_a_chat_that_blocked_the_bot_is_paused(
         "telegram/alerts.j2", what=back.what, **back.values)
     assert [s.chat_id for s in await service.storage.feeds.subscribers(FEED)] == [5]
     await service.storage.close()
+
+
+async def test_whale_feeds_and_watched_addresses_follow_a_chat_that_moved(
+    settings: Settings, tmp_path: Path
+) -> None:
+    source = WhaleSource(DemoSource(settings, T0), {OTHER: []})
+    service = await service_on(settings, source, tmp_path / "bot.sqlite3")
+    await service.storage.feeds.subscribe(-5, None, FEED, 0, T0)
+    await service.storage.whales.add_address(-5, OTHER, None, T0)
+    sender = RecordingSender()
+    watcher = WhaleWatcher(service, sender, lambda: source.clock[0])
+    await watcher.run()
+    source.positions[OTHER] = [_position("ETH", "long", 1000, 3e6, OTHER)]
+    source.clock[0] += timedelta(minutes=5)
+    sender.fail_next = ChatMovedError("group upgraded", -1005)
+    report = await watcher.run()
+    assert report.messages == 1
+    [(chat, text)] = sender.sent
+    assert chat == -1005 and "Whale 0xabab…abab opened a $3M ETH long at 20x" in text
+    assert [s.chat_id for s in await service.storage.feeds.subscribers(FEED)] == [-1005]
+    assert [w.address for w in await service.storage.whales.addresses_of(-1005)] == [OTHER]
+    await service.storage.close()
+
