@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.market.demo import DemoSource
 from bot.storage import Storage
 from bot.telegram.alert_jobs import JOB_NAME, ROUND_KEY
-from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, demo_source, say
+from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, demo_source, run_job, say
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.fakes.flaky_source import FlakySource
 from tests.fakes.schedule_bot import running_app
@@ -42,10 +42,7 @@ def _at(source: FlakySource, settings: Settings, when: datetime) -> None:
 
 async def _check(app: Application) -> AlertReport:
     """Run the app's alert job once, as the JobQueue would."""
-    assert app.job_queue is not None
-    [job] = app.job_queue.get_jobs_by_name(JOB_NAME)
-    await job.run(app)
-    round_ = app.bot_data[ROUND_KEY]
+    round_ = await run_job(app, JOB_NAME, ROUND_KEY)
     assert isinstance(round_, AlertRound) and round_.last_report is not None
     return round_.last_report
 

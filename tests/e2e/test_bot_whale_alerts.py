@@ -8,13 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application
 
-from bot.app.whale_round import WhaleReport, WhaleWatcher
 from bot.config import Settings, load_settings
 from bot.market.ccxt_source import CcxtSource
-from bot.telegram.alert_jobs import WATCHER_KEY, WHALE_JOB_NAME
-from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, demo_source, say
+from tests.e2e.bot_fixtures import (
+    GROUP,
+    PRIVATE,
+    api,
+    bot_settings,
+    demo_source,
+    run_whale_job,
+    say,
+)
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.fakes.fake_exchange import loopback_guard, running_fake_exchange
 from tests.fakes.fake_market import TRACKED_WHALE, _hl_position
@@ -31,16 +36,6 @@ OTHER_WHALE = "0x" + "5e" * 20
 def group_admin(api: FakeBotApi) -> None:
     """The group of the shared fake Bot API has one administrator, ``ADMIN``."""
     api.admins[GROUP] = {ADMIN}
-
-
-async def _watch(app: Application) -> WhaleReport:
-    """Run the app's whale job once, as the JobQueue would."""
-    assert app.job_queue is not None
-    [job] = app.job_queue.get_jobs_by_name(WHALE_JOB_NAME)
-    await job.run(app)
-    watcher = app.bot_data[WATCHER_KEY]
-    assert isinstance(watcher, WhaleWatcher) and watcher.last_report is not None
-    return watcher.last_report
 
 
 def _uncached(conf: Settings) -> Settings:
@@ -61,19 +56,19 @@ async def test_done_when_a_tracked_whale_move_reaches_an_opted_in_chat_once(
             try:
                 async with running_app(api, conf, source, db) as app:
                     opted = await say(api, PRIVATE, "/whalealerts on 1m")
-                    baseline = await _watch(app)
+                    baseline = await run_whale_job(app)
                     quiet = len(api.sent_to(PRIVATE))
                     whale = fx.market.whales[TRACKED_WHALE]
                     whale.asset_positions.append(
                         _hl_position("SOL", 60_000.0, 80.0, 82.0, 10, 60.0))
-                    moved = await _watch(app)
+                    moved = await run_whale_job(app)
                     await api.wait_sent(PRIVATE, quiet + 1, timeout=30)
-                    again = await _watch(app)
+                    again = await run_whale_job(app)
                     after_moves = list(api.sent_to(PRIVATE)[quiet:])
                     status = await say(api, PRIVATE, "/whalealerts")
                 async with running_app(api, conf, source, db) as app:
                     count = len(api.sent_to(PRIVATE))
-                    restarted = await _watch(app)
+                    restarted = await run_whale_job(app)
                     after_restart = len(api.sent_to(PRIVATE))
             finally:
                 await source.close()

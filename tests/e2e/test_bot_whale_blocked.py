@@ -8,13 +8,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application
 
-from bot.app.whale_round import WhaleReport, WhaleWatcher
 from bot.config import load_settings
 from bot.market.ccxt_source import CcxtSource
-from bot.telegram.alert_jobs import WATCHER_KEY, WHALE_JOB_NAME
-from tests.e2e.bot_fixtures import GROUP, bot_settings, say
+from tests.e2e.bot_fixtures import GROUP, bot_settings, run_whale_job, say, serving
 from tests.fakes.fake_bot_failures import FailingBotApi
 from tests.fakes.fake_exchange import loopback_guard, running_fake_exchange
 from tests.fakes.fake_market import TRACKED_WHALE, _hl_position
@@ -25,25 +22,11 @@ ADMIN = 4242
 
 @pytest.fixture
 async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FailingBotApi]:
-    """The failing fake Bot API with one group and its administrator."""
-    fake = FailingBotApi()
-    await fake.start()
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", fake.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", fake.base_url)
-    fake.add_chat(GROUP, "supergroup", "Traders")
-    fake.admins[GROUP] = {ADMIN}
-    yield fake
-    await fake.stop()
-    assert fake.violations == [], "the bot sent calls Telegram would reject"
-
-
-async def _watch(app: Application) -> WhaleReport:
-    assert app.job_queue is not None
-    [job] = app.job_queue.get_jobs_by_name(WHALE_JOB_NAME)
-    await job.run(app)
-    watcher = app.bot_data[WATCHER_KEY]
-    assert isinstance(watcher, WhaleWatcher) and watcher.last_report is not None
-    return watcher.last_report
+    """The failing fake Bot API; the group's administrator is ``ADMIN``."""
+    async with serving(FailingBotApi(), monkeypatch) as fake:
+        fake.admins[GROUP] = {ADMIN}
+        assert isinstance(fake, FailingBotApi)
+        yield fake
 
 
 async def test_a_group_that_removed_the_bot_is_paused_until_it_comes_back(
@@ -62,18 +45,18 @@ async def test_a_group_that_removed_the_bot_is_paused_until_it_comes_back(
             try:
                 async with running_app(api, conf, source, db) as app:
                     await say(api, GROUP, "/whalealerts on 1m", ADMIN)
-                    await _watch(app)
+                    await run_whale_job(app)
                     api.forbidden.add(GROUP)
                     whale.asset_positions.append(_hl_position("SOL", 60_000.0, 80.0, 82.0,
                                                               10, 60.0))
-                    refused = await _watch(app)
+                    refused = await run_whale_job(app)
                     api.forbidden.discard(GROUP)
                     whale.asset_positions.append(_hl_position("DOGE", 3e7, 0.1, 0.1, 5, None))
-                    paused = await _watch(app)
+                    paused = await run_whale_job(app)
                     sent_before = len(api.sent_to(GROUP))
                     back = await say(api, GROUP, "/alerts", ADMIN)
                     whale.asset_positions.pop()
-                    resumed = await _watch(app)
+                    resumed = await run_whale_job(app)
                     await api.wait_sent(GROUP, sent_before + 2, timeout=30)
                     last = api.sent_to(GROUP)[-1].text
             finally:
