@@ -84,7 +84,7 @@ async def replay_alerts(settings: Settings, args: argparse.Namespace) -> int:
         if args.whales:
             await service.storage.feeds.subscribe(CHAT.chat_id, None, FEED, min_usd, start)
         now = start
-        whale_messages = whale_events = 0
+        whale_messages = whale_events = whale_unlisted = 0
         while now < end:
             now = min(now + every, end)
             sender.now = now
@@ -94,9 +94,11 @@ async def replay_alerts(settings: Settings, args: argparse.Namespace) -> int:
                 report = await watcher.run()
                 whale_messages += report.messages
                 whale_events += report.delivered
+                whale_unlisted += report.unlisted
         print(render_template("alerts/replay_end.j2", "text", messages=sender.count,
                               start=start, end=end, whales=args.whales,
                               whale_messages=whale_messages, whale_events=whale_events,
+                              whale_unlisted=whale_unlisted,
                               whale_min=min_usd))
     finally:
         await storage.close()

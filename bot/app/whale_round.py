@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 FEED = "whales"
 TEMPLATE = "alerts/whales.j2"
 DAY = timedelta(days=1)
-#: events in one message (more go in further messages of the same round)
+#: events in a round's one message per chat (the biggest; the rest are counted)
 SHOWN = 8
 
 
@@ -69,6 +69,8 @@ class WhaleReport:
     baselines: int = 0
     #: events staged for chats (an event going to two chats counts twice)
     delivered: int = 0
+    #: moves of staged messages only counted ("…and 12 smaller moves"), not listed
+    unlisted: int = 0
     messages: int = 0
     held: int = 0
     failed: int = 0
@@ -202,20 +204,22 @@ class WhaleWatcher:
                 count, last = await feeds.messages_since(sub.chat_id, FEED, now - DAY)
                 cooling = last is not None and (now - last).total_seconds() \
                     < self.settings.cooldown_seconds
-                room = 0 if cooling else max(0, self.settings.daily_cap - count)
-                chunks = [events[i:i + SHOWN] for i in range(0, len(events), SHOWN)]
-                held = sum(len(c) for c in chunks[room:])
-                report.held += held
-                for number, chunk in enumerate(chunks[:room], start=1):
-                    text = render_template(
-                        TEMPLATE, self.service.flavour, events=chunk, context=context,
-                        held=held if number == min(room, len(chunks)) else 0,
-                        last_today=count + number >= self.settings.daily_cap)
-                    message = await feeds.stage_feed_message(
-                        sub.chat_id, sub.thread_id, FEED, text, message_key(chunk), now)
-                    if message is not None:
-                        staged.append(message)
-                        report.delivered += len(chunk)
+                if cooling or count >= self.settings.daily_cap:
+                    report.held += len(events)
+                    continue
+                # one message a round: the biggest moves, the rest counted (a busy
+                # round never sends a burst of messages to one group)
+                shown = sorted(events, key=lambda e: -e.usd)[:SHOWN]
+                text = render_template(
+                    TEMPLATE, self.service.flavour, events=shown, context=context,
+                    more=len(events) - len(shown), floor=sub.min_usd,
+                    last_today=count + 1 >= self.settings.daily_cap)
+                message = await feeds.stage_feed_message(
+                    sub.chat_id, sub.thread_id, FEED, text, message_key(shown), now)
+                if message is not None:
+                    staged.append(message)
+                    report.delivered += len(shown)
+                    report.unlisted += len(events) - len(shown)
         return staged
 
     async def _context(self, coins: set[str]) -> dict[str, CoinContext]:
