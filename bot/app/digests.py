@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from bot.analysis import Analysis
 from bot.app.service import UNSTORED_POST, MarketService
-from bot.app.views import PostButtons, View
+from bot.app.views import PostButtons, View, alert_levels
 from bot.commentary import MESSAGE_LIMIT, RelatedQuestion, RenderedPost, render_article, utf16_len
 from bot.commentary.posts import reheadline
 from bot.commentary.related import related_questions
@@ -117,8 +117,8 @@ class Fanout:
         self.outbox: DigestOutbox = service.storage.outbox
         self.workers = workers
         self._in_flight: set[tuple[int, datetime]] = set()
-        #: related questions per stored post, for the buttons (one decode per post)
-        self._related: dict[int, tuple[RelatedQuestion, ...] | None] = {}
+        #: the buttons of each stored post (one decode per post)
+        self._buttons_of: dict[int, PostButtons | None] = {}
 
     async def run(self, due: Sequence[DueSubscription]) -> FanoutReport:
         """Deliver every due subscription not yet settled for its slot."""
@@ -139,8 +139,8 @@ class Fanout:
         finally:
             for key in ((s.subscription_id, s.slot) for s in fresh):
                 self._in_flight.discard(key)
-            if len(self._related) > RELATED_KEPT:  # a cache: a later re-send reads the post
-                self._related.clear()
+            if len(self._buttons_of) > RELATED_KEPT:  # a cache: a later re-send reads the post
+                self._buttons_of.clear()
         return report
 
     async def _staged(self, deliveries: Sequence[ChatDelivery]
@@ -186,7 +186,8 @@ class Fanout:
             markup = post.headline_markup
             renders[key] = SharedRender(analysis, view, post, metrics_of(analysis), markup,
                                         post_ids[key.symbol])
-            self._related[post_ids[key.symbol]] = post.related
+            self._buttons_of[post_ids[key.symbol]] = _buttons(post_ids[key.symbol], analysis,
+                                                              post.related)
             report.renders += 1
         return renders
 
@@ -287,12 +288,12 @@ class Fanout:
         """The buttons of stored post ``post_id`` (none for a post no longer stored)."""
         if post_id is None or post_id == UNSTORED_POST:
             return None
-        if post_id not in self._related:  # a re-send after a restart: from the stored post
+        if post_id not in self._buttons_of:  # a re-send after a restart: the stored post
             stored = await self.service.stored(post_id)
-            self._related[post_id] = None if stored is None else related_questions(
-                build_view(stored.analysis), self.service.flavour)
-        related = self._related[post_id]
-        return None if related is None else PostButtons(post_id, DIGEST_VIEW, related)
+            self._buttons_of[post_id] = None if stored is None else _buttons(
+                post_id, stored.analysis,
+                related_questions(build_view(stored.analysis), self.service.flavour))
+        return self._buttons_of[post_id]
 
     async def _link(self, chat_id: int, message_id: int | None, part: OutboxPart,
                     parts: Sequence[OutboxPart]) -> None:
@@ -331,3 +332,10 @@ class Fanout:
                 log.warning("digest to chat %d refused: %s", chat_id, e.detail)
                 raise DeliveryFailed(e.detail) from e
         raise DeliveryFailed("the chat kept moving")
+
+
+def _buttons(post_id: int, analysis: Analysis,
+             related: tuple[RelatedQuestion, ...]) -> PostButtons:
+    """A digest's buttons: its related questions and "🔔 Alert me" for the levels it names."""
+    return PostButtons(post_id, DIGEST_VIEW, related, analysis.symbol,
+                       alert_levels(analysis, DIGEST_VIEW))

@@ -34,7 +34,7 @@ class PostButtons:
 
 
 #: Views whose posts carry "🔔 Alert me" buttons for the levels they name.
-ALERT_VIEWS: frozenset[View] = frozenset({"levels"})
+ALERT_VIEWS: frozenset[View] = frozenset({"levels", "quick", "digest"})
 
 
 def alert_levels(analysis: Analysis, view: View) -> tuple[tuple[str, float], ...]:

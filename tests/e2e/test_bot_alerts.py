@@ -3,6 +3,7 @@ moved in time and the alert round's job is run at chosen moments (never waited f
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -164,6 +165,30 @@ async def test_alert_me_under_a_levels_post_sets_the_level_in_one_tap(
     assert "Alert <b>#1</b> set" in created and level in created
     assert api.sent_to(PRIVATE)[0].text == text_before and post.edits == 0
     assert f"BTC below {level}" in listing or f"BTC above {level}" in listing
+
+
+async def test_the_quick_take_offers_the_levels_it_names_as_alerts(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    source = demo_source(settings)
+    _at(source, settings, SET_AT)
+    async with running_app(api, bot_settings(settings, db), source, db):
+        api.send_text(PRIVATE, "/btc")
+        [post] = await api.wait_sent(PRIVATE, 1)
+    bells = [label for label, data in post.buttons if data.startswith("ap:")]
+    named = post.text.split("Levels:")[1].split("\n")[0]
+    assert bells and all(label.startswith("🔔 Alert me at $") for label in bells)
+    shown = [_dollars(m) for m in re.findall(r"\$[\d,.]+k?", named)]
+    for label in bells:  # each button is a level the post names (the post rounds it)
+        price = _dollars(label.split(" at ")[1].split(" (")[0])
+        assert any(abs(price - level) <= 0.001 * level for level in shown), (label, named)
+
+
+def _dollars(text: str) -> float:
+    """"$99.3k" → 99300.0, "$99,282" → 99282.0."""
+    number = text.strip("$").replace(",", "")
+    return float(number[:-1]) * 1000 if number.endswith("k") else float(number)
 
 
 async def test_a_tap_in_a_group_is_the_tapping_users_own_alert_sent_privately(

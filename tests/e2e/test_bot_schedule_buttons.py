@@ -79,3 +79,24 @@ async def test_digest_resent_after_a_crash_keeps_its_buttons(
     assert not first.buttons and second.buttons[0][0] == "🔄 Refresh"
     assert any(data.startswith("q:") for _, data in second.buttons)
     assert chart.photo is not None and chart.text.startswith("<b>BTC 4h</b>")
+
+
+async def test_a_digest_offers_its_levels_as_alerts_and_one_tap_sets_one(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    await _subscribe(db)
+    async with running_app(api, bot_settings(settings, db), demo_source(settings), db) as app:
+        await fire(app, EVERY_4H.job_name, _slot() + timedelta(seconds=1))
+        last = api.sent_to(CHAT)[-1]
+        bells = [(label, data) for label, data in last.buttons if data.startswith("ap:")]
+        assert bells, last.buttons
+        label, data = bells[0]
+        query = api.tap_button(last, data)
+        sent = len(api.sent_to(CHAT))
+        await api.wait_for(lambda: query in api.callback_answers
+                           and len(api.sent_to(CHAT)) == sent + 1)
+    level = label.split(" at ")[1].split(" (")[0]
+    assert label.startswith("🔔 Alert me at $")
+    created = api.sent_to(CHAT)[-1].text
+    assert "Alert <b>#1</b> set" in created and "BTC" in created and level in created
