@@ -25,7 +25,7 @@ import asyncio
 import shutil
 import socket
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +42,7 @@ from tests.fakes import fake_venue_hyperliquid as hyperliquid
 from tests.fakes import fake_venue_okx as okx
 from tests.fakes.fake_market import FakeMarket, Handler, NotListed, default_market
 
+Handler_ = Callable[[web.Request], Awaitable[web.StreamResponse]]
 FAULT_KINDS = ("latency", "timeout", "5xx", "500", "429", "malformed", "garbage", "empty")
 VENUE_ROUTES: dict[str, tuple[dict[str, Handler], tuple[int, Any]]] = {
     "binance": (binance.SPOT_ROUTES, binance.NOT_LISTED),
@@ -254,6 +255,16 @@ class FakeExchange:
             venue.requests.clear()
 
 
+async def serve_on_loopback(handler: Handler_, method: str = "*") -> web.AppRunner:
+    """A started server on 127.0.0.1 (random port) sending every path to ``handler``."""
+    app = web.Application()
+    app.router.add_route(method, "/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner
+
+
 @asynccontextmanager
 async def running_fake_exchange(market: FakeMarket | None = None) -> AsyncIterator[FakeExchange]:
     """Start one server per venue on 127.0.0.1 (random ports); stop them on exit."""
@@ -261,12 +272,7 @@ async def running_fake_exchange(market: FakeMarket | None = None) -> AsyncIterat
     runners: list[web.AppRunner] = []
     try:
         for venue in fx.venues.values():
-            app = web.Application()
-            app.router.add_route("*", "/{tail:.*}", venue.handle)
-            runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
+            runner = await serve_on_loopback(venue.handle)
             runners.append(runner)
             venue.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
         yield fx
