@@ -73,7 +73,8 @@ class Firing:
 
 @dataclass(frozen=True, slots=True)
 class StagedAlertMessage:
-    """A staged alert message (``alert_outbox``)."""
+    """A staged alert message (``alert_outbox``); ``feed`` names the pushed feed of a feed
+    message (no alert ids), ``None`` for price alerts."""
 
     id: int
     chat_id: int
@@ -81,6 +82,7 @@ class StagedAlertMessage:
     alert_ids: tuple[int, ...]
     text: str
     created_at: datetime
+    feed: str | None = None
 
 
 _COLUMNS = ("id, chat_id, thread_id, symbol, kind, level, pct, rearm_pct, inferred, armed, "
@@ -234,11 +236,12 @@ class AlertStore:
 
     async def pending(self) -> list[StagedAlertMessage]:
         """Staged alert messages not yet sent (a crash came between staging and sending)."""
-        rows = await self._rows("SELECT id, chat_id, thread_id, alert_ids, text, created_at "
-                                "FROM alert_outbox WHERE status = 'pending' ORDER BY id")
+        rows = await self._rows("SELECT id, chat_id, thread_id, alert_ids, text, created_at, "
+                                "feed FROM alert_outbox WHERE status = 'pending' ORDER BY id")
         return [StagedAlertMessage(int(r[0]), int(r[1]), None if r[2] is None else int(r[2]),
-                                   tuple(int(i) for i in str(r[3]).split(",")), str(r[4]),
-                                   from_iso(r[5])) for r in rows]
+                                   tuple(int(i) for i in str(r[3]).split(",") if i), str(r[4]),
+                                   from_iso(r[5]), None if r[6] is None else str(r[6]))
+                for r in rows]
 
     async def settle(self, message_id: int, now: datetime, failed: str | None = None) -> None:
         """Mark a staged message sent (or ``failed`` with why)."""
@@ -248,10 +251,11 @@ class AlertStore:
 
     async def messages_since(self, chat_id: int, since: datetime
                              ) -> tuple[int, datetime | None]:
-        """How many alert messages the chat was given since ``since``, and the last one's
-        time (failed ones not counted)."""
+        """How many price alert messages the chat was given since ``since``, and the last
+        one's time (failed ones and feed messages not counted)."""
         rows = await self._rows(
             "SELECT COUNT(*), MAX(created_at) FROM alert_outbox WHERE chat_id = ? "
-            "AND created_at >= ? AND status != 'failed'", (chat_id, to_iso(since)))
+            "AND created_at >= ? AND status != 'failed' AND feed IS NULL",
+            (chat_id, to_iso(since)))
         count, last = rows[0] if rows else (0, None)
         return int(count or 0), _opt_time(last)

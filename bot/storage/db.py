@@ -28,6 +28,7 @@ from bot.storage.calls import CallStore
 from bot.storage.codec import PlainJson, PostCodec
 from bot.storage.digest_outbox import DigestOutbox
 from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write, write_many
+from bot.storage.feeds import FeedStore
 from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
@@ -170,6 +171,11 @@ class Storage:
     def alerts(self) -> AlertStore:
         """Price alerts and the messages announcing them (same connection)."""
         return AlertStore(self._conn)
+
+    @cached_property
+    def feeds(self) -> FeedStore:
+        """Chats' opt-ins to pushed feeds and the feed messages staged for them."""
+        return FeedStore(self._conn)
 
     @cached_property
     def calls(self) -> CallStore:

@@ -236,6 +236,36 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX alert_outbox_status ON alert_outbox (status)",
         ),
     ),
+    Migration(
+        9,
+        "chats' opt-ins to pushed feeds (whales, liquidations)",
+        (
+            """
+            CREATE TABLE feed_subscriptions (
+                chat_id INTEGER NOT NULL,
+                thread_id INTEGER,
+                feed TEXT NOT NULL,
+                min_usd REAL NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (chat_id, feed)
+            )
+            """,
+            "CREATE INDEX feed_subscriptions_feed ON feed_subscriptions (feed)",
+            # a chat that blocked the bot: its alerts and feeds wait until it is back
+            """
+            CREATE TABLE push_pauses (
+                chat_id INTEGER PRIMARY KEY,
+                reason TEXT NOT NULL,
+                paused_at TEXT NOT NULL
+            )
+            """,
+            # feed messages share the alert outbox (same sender, same restart re-send);
+            # ``feed`` is NULL for price alerts, ``dedupe_key`` stages an event once per chat
+            "ALTER TABLE alert_outbox ADD COLUMN feed TEXT",
+            "ALTER TABLE alert_outbox ADD COLUMN dedupe_key TEXT",
+            "CREATE UNIQUE INDEX alert_outbox_dedupe ON alert_outbox (chat_id, dedupe_key)",
+        ),
+    ),
 )
 
 
