@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from bot.evidence.records import CallBook
 from bot.evidence.track import published_rows
 from bot.market.coverage import coverage_of
 from bot.market.health import VenueState
+from bot.market.liquidations import StreamState
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource, VenueListing, VenueReporting
 from bot.storage import Storage, StoredPost
@@ -134,6 +136,8 @@ class MarketService:
         self._last_snapshot: dict[str, MarketSnapshot] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.calls = CallBook(storage.calls)
+        #: the liquidation streams' health, once they are set up (``/status`` shows it)
+        self.stream_states: Callable[[], tuple[StreamState, ...]] | None = None
 
     # -- market ------------------------------------------------------------------------
 
@@ -355,7 +359,18 @@ class MarketService:
             messages=counts["post_messages"],
             alerts=await self.storage.alerts.count_active(),
             symbols=rows,
+            streams=[{"state": s, "ages": _stream_ages(now, s)}
+                     for s in (self.stream_states() if self.stream_states else ())],
         )
+
+
+def _age(now: datetime, when: datetime | None) -> float | None:
+    return None if when is None else max(0.0, (now - when).total_seconds())
+
+
+def _stream_ages(now: datetime, state: StreamState) -> dict[str, float | None]:
+    """Seconds a liquidation stream has been in its state and since its last frame."""
+    return {"since": _age(now, state.since), "message": _age(now, state.last_message)}
 
 
 def _ages(now: datetime, state: VenueState) -> dict[str, float | None]:

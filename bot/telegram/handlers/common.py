@@ -25,6 +25,8 @@ Context = ContextTypes.DEFAULT_TYPE
 SERVICE_KEY = "market_service"
 #: ``bot_data`` key of a list of ``async (app) -> None`` that ``start_up`` runs (features).
 STARTUP_HOOKS = "startup_hooks"
+#: ``bot_data`` key of a list of ``async (app) -> None`` that ``shut_down`` runs before stop.
+SHUTDOWN_HOOKS = "shutdown_hooks"
 
 
 def service_of(context: Context) -> BotService:
