@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--alert", action="append", default=[], metavar="WORDS",
                         help='what /alert takes, e.g. "btc below 72k" (repeatable)')
     alerts.add_argument("--every", default="1h", help="round interval, e.g. 15m, 1h")
+    alerts.add_argument("--whales", action=argparse.BooleanOptionalAction, default=True,
+                        help="run the whale watcher on the replayed whale snapshots too")
+    alerts.add_argument("--whale-min", metavar="USD", default=None,
+                        help="the chat's /whalealerts size (default: whales.watch.default_min_usd)")
 
     record = sub.add_parser("record", help="record live snapshots as replayable JSON lines")
     record.add_argument("directory", type=Path)

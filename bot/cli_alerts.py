@@ -2,8 +2,10 @@
 
 Replays price alerts on recorded data: the alerts are set at ``--from`` (each ``--alert`` is
 what ``/alert`` takes), then the alert round runs every ``--every`` of replayed time until
-``--to`` and every message a chat would have received is printed with its time. The same
-desk, round and templates as the bot; an in-memory database; text output.
+``--to`` and every message a chat would have received is printed with its time. With
+``--whales`` (the default) the chat also has ``/whalealerts on`` (``--whale-min`` USD) and the
+whale watcher runs after each round over the folder's whale snapshots (the ranked top list).
+The same desk, rounds and templates as the bot; an in-memory database; text output.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
+from bot.alerts.rules import parse_number
 from bot.app.alert_round import AlertRound
 from bot.app.alerts import AlertDesk
 from bot.app.requests import Destination
 from bot.app.service import MarketService
 from bot.app.views import PostButtons
+from bot.app.whale_round import FEED, WhaleWatcher
 from bot.cli_args import parse_duration, parse_when
 from bot.commentary.render import render_template
 from bot.config import Settings
@@ -44,6 +48,17 @@ class PrintingSender:
         return self.count
 
 
+def _whale_min(text: str | None, default: float) -> float:
+    """``--whale-min`` (``5m``, ``250k``, ``1000000``) or the configured default."""
+    if text is None:
+        return default
+    value = 0.0 if text.strip() == "0" else parse_number(text)
+    if value is None:
+        raise BadArgumentError(f"--whale-min {text!r} is not an amount in USD", kind="amount",
+                               value=text)
+    return value
+
+
 async def replay_alerts(settings: Settings, args: argparse.Namespace) -> int:
     """Set the alerts at ``--from``, run rounds until ``--to``; 0 when every alert was set."""
     start, end = parse_when(args.start), parse_when(args.end)
@@ -62,15 +77,27 @@ async def replay_alerts(settings: Settings, args: argparse.Namespace) -> int:
             print(render_template("telegram/alerts.j2", "text", what=reply.what,
                                   **reply.values) + "\n")
         sender = PrintingSender()
-        round_ = AlertRound(service, sender, lambda: sender.now or start)
+        clock = lambda: sender.now or start  # noqa: E731
+        round_ = AlertRound(service, sender, clock)
+        watcher = WhaleWatcher(service, sender, clock, round_.delivery)
+        min_usd = _whale_min(args.whale_min, settings.whales.watch.default_min_usd)
+        if args.whales:
+            await service.storage.feeds.subscribe(CHAT.chat_id, None, FEED, min_usd, start)
         now = start
+        whale_messages = whale_events = 0
         while now < end:
             now = min(now + every, end)
             sender.now = now
             service.source = replay.at_time(now)
             await round_.run()
+            if args.whales:
+                report = await watcher.run()
+                whale_messages += report.messages
+                whale_events += report.delivered
         print(render_template("alerts/replay_end.j2", "text", messages=sender.count,
-                              start=start, end=end))
+                              start=start, end=end, whales=args.whales,
+                              whale_messages=whale_messages, whale_events=whale_events,
+                              whale_min=min_usd))
     finally:
         await storage.close()
     return 1 if failed else 0

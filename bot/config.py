@@ -159,11 +159,31 @@ class TrackedWhale(_Model):
         return v.lower()
 
 
+class WhaleWatchSettings(_Model):
+    """The whale watcher: poll interval, what counts as an event, pacing per chat."""
+
+    poll_seconds: Annotated[float, Field(ge=30)] = 300
+    #: a position's size change (percent) that is an event: increased or reduced
+    change_pct: Annotated[float, Field(gt=0, le=100)] = 10
+    #: events of positions smaller than this (USD, before or after) are not announced
+    min_notional_usd: Annotated[float, Field(ge=0)] = 1_000_000
+    #: deposits and withdrawals (USD) announced from this size
+    deposit_usd: Annotated[float, Field(gt=0)] = 1_000_000
+    #: /whalealerts on without a size: events from this size
+    default_min_usd: Annotated[float, Field(ge=0)] = 5_000_000
+    #: least time between two whale messages to one chat, and their most per 24 hours
+    cooldown_seconds: Annotated[float, Field(ge=0)] = 60
+    daily_cap: Annotated[int, Field(ge=1, le=1000)] = 24
+    #: addresses one chat may add with /whalewatch add
+    max_per_chat: Annotated[int, Field(ge=0, le=100)] = 10
+
+
 class WhaleSettings(_Model):
     """Whale tracking."""
 
     large_trade_usd: Annotated[float, Field(gt=0)] = 1_000_000
     tracked: tuple[TrackedWhale, ...] = ()
+    watch: WhaleWatchSettings = Field(default_factory=WhaleWatchSettings)
 
 
 class ScheduleSettings(_Model):

@@ -27,16 +27,15 @@ from typing import Any
 from bot.alerts.evaluate import Observation, Verdict, evaluate, observe
 from bot.app.alerts import rule_of
 from bot.app.digests import Sender
+from bot.app.push_delivery import PushDelivery
 from bot.app.service import MarketService
 from bot.commentary.render import render_template
-from bot.errors import ChatMovedError, DataError, DeliveryError, UnknownSymbolError, VenueError
+from bot.errors import DataError, UnknownSymbolError, VenueError
 from bot.market.models import MarketSnapshot
 from bot.storage.alerts import AlertRecord, Firing, StagedAlertMessage
 
 log = logging.getLogger(__name__)
 TEMPLATE = "alerts/fired.j2"
-#: Chats served at once; the transport's rate limiter sets the pace.
-WORKERS = 16
 #: Symbols fetched at once (a round of many coins must fit in its minute).
 SNAPSHOTS_AT_ONCE = 8
 DAY = timedelta(days=1)
@@ -70,10 +69,13 @@ class AlertRound:
     """Runs rounds for one market service; sends through ``sender``."""
 
     def __init__(self, service: MarketService, sender: Sender,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 delivery: PushDelivery | None = None) -> None:
         self.service = service
         self.sender = sender
         self.clock = clock
+        #: the one send path of alerts and feeds (shared with the whale watcher)
+        self.delivery = delivery or PushDelivery(service.storage, sender, clock)
         self.settings = service.settings.alerts
         self.store = service.storage.alerts
         self.last_report: AlertReport | None = None
@@ -151,6 +153,9 @@ class AlertRound:
         now = self.clock()
         staged: list[StagedAlertMessage] = []
         for (chat_id, thread_id), items in fired.items():
+            if await self.service.storage.feeds.paused(chat_id) is not None:
+                report.held += len(items)  # it blocked the bot: kept armed until it is back
+                continue
             count, last = await self.store.messages_since(chat_id, now - DAY)
             cooling = last is not None and (now - last).total_seconds() \
                 < self.settings.cooldown_seconds
@@ -167,35 +172,9 @@ class AlertRound:
 
     async def _send_all(self, messages: Sequence[StagedAlertMessage],
                         report: AlertReport) -> None:
-        gate = asyncio.Semaphore(WORKERS)
-
-        async def one(message: StagedAlertMessage) -> None:
-            async with gate:
-                await self._send(message, report)
-
-        await asyncio.gather(*(one(m) for m in messages))
-
-    async def _send(self, message: StagedAlertMessage, report: AlertReport) -> None:
-        """Send one staged message (following one chat move) and settle it."""
-        chat_id = message.chat_id
-        try:
-            try:
-                await self.sender.send(chat_id, message.thread_id, message.text)
-            except ChatMovedError as e:  # the chat's alerts follow it
-                await self.store.migrate_chat(chat_id, e.new_chat_id)
-                chat_id = e.new_chat_id
-                await self.sender.send(chat_id, message.thread_id, message.text)
-        except DeliveryError as e:
-            log.warning("alert message to chat %d refused: %s", chat_id, e.detail)
-            report.failed += 1
-            await self.store.settle(message.id, self.clock(), failed=e.detail)
-            return
-        except Exception:  # one chat's failure never stops the others; retried next round
-            log.exception("alert message to chat %d failed", chat_id)
-            report.failed += 1
-            return
-        await self.store.settle(message.id, self.clock())
-        report.messages += 1
+        sent = await self.delivery.send_all(messages)
+        report.messages += sent.messages
+        report.failed += sent.failed
 
 
 def _view(items: Sequence[Fired]) -> list[dict[str, Any]]:

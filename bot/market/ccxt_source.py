@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from types import MappingProxyType
@@ -46,7 +46,7 @@ from bot.market.source import configured_symbol
 from bot.market.trade_tape import TradeTape
 from bot.market.venue_spot import spot_candles, spot_ticker
 from bot.market.venues import VenueClient
-from bot.market.whale_watch import WHALE_VENUE, WhaleWatch
+from bot.market.whale_watch import WHALE_VENUE, WhaleSighting, WhaleWatch
 from bot.symbols import Listing
 
 log = logging.getLogger(__name__)
@@ -306,6 +306,20 @@ class CcxtSource:
         if isinstance(outcome, VenueError):
             return (), (Missing(venue, "large_trades", outcome.reason, outcome.temporary),)
         return outcome.value, ()
+
+    async def whale_sighting(self, addresses: Sequence[tuple[str, str]]) -> WhaleSighting:
+        """The positions and transfers of ``addresses`` ((address, label) pairs) now, polled
+        directly on Hyperliquid (cached for ``whales_ttl``)."""
+        now = self._clock()
+        client = self._clients.get(WHALE_VENUE)
+        if client is None and addresses:
+            client = VenueClient(WHALE_VENUE, self._settings, False, True, self._store,
+                                 self.health)
+            self._clients[WHALE_VENUE] = client
+        deadline = Deadline.after(self._settings.venues.timeout_seconds)
+        fetched = await self._whales.fetch(client, now, deadline, addresses)
+        return WhaleSighting(now, tuple(fetched.traders), tuple(fetched.deposits),
+                             missing=tuple(fetched.missing))
 
     async def close(self) -> None:
         """Cancel pending work and close every venue's HTTP session."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,6 +50,7 @@ from bot.market.replay_files import (
 )
 from bot.market.source import configured_symbol
 from bot.market.whale_snapshots import WHALE_SOURCE, is_whale_snapshot, read_whale_snapshot
+from bot.market.whale_watch import WhaleSighting
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +171,16 @@ class ReplaySource:
     async def snapshot(self, symbol: str) -> MarketSnapshot:
         """The snapshot of ``symbol`` at this source's time."""
         return self.snapshot_now(symbol)
+
+    async def whale_sighting(self, addresses: Sequence[tuple[str, str]]) -> WhaleSighting:
+        """The ranked top list of the latest whale snapshot at or before this source's time
+        (a replay cannot poll addresses: ``accounts`` stays empty)."""
+        at = self.at or datetime.now(UTC)
+        books = [b for b in self._data.whales() if b.as_of <= at]
+        if not books:
+            return WhaleSighting(at, missing=(
+                Missing(WHALE_SOURCE, "whales", MissingReason.NO_WHALE_SNAPSHOT, False),))
+        return WhaleSighting(at, ranked=books[-1].ranked_positions, ranked_as_of=books[-1].as_of)
 
     async def close(self) -> None:
         """Nothing to release: all data is in memory."""

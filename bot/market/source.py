@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from bot.config import Settings, SymbolSettings
 from bot.errors import UnknownSymbolError
 from bot.market.health import VenueState
 from bot.market.models import MarketSnapshot
+from bot.market.whale_watch import WhaleSighting
 from bot.symbols import Listing, ListingProvider, SymbolResolver
 
 #: Builds the settings of a listed base no ``[[symbols]]`` entry configures (or ``None``).
@@ -30,6 +31,16 @@ class MarketSource(Protocol):
 
     async def close(self) -> None:
         """Release connections and resources."""
+        ...
+
+
+@runtime_checkable
+class WhaleWatching(Protocol):
+    """A source that can look at whales: addresses polled directly (live) or the ranked
+    top list of whale snapshots (replay)."""
+
+    async def whale_sighting(self, addresses: Sequence[tuple[str, str]]) -> WhaleSighting:
+        """What ``addresses`` ((address, label) pairs) and any top list show now."""
         ...
 
 

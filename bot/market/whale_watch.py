@@ -7,6 +7,7 @@ positions were fetched anew (not served from the cache).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -16,7 +17,15 @@ from bot.errors import VenueError
 from bot.market.cache import Cached, TtlCache
 from bot.market.deadline import Deadline
 from bot.market.gather import Fetch, gather_metrics
-from bot.market.models import Deposit, LargeTrade, Missing, WhaleBook, WhaleTrader, ms_from_utc
+from bot.market.models import (
+    Deposit,
+    LargeTrade,
+    Missing,
+    WhaleBook,
+    WhalePosition,
+    WhaleTrader,
+    ms_from_utc,
+)
 from bot.market.venue_whales import whale_positions, whale_transfers
 from bot.market.venues import VenueClient
 
@@ -34,6 +43,20 @@ class WhaleFetch:
     fresh: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class WhaleSighting:
+    """What the whale watcher saw at ``at``: the accounts polled directly (their full
+    position lists; an address whose fetch failed is absent), their transfers, and the
+    ranked top list when the source has one (replayed snapshots)."""
+
+    at: datetime
+    accounts: tuple[WhaleTrader, ...] = ()
+    deposits: tuple[Deposit, ...] = ()
+    ranked: tuple[WhalePosition, ...] | None = None
+    ranked_as_of: datetime | None = None
+    missing: tuple[Missing, ...] = ()
+
+
 class WhaleWatch:
     """Fetches tracked addresses and remembers the previous observation."""
 
@@ -44,14 +67,18 @@ class WhaleWatch:
         self._previous: WhaleBook | None = None
 
     async def fetch(
-        self, client: VenueClient | None, now: datetime, deadline: Deadline
+        self, client: VenueClient | None, now: datetime, deadline: Deadline,
+        addresses: Sequence[tuple[str, str]] | None = None,
     ) -> WhaleFetch:
-        """Positions and transfers of every tracked address (cached, under the venue deadline)."""
+        """Positions and transfers of every tracked address, or of ``addresses`` ((address,
+        label) pairs), cached, under the venue deadline."""
         fetched = WhaleFetch()
-        if client is None or not self._settings.whales.tracked:
+        wanted = tuple((w.address, w.label) for w in self._settings.whales.tracked) \
+            if addresses is None else tuple(addresses)
+        if client is None or not wanted:
             return fetched
         outcomes = await gather_metrics(
-            WHALE_VENUE, self._cache, self._jobs(client, now), deadline,
+            WHALE_VENUE, self._cache, self._jobs(client, now, wanted), deadline,
         )
         for name, outcome in outcomes.items():
             if isinstance(outcome, VenueError):
@@ -80,12 +107,12 @@ class WhaleWatch:
             self._previous, self._current = self._current, book
         return dataclasses.replace(book, previous=self._previous)
 
-    def _jobs(self, client: VenueClient, now: datetime) -> dict[str, tuple[object, float, Fetch]]:
+    def _jobs(self, client: VenueClient, now: datetime, wanted: Sequence[tuple[str, str]]
+              ) -> dict[str, tuple[object, float, Fetch]]:
         ttl = self._settings.cache.whales_ttl
         since = ms_from_utc(now) - TRANSFER_LOOKBACK_MS
         jobs: dict[str, tuple[object, float, Fetch]] = {}
-        for whale in self._settings.whales.tracked:
-            addr, label = whale.address, whale.label
+        for addr, label in wanted:
             jobs[f"positions:{addr}"] = (
                 (WHALE_VENUE, "positions", addr), ttl,
                 partial(whale_positions, client, addr, label),

@@ -33,6 +33,7 @@ from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
 from bot.storage.timestamps import from_iso, to_iso
+from bot.storage.whales import WhaleStore
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +177,11 @@ class Storage:
     def feeds(self) -> FeedStore:
         """Chats' opt-ins to pushed feeds and the feed messages staged for them."""
         return FeedStore(self._conn)
+
+    @cached_property
+    def whales(self) -> WhaleStore:
+        """Watched whale addresses and the positions last seen (same connection)."""
+        return WhaleStore(self._conn)
 
     @cached_property
     def calls(self) -> CallStore:

@@ -266,6 +266,43 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE UNIQUE INDEX alert_outbox_dedupe ON alert_outbox (chat_id, dedupe_key)",
         ),
     ),
+    Migration(
+        10,
+        "whale watcher: addresses chats watch and the positions last seen",
+        (
+            """
+            CREATE TABLE whale_addresses (
+                chat_id INTEGER NOT NULL,
+                address TEXT NOT NULL,
+                label TEXT,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (chat_id, address)
+            )
+            """,
+            # ``scope``: 'tracked' (an address polled directly) or 'top' (the ranked list)
+            """
+            CREATE TABLE whale_seen (
+                scope TEXT NOT NULL,
+                address TEXT NOT NULL,
+                observed_at TEXT NOT NULL,
+                PRIMARY KEY (scope, address)
+            )
+            """,
+            """
+            CREATE TABLE whale_holdings (
+                scope TEXT NOT NULL,
+                address TEXT NOT NULL,
+                coin TEXT NOT NULL,
+                side TEXT NOT NULL,
+                size REAL NOT NULL,
+                notional_usd REAL NOT NULL,
+                label TEXT,
+                leverage REAL,
+                PRIMARY KEY (scope, address, coin)
+            )
+            """,
+        ),
+    ),
 )
 
 

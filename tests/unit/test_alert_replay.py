@@ -90,7 +90,7 @@ def test_cli_replays_the_stream_a_chat_would_have_received(
 
     rc = main(["alerts", "--replay", str(shared_data), "--from", "2026-02-04T00:00:00Z",
                "--to", "2026-02-06T00:00:00Z", "--alert", "btc below 72k", "--alert",
-               "btc 65k", "--alert", "btc above 77k for 1d"])
+               "btc 65k", "--alert", "btc above 77k for 1d", "--no-whales"])
     out = capsys.readouterr().out
     assert rc == 0
     assert out.count("🔔 BTC dropped below") == 2 and "$77,000 on" not in out
