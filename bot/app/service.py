@@ -45,8 +45,8 @@ from bot.symbols import SymbolResolver, use_listing
 log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
-                             "pause", "resume", "alert", "alerts", "unalert", "trackrecord",
-                             "status")
+                             "pause", "resume", "alert", "alerts", "unalert", "liqalerts",
+                             "trackrecord", "status")
 _CACHE_SIZE = 64
 #: Views whose posts state calls (odds, bias): recorded for the track record.
 CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})

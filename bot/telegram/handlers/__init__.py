@@ -19,6 +19,7 @@ from bot.telegram.handlers import (
     errors,
     followup,
     gate,
+    liqalerts,
     market,
     status,
     subscriptions,
@@ -26,8 +27,8 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.services import BotService
 
-HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, alerts, followup,
-                                     subscriptions, trackrecord, chatter, errors]
+HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, alerts, liqalerts,
+                                     followup, subscriptions, trackrecord, chatter, errors]
 
 
 def register_all(
