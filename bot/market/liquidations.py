@@ -139,9 +139,12 @@ class StreamHealth:
         state = self._get(venue)
         self._status(venue, "reconnecting", reconnects=state.reconnects + 1, last_error=code)
 
-    def stopped(self, venue: str) -> None:
-        """The stream was closed on purpose."""
-        self._status(venue, "stopped")
+    def stopped(self, venue: str, code: MissingReason | None = None) -> None:
+        """The stream was closed on purpose, or for good with ``code`` (not offered)."""
+        if code is not None:
+            self._status(venue, "stopped", last_error=code)
+        else:
+            self._status(venue, "stopped")
 
     def states(self) -> tuple[StreamState, ...]:
         """Every stream's state, by venue name."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.errors import VenueError, VenueNotSupportedError
-from bot.market.ccxt_errors import call_translated
+from bot.market.ccxt_errors import call_translated, translate
 from bot.market.liquidations import Liquidation, StreamHealth, from_ccxt
 from bot.market.markets_store import MarketsStore
 from bot.market.urls import apply_api_url, rebase_api_urls
@@ -89,6 +89,8 @@ class VenueStream:
         conf = settings.liquidations
         self.backoff = Backoff(conf.backoff_seconds, conf.backoff_max_seconds, rng)
         self.exchange: Any = None
+        self._captured: list[Any] = []
+        self._arrived = asyncio.Event()
 
     async def run(self) -> None:
         """Stream until cancelled (or the venue turns out not to offer the stream)."""
@@ -99,13 +101,16 @@ class VenueStream:
                     await self._stream()
                 except VenueNotSupportedError as e:
                     log.warning("%s: no liquidation stream: %s", self.venue, e.detail)
-                    self._health.reconnecting(self.venue, e.reason)
+                    self._health.stopped(self.venue, e.reason)
                     return
-                except VenueError as e:
+                except Exception as e:  # anything else: reconnect (a bug must not end it)
+                    error = e if isinstance(e, VenueError) else translate(self.venue, e)
+                    if not isinstance(e, VenueError):
+                        log.exception("%s liquidation stream failed", self.venue)
                     delay = self.backoff.next()
                     log.warning("%s liquidation stream dropped (%s); reconnecting in %.1fs",
-                                self.venue, e.reason, delay)
-                    self._health.reconnecting(self.venue, e.reason)
+                                self.venue, error.reason, delay)
+                    self._health.reconnecting(self.venue, error.reason)
                     await self._sleep(delay)
         finally:
             self._health.stopped(self.venue)
@@ -116,6 +121,13 @@ class VenueStream:
         if self.exchange is None:
             self.exchange = new_pro_exchange(self.venue, self._settings)
             handle, connected = self.exchange.handle_message, self.exchange.on_connected
+            parse = self.exchange.parse_ws_liquidation
+
+            def capture(raw: Any, market: Any = None) -> Any:
+                parsed = parse(raw, market)
+                self._captured.append(parsed)
+                self._arrived.set()
+                return parsed
 
             def on_frame(client: Any, message: Any) -> Any:
                 self._health.message(self.venue)
@@ -127,6 +139,7 @@ class VenueStream:
                 return connected(client, message)
 
             self.exchange.handle_message = on_frame
+            self.exchange.parse_ws_liquidation = capture
             self.exchange.on_connected = on_connected
         return self.exchange
 
@@ -155,30 +168,46 @@ class VenueStream:
         return [lambda s=s: exchange.watch_liquidations(s) for s in symbols]  # type: ignore[misc]
 
     async def _stream(self) -> None:
-        """Open (or reopen) the stream and deliver what it brings; returns only by raising."""
+        """Open (or reopen) the stream and deliver what it brings; returns only by raising.
+
+        The watch calls keep the subscriptions open and surface failures; the liquidations
+        themselves are taken as ccxt parses them (``capture``): a watch call returns only
+        the one that resolved it, and those arriving before the next call would be lost.
+        """
         exchange = self._exchange()
         await self._markets(exchange)
-        tasks: dict[asyncio.Task[Any], Callable[[], Awaitable[Any]]] = {}
+        tasks: dict[asyncio.Future[Any], Callable[[], Awaitable[Any]]] = {}
 
         def watch(fn: Callable[[], Awaitable[Any]]) -> None:
             tasks[asyncio.ensure_future(call_translated(self.venue, fn))] = fn
 
         for fn in self._watchers(exchange):
             watch(fn)
+        arrived: asyncio.Future[Any] | None = None
         try:
             while True:
-                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    fn = tasks.pop(task)
-                    batch = self._translate(task.result())
-                    self._health.message(self.venue, len(batch))
-                    if batch:
-                        await self._deliver(batch)
-                    watch(fn)
+                arrived = asyncio.ensure_future(self._arrived.wait())
+                done, _ = await asyncio.wait([*tasks, arrived],
+                                             return_when=asyncio.FIRST_COMPLETED)
+                arrived.cancel()
+                for task in done & tasks.keys():
+                    task.result()  # a failed watch ends this connection
+                    watch(tasks.pop(task))
+                await self._flush()
         finally:
-            for task in tasks:
+            for task in [*tasks, *([arrived] if arrived else [])]:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _flush(self) -> None:
+        """Deliver the liquidations captured since the last flush."""
+        raws, self._captured = self._captured, []
+        self._arrived.clear()
+        if raws:
+            batch = self._translate(raws)
+            self._health.message(self.venue, len(batch))
+            if batch:
+                await self._deliver(batch)
 
     def _translate(self, raws: Any) -> list[Liquidation]:
         """ccxt liquidation structures → ours; an unreadable one is logged and skipped."""

@@ -151,3 +151,27 @@ def test_backoff_doubles_up_to_the_cap_with_jitter_and_resets() -> None:
     assert [low.next() for _ in range(3)] == [0.5, 1.0, 2.0]
     low.reset()
     assert low.next() == 0.5
+
+
+async def test_liquidations_arriving_back_to_back_are_all_delivered(
+    settings: Settings, fake_exchange: FakeExchange, ws: FakeLiquidationWs
+) -> None:
+    async with streaming(_settings(settings, fake_exchange, ws), "binanceusdm") as streams:
+        await ws.subscribed("binanceusdm", "SOL")
+        for i in range(40):
+            await ws.push("binanceusdm", "SOL", "long", 10_000.0 + i, 80.0, AT)
+        got = await streams.wait_for(40)
+    assert sorted(round(liq.notional_usd) for liq in got) == [10_000 + i for i in range(40)]
+
+
+async def test_a_venue_listing_none_of_the_coins_stops_its_stream_and_says_why(
+    settings: Settings, fake_exchange: FakeExchange, ws: FakeLiquidationWs
+) -> None:
+    for coin in settings.symbol_names:
+        fake_exchange.hide("bybit", coin)
+    streams = Streams(_settings(settings, fake_exchange, ws))
+    streams.start("bybit")
+    await asyncio.wait_for(asyncio.gather(*streams.tasks), 10)
+    [state] = streams.health.states()
+    assert (state.status, state.last_error, state.reconnects) == ("stopped", "NOT_OFFERED", 0)
+    assert ws.venues["bybit"].accepted == 0
