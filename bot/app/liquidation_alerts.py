@@ -16,15 +16,18 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.alerts.liquidations import Burst, BurstDetector
 from bot.alerts.rules import parse_number
 from bot.app.requests import Destination, Reply
 from bot.app.service import MarketService
 from bot.commentary.render import render_template
-from bot.market.liquidations import Liquidation, StreamHealth, StreamState
-from bot.market.liquidations_stream import LiquidationStreams, watched_markets
+from bot.market.liquidations import Liquidation, StreamHealth, StreamState, watched_markets
 from bot.storage.alerts import StagedAlertMessage
+
+if TYPE_CHECKING:
+    from bot.market.liquidations_stream import LiquidationStreams
 
 log = logging.getLogger(__name__)
 FEED = "liquidations"
@@ -61,7 +64,7 @@ class LiquidationAlerts:
         self.detector = BurstDetector(self.settings.window_minutes, self.settings.threshold,
                                       self.settings.quiet_minutes)
         self.health = StreamHealth(clock)
-        self.streams = LiquidationStreams(service.settings, self.on_liquidations, self.health)
+        self.streams: LiquidationStreams | None = None  # ccxt is loaded when they start
         self.reports: list[BurstReport] = []
 
     # -- opt-in -------------------------------------------------------------------------
@@ -102,16 +105,26 @@ class LiquidationAlerts:
     async def update_streams(self) -> None:
         """Run the streams while enabled or while some chat opted in; stop them otherwise."""
         wanted = self.settings.enabled or await self.store.count(FEED) > 0
-        if wanted and not self.streams.running:
+        if wanted and not self.running:
+            from bot.market.liquidations_stream import LiquidationStreams
+
             log.info("liquidation streams starting")
+            self.streams = self.streams or LiquidationStreams(
+                self.service.settings, self.on_liquidations, self.health)
             self.streams.start()
-        elif not wanted and self.streams.running:
+        elif not wanted and self.running:
             log.info("liquidation streams stopping: no chat wants them")
-            await self.streams.stop()
+            await self.close()
+
+    @property
+    def running(self) -> bool:
+        """Whether the venue streams are running."""
+        return self.streams is not None and self.streams.running
 
     async def close(self) -> None:
         """Stop the streams (on shutdown)."""
-        await self.streams.stop()
+        if self.streams is not None:
+            await self.streams.stop()
 
     def stream_states(self) -> tuple[StreamState, ...]:
         """Each venue stream's health (for ``/status``)."""

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from bot.errors import MissingReason
-from bot.market.ccxt_errors import bad_response, optional_number, require_number
+from bot.config import Settings
+from bot.errors import MissingReason, VenueBadResponseError
+from bot.market.units import optional_number
 
 Side = Literal["long", "short"]
 StreamStatus = Literal["connecting", "connected", "reconnecting", "stopped"]
@@ -40,6 +41,31 @@ class Liquidation:
     notional_usd: float
     price: float
     at: datetime
+
+
+def bad_response(venue: str, detail: str) -> VenueBadResponseError:
+    """An unreadable liquidation (this module stays free of ccxt: ``/status`` imports it)."""
+    return VenueBadResponseError(venue, f"unparseable liquidation ({detail})")
+
+
+def require_number(venue: str, what: str, value: object, positive: bool = False) -> float:
+    """``value`` as a finite (positive) float, else ``VenueBadResponseError`` naming ``what``."""
+    number = optional_number(value)
+    if number is None or (positive and number <= 0):
+        raise bad_response(venue, f"{what}: {value!r}")
+    return number
+
+
+def watched_markets(settings: Settings, venue: str) -> dict[str, str]:
+    """The ccxt symbols watched at ``venue``, each with its coin (configured perpetuals)."""
+    coins = settings.liquidations.coins or settings.symbol_names
+    found: dict[str, str] = {}
+    for coin in coins:
+        conf = settings.symbol(coin)
+        symbol = conf.markets.get(venue) if conf is not None else None
+        if symbol:
+            found[symbol] = coin
+    return found
 
 
 def _side(venue: str, order_or_position: object, position: object = None) -> Side:

@@ -22,7 +22,7 @@ from typing import Any
 from bot.config import Settings
 from bot.errors import VenueError, VenueNotSupportedError
 from bot.market.ccxt_errors import call_translated, translate
-from bot.market.liquidations import Liquidation, StreamHealth, from_ccxt
+from bot.market.liquidations import Liquidation, StreamHealth, from_ccxt, watched_markets
 from bot.market.markets_store import MarketsStore
 from bot.market.urls import apply_api_url, rebase_api_urls
 from bot.market.venues import market_types
@@ -230,18 +230,6 @@ async def _close(exchange: Any) -> None:
         await exchange.close()
     except Exception as e:  # closing must never mask why the stream ended
         log.debug("closing a liquidation stream failed: %s", e)
-
-
-def watched_markets(settings: Settings, venue: str) -> dict[str, str]:
-    """The ccxt symbols watched at ``venue``, each with its coin (configured perpetuals)."""
-    coins = settings.liquidations.coins or settings.symbol_names
-    found: dict[str, str] = {}
-    for coin in coins:
-        conf = settings.symbol(coin)
-        symbol = conf.markets.get(venue) if conf is not None else None
-        if symbol:
-            found[symbol] = coin
-    return found
 
 
 class LiquidationStreams:

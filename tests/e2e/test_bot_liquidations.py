@@ -60,8 +60,8 @@ async def test_done_when_a_burst_reaches_the_opted_in_chat_once_and_no_other(
     db = tmp_path / "bot.sqlite3"
     conf = _conf(settings, db, fake_exchange, ws)
     async with running_app(api, conf, demo_source(settings), db) as app:
-        streams = app.bot_data[LIQUIDATIONS_KEY].streams
-        idle = streams.running
+        feature = app.bot_data[LIQUIDATIONS_KEY]
+        idle = feature.running
         answer = await _say(api, PRIVATE, "/liqalerts on")
         refused = await _say(api, GROUP, "/liqalerts on", user_id=77)
         for venue in ("binanceusdm", "bybit", "okx"):
@@ -79,7 +79,7 @@ async def test_done_when_a_burst_reaches_the_opted_in_chat_once_and_no_other(
         group = api.sent_to(GROUP)
         off = await _say(api, PRIVATE, "/liqalerts off")
         await asyncio.sleep(0.2)
-        stopped = streams.running
+        stopped = feature.running
     assert idle is False and stopped is False
     assert "Liquidation alerts are on for this chat" in answer
     assert "Only this group's administrators can use /liqalerts" in refused

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Settings
-from bot.market.liquidations import Liquidation, StreamHealth
-from bot.market.liquidations_stream import Backoff, VenueStream, watched_markets
+from bot.market.liquidations import Liquidation, StreamHealth, watched_markets
+from bot.market.liquidations_stream import Backoff, VenueStream
 from tests.fakes.fake_exchange import FakeExchange, fake_exchange, loopback_only
 from tests.fakes.fake_liquidation_ws import FakeLiquidationWs, running_liquidation_ws
 
