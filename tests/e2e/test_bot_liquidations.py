@@ -7,6 +7,7 @@ import asyncio
 import html
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from tests.fakes.schedule_bot import running_app
 
 __all__ = ["api", "fake_exchange", "loopback_only"]
 ADMIN = 4242
+#: when the pushed liquidations happened (their own times drive the burst window)
+AT = datetime(2026, 2, 5, 14, 30, 5, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
 
 
 @pytest.fixture(autouse=True)
@@ -67,13 +71,13 @@ async def test_done_when_a_burst_reaches_the_opted_in_chat_once_and_no_other(
         for venue in ("binanceusdm", "bybit", "okx"):
             await ws.subscribed(venue, "BTC")
         before = len(api.sent_to(PRIVATE))
-        await ws.push("binanceusdm", "BTC", "long", 9_000_000.0, 97_120.0)
-        await ws.push("bybit", "BTC", "long", 9_000_000.0, 96_800.0)
-        await ws.push("okx", "BTC", "long", 11_000_000.0, 96_380.0)
+        await ws.push("binanceusdm", "BTC", "long", 9_000_000.0, 97_120.0, AT)
+        await ws.push("bybit", "BTC", "long", 9_000_000.0, 96_800.0, AT + 20 * SECOND)
+        await ws.push("okx", "BTC", "long", 11_000_000.0, 96_380.0, AT + 40 * SECOND)
         [burst] = (await api.wait_sent(PRIVATE, before + 1))[before:]
         # the burst goes on: more liquidations, no second message
-        await ws.push("binanceusdm", "BTC", "long", 12_000_000.0, 96_100.0)
-        await ws.push("bybit", "BTC", "long", 1_000_000.0, 96_000.0)
+        await ws.push("binanceusdm", "BTC", "long", 12_000_000.0, 96_100.0, AT + 50 * SECOND)
+        await ws.push("bybit", "BTC", "long", 1_000_000.0, 96_000.0, AT + 55 * SECOND)
         await asyncio.sleep(0.5)
         after = api.sent_to(PRIVATE)[before:]
         group = api.sent_to(GROUP)
@@ -86,7 +90,7 @@ async def test_done_when_a_burst_reaches_the_opted_in_chat_once_and_no_other(
     read = _plain(burst.text)
     assert read.startswith("💥 $29M of BTC longs liquidated in 1 minute as BTC fell $740 "
                            "to $96,380.")
-    assert "Binance, Bybit and OKX · 3 liquidations" in read
+    assert "Binance, Bybit and OKX · 3 liquidations · 14:30 UTC" in read
     assert [s.text for s in after] == [burst.text]
     assert [_plain(s.text) for s in group] == [refused]
     assert "Liquidation alerts are off for this chat." in off
