@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import Settings
 from bot.telegram.handlers.liqalerts import LIQUIDATIONS_KEY
-from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, demo_source
+from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, demo_source, running_bot
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.fakes.fake_exchange import FakeExchange, fake_exchange, loopback_only
 from tests.fakes.fake_liquidation_ws import FakeLiquidationWs, running_liquidation_ws
@@ -118,3 +118,22 @@ async def test_a_dropped_stream_shows_in_status_and_recovers(
     assert "Liquidation streams" in healthy and "OKX: connected" in healthy
     assert "OKX: reconnecting" in down and "reconnects" in down
     assert "OKX: connected" in back and "last message" in back
+
+
+async def test_enabled_streams_run_without_opt_ins_and_close_when_the_bot_stops(
+    api: FakeBotApi, settings: Settings, tmp_path: Path, fake_exchange: FakeExchange,
+    ws: FakeLiquidationWs,
+) -> None:
+    conf = _conf(settings, tmp_path / "bot.sqlite3", fake_exchange, ws)
+    conf = conf.model_copy(update={"liquidations": conf.liquidations.model_copy(
+        update={"enabled": True, "coins": ("ETH",)})})
+    async with running_bot(api, conf, demo_source(settings)):
+        for venue in ("binanceusdm", "bybit", "okx"):
+            await ws.subscribed(venue, "ETH")
+        open_before = sum(len(v.connections) for v in ws.venues.values())
+        status = await _say(api, PRIVATE, "/liqalerts")
+    await asyncio.sleep(0.2)
+    assert open_before == 3
+    assert sum(len(v.connections) for v in ws.venues.values()) == 0
+    assert "Liquidation alerts are off here." in status and "ETH $15M" in status
+    assert "BTC" not in status
