@@ -55,8 +55,10 @@ class LiquidationAlerts:
     """The streams, the burst detector and the fan-out of bursts to opted-in chats."""
 
     def __init__(self, service: MarketService, send_all: SendAll,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now, live: bool = True) -> None:
         self.service = service
+        #: whether venue streams may run (not on demo or replayed data without a test server)
+        self.live = live
         self.settings = service.settings.liquidations
         self.store = service.storage.feeds
         self._send_all = send_all
@@ -91,8 +93,8 @@ class LiquidationAlerts:
     def _reply(self, what: str, **values: object) -> Reply:
         coins = [c for c in (self.settings.coins or self.service.settings.symbol_names)]
         venues = [v for v in self.settings.venues if watched_markets(self.service.settings, v)]
-        return Reply(what, {"coins": coins, "venues": venues, "window":
-                            self.settings.window_minutes,
+        return Reply(what, {"coins": coins, "venues": venues, "live": self.live,
+                            "window": self.settings.window_minutes,
                             "threshold": {c: self.settings.threshold(c) for c in coins},
                             **values})
 
@@ -104,7 +106,7 @@ class LiquidationAlerts:
 
     async def update_streams(self) -> None:
         """Run the streams while enabled or while some chat opted in; stop them otherwise."""
-        wanted = self.settings.enabled or await self.store.count(FEED) > 0
+        wanted = self.live and (self.settings.enabled or await self.store.count(FEED) > 0)
         if wanted and not self.running:
             from bot.market.liquidations_stream import LiquidationStreams
 

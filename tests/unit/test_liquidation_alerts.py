@@ -21,13 +21,12 @@ GROUP = Destination(-100, "supergroup", 7)
 PRIVATE = Destination(42, "private")
 
 
-async def _feature(settings: Settings, tmp_path: Path, db: str = "bot.sqlite3"
+async def _feature(settings: Settings, tmp_path: Path, live: bool = True
                    ) -> tuple[LiquidationAlerts, RecordingSender]:
-    service = await service_on(settings, DemoSource(settings), tmp_path / db)
+    service = await service_on(settings, DemoSource(settings), tmp_path / "bot.sqlite3")
     sender = RecordingSender()
-    clock = [NOW]
-    delivery = PushDelivery(service.storage, sender, lambda: clock[0])
-    return LiquidationAlerts(service, delivery.send_all, lambda: clock[0]), sender
+    delivery = PushDelivery(service.storage, sender, lambda: NOW)
+    return LiquidationAlerts(service, delivery.send_all, lambda: NOW, live=live), sender
 
 
 def _btc_longs(usd: float, start: datetime = NOW) -> list[Liquidation]:
@@ -37,10 +36,11 @@ def _btc_longs(usd: float, start: datetime = NOW) -> list[Liquidation]:
 
 async def test_the_command_switches_the_chat_and_names_a_floor(
         settings: Settings, tmp_path: Path) -> None:
-    feature, _ = await _feature(settings, tmp_path)
+    feature, _ = await _feature(settings, tmp_path, live=False)
     try:
         before = feature.render(await feature.command(PRIVATE, []))
         on = feature.render(await feature.command(PRIVATE, ["on", "$40M"]))
+        ran = feature.running
         status = feature.render(await feature.command(PRIVATE, []))
         bad = feature.render(await feature.command(PRIVATE, ["on", "lots"]))
         off = feature.render(await feature.command(PRIVATE, ["OFF"]))
@@ -52,6 +52,8 @@ async def test_the_command_switches_the_chat_and_names_a_floor(
     assert before.startswith("Liquidation alerts are off here.")
     assert "BTC $25M, ETH $15M, SOL $10M within 3 minutes" in on
     assert "only bursts of at least $40M" in on
+    # no live venues behind this service (the demo market): said, and no stream runs
+    assert "not live venues, so no liquidation streams run here" in on and ran is False
     assert "for bursts of at least $40M" in status
     assert "I didn't understand on lots." in bad
     assert off == "Liquidation alerts are off for this chat."

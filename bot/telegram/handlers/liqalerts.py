@@ -2,7 +2,8 @@
 
 A thin handler over :class:`bot.app.liquidation_alerts.LiquidationAlerts` (in groups only
 administrators switch it; anyone may ask its state). Registering this module adds a
-start-up hook that sets the feature up — bursts are sent through the price alerts'
+start-up hook that sets the feature up (streams only with a live source or a configured
+``ws_url``: never from demo or replayed data) — bursts are sent through the price alerts'
 delivery, so through the same outbox and rate limiter — and starts the venue streams when
 a chat has opted in (or ``[liquidations] enabled``), and a shutdown hook that closes them.
 """
@@ -17,6 +18,7 @@ from telegram.ext import Application, CommandHandler
 from bot.app.alert_round import AlertRound
 from bot.app.liquidation_alerts import LiquidationAlerts
 from bot.app.push_delivery import PushDelivery
+from bot.market.source import VenueReporting
 from bot.telegram.alert_jobs import ROUND_KEY
 from bot.telegram.delivery import TelegramSender
 from bot.telegram.handlers.common import (
@@ -54,7 +56,9 @@ async def start_liquidations(app: Application) -> None:
         service.storage, TelegramSender(app.bot), lambda: datetime.now(UTC))
     feature = app.bot_data.get(LIQUIDATIONS_KEY)
     if not isinstance(feature, LiquidationAlerts):
-        feature = LiquidationAlerts(service, delivery.send_all)
+        live = isinstance(service.source, VenueReporting) or bool(
+            service.settings.liquidations.ws_url)
+        feature = LiquidationAlerts(service, delivery.send_all, live=live)
         app.bot_data[LIQUIDATIONS_KEY] = feature
     service.stream_states = feature.stream_states
     await feature.update_streams()
