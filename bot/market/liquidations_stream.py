@@ -14,6 +14,7 @@ stream (``NOT_OFFERED``) instead of retrying.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
@@ -56,11 +57,10 @@ class Backoff:
 
 def new_pro_exchange(venue: str, settings: Settings) -> Any:
     """The ``ccxt.pro`` exchange of ``venue`` with the configured URL overrides."""
-    import ccxt.pro as ccxt_pro  # heavy: imported only when a stream starts
-
-    exchange = getattr(ccxt_pro, venue)({"enableRateLimit": True,
-                                          "timeout": int(settings.venues.timeout_seconds
-                                                         * 1000)})
+    # heavy: imported only when a stream starts, and only this venue's module
+    exchange_cls = getattr(importlib.import_module(f"ccxt.pro.{venue}"), venue)
+    exchange = exchange_cls({"enableRateLimit": True,
+                             "timeout": int(settings.venues.timeout_seconds * 1000)})
     fetch_markets = dict(exchange.options.get("fetchMarkets") or {})
     fetch_markets["types"] = market_types(venue, spot=False, perp=True)
     exchange.options["fetchMarkets"] = fetch_markets
