@@ -131,13 +131,13 @@ class MarketService:
             use_listing(settings, source.listing)
         self.symbols = SymbolResolver(settings)
         self.counters = Counters()
+        #: the liquidation streams' health, once they are set up (``/status`` shows it)
+        self.stream_states: Callable[[], tuple[StreamState, ...]] | None = None
         self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()
         self._posts: OrderedDict[tuple[int, str, int], Post] = OrderedDict()
         self._last_snapshot: dict[str, MarketSnapshot] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.calls = CallBook(storage.calls)
-        #: the liquidation streams' health, once they are set up (``/status`` shows it)
-        self.stream_states: Callable[[], tuple[StreamState, ...]] | None = None
 
     # -- market ------------------------------------------------------------------------
 
@@ -350,6 +350,8 @@ class MarketService:
         return self.text(
             "telegram/status.j2",
             venues=[{"state": s, "ages": _ages(now, s)} for s in states],
+            streams=[{"state": s, "ages": _stream_ages(now, s)}
+                     for s in (self.stream_states() if self.stream_states else ())],
             spot_venue=self.settings.venues.spot,
             uptime_seconds=time.monotonic() - self.counters.started,
             source=type(self.source).__name__,
@@ -359,8 +361,6 @@ class MarketService:
             messages=counts["post_messages"],
             alerts=await self.storage.alerts.count_active(),
             symbols=rows,
-            streams=[{"state": s, "ages": _stream_ages(now, s)}
-                     for s in (self.stream_states() if self.stream_states else ())],
         )
 
 

@@ -32,10 +32,11 @@ from bot.errors import ConfigError, TelegramUnreachableError
 from bot.market.source import MarketSource
 from bot.storage import Storage
 from bot.telegram.handlers import HANDLER_MODULES, chatter, register_all
-from bot.telegram.handlers.common import SERVICE_KEY, SHUTDOWN_HOOKS, STARTUP_HOOKS
+from bot.telegram.handlers.common import SERVICE_KEY, STARTUP_HOOKS
 from bot.telegram.inbox import InboxProcessor, InboxQueue, redeliver_pending
 from bot.telegram.redaction import install_redaction
 from bot.telegram.services import BotService
+from bot.telegram.shutdown import shut_down
 
 log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 256
@@ -76,15 +77,6 @@ async def start_up(app: Application) -> None:
                                     name="prune")
     for hook in app.bot_data.get(STARTUP_HOOKS, ()):
         await hook(app)
-
-
-async def shut_down(app: Application) -> None:
-    """Before stopping: end the features' background work (streams), newest first."""
-    for hook in reversed(app.bot_data.get(SHUTDOWN_HOOKS, ())):
-        try:
-            await hook(app)
-        except Exception:  # one feature's failure never keeps the others running
-            log.exception("shutdown hook failed")
 
 
 

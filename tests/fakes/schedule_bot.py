@@ -21,8 +21,9 @@ from bot.config import Settings
 from bot.market.source import MarketSource
 from bot.scheduling.keys import ScheduleKey
 from bot.storage import Storage
-from bot.telegram.app import build_application, shut_down, start_receiving, start_up
+from bot.telegram.app import build_application, start_receiving, start_up
 from bot.telegram.digest_jobs import RUNNER_KEY, digest_runner
+from bot.telegram.shutdown import shut_down
 from tests.fakes.fake_bot_api import FakeBotApi
 
 

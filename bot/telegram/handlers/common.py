@@ -21,8 +21,6 @@ from bot.telegram.permissions import is_chat_admin
 from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
-#: ``bot_data`` key of a list of ``async (app) -> None`` that ``shut_down`` runs before stop.
-SHUTDOWN_HOOKS = "shutdown_hooks"
 Context = ContextTypes.DEFAULT_TYPE
 SERVICE_KEY = "market_service"
 #: ``bot_data`` key of a list of ``async (app) -> None`` that ``start_up`` runs (features).

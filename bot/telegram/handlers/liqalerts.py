@@ -24,7 +24,6 @@ from bot.telegram.delivery import TelegramSender
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     SERVICE_KEY,
-    SHUTDOWN_HOOKS,
     STARTUP_HOOKS,
     Context,
     admin_or_refuse,
@@ -32,6 +31,7 @@ from bot.telegram.handlers.common import (
     reply,
 )
 from bot.telegram.services import BotService
+from bot.telegram.shutdown import SHUTDOWN_HOOKS
 
 #: ``bot_data`` key of the application's :class:`LiquidationAlerts`.
 LIQUIDATIONS_KEY = "liquidation_alerts"
