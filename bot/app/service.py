@@ -127,12 +127,12 @@ class MarketService:
         self.source = source
         self.storage = storage
         self.flavour: Flavour = flavour
+        #: the liquidation streams' health, once they are set up (``/status`` shows it)
+        self.stream_states: Callable[[], tuple[StreamState, ...]] | None = None
         if isinstance(source, VenueListing):  # any coin the spot venue lists resolves
             use_listing(settings, source.listing)
         self.symbols = SymbolResolver(settings)
         self.counters = Counters()
-        #: the liquidation streams' health, once they are set up (``/status`` shows it)
-        self.stream_states: Callable[[], tuple[StreamState, ...]] | None = None
         self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()
         self._posts: OrderedDict[tuple[int, str, int], Post] = OrderedDict()
         self._last_snapshot: dict[str, MarketSnapshot] = {}
