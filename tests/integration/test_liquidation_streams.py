@@ -12,10 +12,12 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from bot.config import Settings
+from bot.market import liquidations_stream
 from bot.market.liquidations import Liquidation, StreamHealth, watched_markets
 from bot.market.liquidations_stream import Backoff, VenueStream
 from tests.fakes.fake_exchange import FakeExchange, fake_exchange, loopback_only
@@ -175,3 +177,27 @@ async def test_a_venue_listing_none_of_the_coins_stops_its_stream_and_says_why(
     [state] = streams.health.states()
     assert (state.status, state.last_error, state.reconnects) == ("stopped", "NOT_OFFERED", 0)
     assert ws.venues["bybit"].accepted == 0
+
+
+@pytest.mark.parametrize("venue", ["bybit", "okx"])
+async def test_the_venues_application_pings_are_answered_and_keep_the_stream_up(
+    settings: Settings, fake_exchange: FakeExchange, ws: FakeLiquidationWs, venue: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = liquidations_stream.new_pro_exchange
+
+    def quick_pings(name: str, conf: Settings) -> Any:
+        exchange = real(name, conf)
+        exchange.streaming = {**exchange.streaming, "keepAlive": 100}  # ms, not 18 s
+        return exchange
+
+    monkeypatch.setattr(liquidations_stream, "new_pro_exchange", quick_pings)
+    async with streaming(_settings(settings, fake_exchange, ws), venue) as streams:
+        await ws.subscribed(venue, "BTC")
+        await asyncio.sleep(1.0)
+        await ws.push(venue, "BTC", "short", 500_000.0, 97_000.0, AT)
+        await streams.wait_for(1)
+        [state] = streams.health.states()
+    pings = [m for m in ws.venues[venue].received if "ping" in m]
+    assert len(pings) >= 3
+    assert (state.status, state.reconnects, ws.venues[venue].accepted) == ("connected", 0, 1)
