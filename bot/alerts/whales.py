@@ -121,13 +121,13 @@ def diff_positions(before: Mapping[Key, WhaleHolding], after: Mapping[Key, Whale
 
 
 def transfer_events(deposits: Sequence[Deposit], after: datetime | None, *,
-                    limits: Thresholds) -> list[WhaleEvent]:
+                    limits: Thresholds, label: str | None = None) -> list[WhaleEvent]:
     """Deposits and withdrawals made after ``after`` (``None``: none — a first observation
-    is a baseline) from ``deposit_usd``, oldest first."""
+    is a baseline) from ``deposit_usd``, oldest first; ``label`` wins over theirs."""
     if after is None:
         return []
     return [WhaleEvent("deposit" if d.amount_usd > 0 else "withdrawal", d.address.lower(),
-                       d.label, None, None, None, True, after, d.timestamp, d.amount_usd)
+                       label or d.label, None, None, None, True, after, d.timestamp, d.amount_usd)
             for d in sorted(deposits, key=lambda d: d.timestamp)
             if d.timestamp > after and abs(d.amount_usd) >= limits.deposit_usd]
 

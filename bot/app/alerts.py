@@ -139,9 +139,11 @@ class AlertDesk:
         return Reply("created", {"alert": alert, "price": prepared.price})
 
     async def alerts(self, chat_id: int) -> Reply:
-        """The chat's active alerts."""
+        """The chat's active alerts; a chat paused because it blocked the bot is back (its
+        alerts and feeds resume, and the reply says so)."""
+        paused = await self.service.storage.feeds.resume_chat(chat_id)
         return Reply("list", {"alerts": await self.store.of_chat(chat_id),
-                              "cap": self.settings.max_per_chat})
+                              "cap": self.settings.max_per_chat, "paused": paused})
 
     async def delete(self, chat_id: int, arg: str | None) -> Reply:
         """Delete one alert (the only one when no id is given) or ``all``."""

@@ -45,8 +45,8 @@ from bot.symbols import SymbolResolver, use_listing
 log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
-                             "pause", "resume", "alert", "alerts", "unalert", "liqalerts",
-                             "trackrecord", "status")
+                             "pause", "resume", "alert", "alerts", "unalert", "trackrecord",
+                             "status", "whalewatch", "whalealerts", "liqalerts")
 _CACHE_SIZE = 64
 #: Views whose posts state calls (odds, bias): recorded for the track record.
 CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
@@ -360,6 +360,9 @@ class MarketService:
             posts=counts["posts"],
             messages=counts["post_messages"],
             alerts=await self.storage.alerts.count_active(),
+            whales_watched=len({w.address for w in await self.storage.whales.watched()}
+                               | {w.address for w in self.settings.whales.tracked}),
+            whale_chats=await self.storage.feeds.count("whales"),
             symbols=rows,
         )
 

@@ -149,7 +149,7 @@ class WhaleWatcher:
                                          at=sighting.at, limits=self.limits)
                 events += transfer_events(
                     [d for d in sighting.deposits if d.address.lower() == address], since,
-                    limits=self.limits)
+                    limits=self.limits, label=label)
             observed[address] = list(now.values())
         return events, observed
 

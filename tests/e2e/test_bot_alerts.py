@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.market.demo import DemoSource
 from bot.storage import Storage
 from bot.telegram.alert_jobs import JOB_NAME, ROUND_KEY
-from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, demo_source
+from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, demo_source, run_job, say
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.fakes.flaky_source import FlakySource
 from tests.fakes.schedule_bot import running_app
@@ -36,22 +36,13 @@ def group_admin(api: FakeBotApi) -> None:
     api.admins[GROUP] = {ADMIN}
 
 
-async def _say(api: FakeBotApi, chat_id: int, text: str, user_id: int | None = None) -> str:
-    count = len(api.sent_to(chat_id))
-    api.send_text(chat_id, text, user_id=user_id)
-    return (await api.wait_sent(chat_id, count + 1))[count].text
-
-
 def _at(source: FlakySource, settings: Settings, when: datetime) -> None:
     source.demo = DemoSource(settings, when)
 
 
 async def _check(app: Application) -> AlertReport:
     """Run the app's alert job once, as the JobQueue would."""
-    assert app.job_queue is not None
-    [job] = app.job_queue.get_jobs_by_name(JOB_NAME)
-    await job.run(app)
-    round_ = app.bot_data[ROUND_KEY]
+    round_ = await run_job(app, JOB_NAME, ROUND_KEY)
     assert isinstance(round_, AlertRound) and round_.last_report is not None
     return round_.last_report
 
@@ -64,7 +55,7 @@ async def test_done_when_an_alert_fires_once_and_a_restart_does_not_refire_it(
     source = demo_source(settings)
     _at(source, settings, SET_AT)
     async with running_app(api, conf, source, db) as app:
-        created = await _say(api, PRIVATE, "/alert btc 100k")
+        created = await say(api, PRIVATE, "/alert btc 100k")
         before = len(api.sent_to(PRIVATE))
         quiet = await _check(app)
         _at(source, settings, CROSSED_AT)
@@ -72,7 +63,7 @@ async def test_done_when_an_alert_fires_once_and_a_restart_does_not_refire_it(
         _at(source, settings, LATER)
         after = await _check(app)
         fired = api.sent_to(PRIVATE)[before:]
-        listing = await _say(api, PRIVATE, "/alerts")
+        listing = await say(api, PRIVATE, "/alerts")
     _at(source, settings, BACK_UP)
     async with running_app(api, conf, source, db) as app:
         count = len(api.sent_to(PRIVATE))
@@ -98,16 +89,16 @@ async def test_commands_reply_clearly_and_groups_need_an_admin(
     source = demo_source(settings)
     _at(source, settings, SET_AT)
     async with running_app(api, bot_settings(settings, db), source, db):
-        above = await _say(api, GROUP, "/alert btc above 110000 for 24h", ADMIN)
-        below = await _say(api, GROUP, "/alert eth below 2.5k", ADMIN)
-        move = await _say(api, GROUP, "/alert sol 5%", ADMIN)
-        refused = await _say(api, GROUP, "/alert btc 90k", MEMBER)
-        already = await _say(api, GROUP, "/alert btc above 90k", ADMIN)
-        junk = await _say(api, GROUP, "/alert btc lots", ADMIN)
-        listing = await _say(api, GROUP, "/alerts", MEMBER)
-        which = await _say(api, GROUP, "/unalert", ADMIN)
-        deleted = await _say(api, GROUP, "/unalert 2", ADMIN)
-        gone = await _say(api, GROUP, "/unalert all", ADMIN)
+        above = await say(api, GROUP, "/alert btc above 110000 for 24h", ADMIN)
+        below = await say(api, GROUP, "/alert eth below 2.5k", ADMIN)
+        move = await say(api, GROUP, "/alert sol 5%", ADMIN)
+        refused = await say(api, GROUP, "/alert btc 90k", MEMBER)
+        already = await say(api, GROUP, "/alert btc above 90k", ADMIN)
+        junk = await say(api, GROUP, "/alert btc lots", ADMIN)
+        listing = await say(api, GROUP, "/alerts", MEMBER)
+        which = await say(api, GROUP, "/unalert", ADMIN)
+        deleted = await say(api, GROUP, "/unalert 2", ADMIN)
+        gone = await say(api, GROUP, "/unalert all", ADMIN)
     assert "trades at or above $110,000" in above and "It expires 1 Mar 2026, 20:00" in above
     assert "Alert <b>#2</b> set" in below and "at or below $2,500" in below
     assert "moves 5% either way" in move
@@ -135,8 +126,8 @@ async def test_plain_words_ask_for_an_alert_and_one_tap_confirms_it(
         await api.wait_for(lambda: query in api.callback_answers
                            and api.sent_to(PRIVATE)[0].edits == 1)
         confirmed = api.sent_to(PRIVATE)[0]
-        outlook = await _say(api, PRIVATE, "set alert btc 100k")
-        question = await _say(api, PRIVATE, "why bearish?")
+        outlook = await say(api, PRIVATE, "set alert btc 100k")
+        question = await say(api, PRIVATE, "why bearish?")
         _at(source, settings, CROSSED_AT)
         crossed = await _check(app)
     assert "Set an alert for when <b>BTC</b> trades at or below $100,000?" in asked
@@ -166,7 +157,7 @@ async def test_alert_me_under_a_levels_post_sets_the_level_in_one_tap(
         query = api.tap_button(post, data)
         await api.wait_for(lambda: query in api.callback_answers
                            and len(api.sent_to(PRIVATE)) == 2)
-        listing = await _say(api, PRIVATE, "/alerts")
+        listing = await say(api, PRIVATE, "/alerts")
     created = api.sent_to(PRIVATE)[1].text
     level = label.split(" at ")[1].split(" (")[0]
     assert label.startswith("🔔 Alert me at $") and len(data.encode()) <= 64

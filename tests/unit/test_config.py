@@ -160,6 +160,16 @@ BAD_VALUES: list[tuple[str, Edit, str]] = [
         "whales.tracked[0].address: expected a 0x-prefixed 40-hex-digit address",
     ),
     (
+        "whale size change of zero",
+        lambda d: d["whales"]["watch"].__setitem__("change_pct", 0),
+        "whales.watch.change_pct: Input should be greater than 0 (got 0)",
+    ),
+    (
+        "whale poll too often",
+        lambda d: d["whales"]["watch"].__setitem__("poll_seconds", 5),
+        "whales.watch.poll_seconds: Input should be greater than or equal to 30 (got 5)",
+    ),
+    (
         "unknown timeframe",
         _set("timeframes", "enabled", ["1h", "2h"]),
         "timeframes.enabled: expected timeframes from 1h, 4h, 1d, not '2h'",

@@ -24,11 +24,13 @@ from bot.telegram.handlers import (
     status,
     subscriptions,
     trackrecord,
+    whales_watch,
 )
 from bot.telegram.services import BotService
 
-HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, alerts, liqalerts,
-                                     followup, subscriptions, trackrecord, chatter, errors]
+HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, alerts, whales_watch,
+                                     liqalerts, followup, subscriptions, trackrecord, chatter,
+                                     errors]
 
 
 def register_all(

@@ -38,6 +38,8 @@ from bot.telegram.handlers.common import (
     Context,
     addressed_text,
     admin_or_refuse,
+    answer_with,
+    desk_in,
     destination_of,
     reply,
     service_of,
@@ -51,15 +53,11 @@ DESK_KEY = "alert_desk"
 
 def desk_of(context: Context) -> AlertDesk:
     """The alert use cases (created on first use)."""
-    desk = context.bot_data.get(DESK_KEY)
-    if not isinstance(desk, AlertDesk):
-        desk = AlertDesk(service_of(context))
-        context.bot_data[DESK_KEY] = desk
-    return desk
+    return desk_in(context, DESK_KEY, AlertDesk, AlertDesk)
 
 
 async def _answer(update: Update, context: Context, answer: Reply) -> None:
-    await reply(update, service_of(context).text(TEMPLATE, what=answer.what, **answer.values))
+    await answer_with(update, context, TEMPLATE, answer)
 
 
 async def alert(update: Update, context: Context) -> None:

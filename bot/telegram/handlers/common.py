@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.app.requests import Destination
+from bot.app.requests import Destination, Reply
 from bot.app.service import UNSTORED_POST, Post
 from bot.app.views import View
 from bot.errors import StorageError
@@ -21,6 +22,7 @@ from bot.telegram.permissions import is_chat_admin
 from bot.telegram.services import BotService
 
 log = logging.getLogger(__name__)
+Desk = TypeVar("Desk")
 Context = ContextTypes.DEFAULT_TYPE
 SERVICE_KEY = "market_service"
 #: ``bot_data`` key of a list of ``async (app) -> None`` that ``start_up`` runs (features).
@@ -54,6 +56,21 @@ async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
     if message is None:
         return None
     return await message.reply_text(text, reply_markup=keyboard)
+
+
+def desk_in(context: Context, key: str, kind: type[Desk],
+            make: Callable[[BotService], Desk]) -> Desk:
+    """The use-case desk kept in ``bot_data[key]`` (made from the service on first use)."""
+    desk = context.bot_data.get(key)
+    if not isinstance(desk, kind):
+        desk = make(service_of(context))
+        context.bot_data[key] = desk
+    return desk
+
+
+async def answer_with(update: Update, context: Context, template: str, answer: Reply) -> None:
+    """Reply with ``answer`` rendered by ``template`` (its code as ``what``)."""
+    await reply(update, service_of(context).text(template, what=answer.what, **answer.values))
 
 
 async def send_post(update: Update, context: Context, post: Post) -> list[Message]:
