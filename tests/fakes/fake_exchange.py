@@ -25,7 +25,7 @@ import asyncio
 import shutil
 import socket
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +41,8 @@ from tests.fakes import fake_venue_bybit as bybit
 from tests.fakes import fake_venue_hyperliquid as hyperliquid
 from tests.fakes import fake_venue_okx as okx
 from tests.fakes.fake_market import FakeMarket, Handler, NotListed, default_market
+from tests.fakes.loopback_server import serve_on_loopback
 
-Handler_ = Callable[[web.Request], Awaitable[web.StreamResponse]]
 FAULT_KINDS = ("latency", "timeout", "5xx", "500", "429", "malformed", "garbage", "empty")
 VENUE_ROUTES: dict[str, tuple[dict[str, Handler], tuple[int, Any]]] = {
     "binance": (binance.SPOT_ROUTES, binance.NOT_LISTED),
@@ -253,16 +253,6 @@ class FakeExchange:
         """Forget the requests seen so far."""
         for venue in self.venues.values():
             venue.requests.clear()
-
-
-async def serve_on_loopback(handler: Handler_, method: str = "*") -> web.AppRunner:
-    """A started server on 127.0.0.1 (random port) sending every path to ``handler``."""
-    app = web.Application()
-    app.router.add_route(method, "/{tail:.*}", handler)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    return runner
 
 
 @asynccontextmanager

@@ -33,8 +33,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.config import Settings
-from tests.fakes.fake_exchange import serve_on_loopback
 from tests.fakes.fake_market import FakeMarket, default_market
+from tests.fakes.loopback_server import serve_on_loopback
 
 PATHS = {"binanceusdm": "/market/ws/", "bybit": "/v5/public/linear", "okx": "/ws/v5/public"}
 
