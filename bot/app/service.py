@@ -125,10 +125,10 @@ class MarketService:
     ) -> None:
         self.settings = settings
         self.source = source
-        self.storage = storage
-        self.flavour: Flavour = flavour
         #: the liquidation streams' health, once they are set up (``/status`` shows it)
         self.stream_states: Callable[[], tuple[StreamState, ...]] | None = None
+        self.storage = storage
+        self.flavour: Flavour = flavour
         if isinstance(source, VenueListing):  # any coin the spot venue lists resolves
             use_listing(settings, source.listing)
         self.symbols = SymbolResolver(settings)
