@@ -65,8 +65,10 @@ def new_pro_exchange(venue: str, settings: Settings) -> Any:
     fetch_markets["types"] = market_types(venue, spot=False, perp=True)
     exchange.options["fetchMarkets"] = fetch_markets
     rest = settings.venues.api_url.get(venue)
-    if rest:
+    if rest:  # the REST override serves the market list; websockets follow ``ws_url`` only
+        streams = exchange.urls["api"].get("ws")
         apply_api_url(exchange, rest)
+        exchange.urls["api"]["ws"] = streams
     ws = settings.liquidations.ws_url.get(venue)
     if ws:
         exchange.urls["api"]["ws"] = rebase_api_urls(exchange.urls["api"]["ws"], ws)

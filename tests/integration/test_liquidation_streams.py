@@ -201,3 +201,15 @@ async def test_the_venues_application_pings_are_answered_and_keep_the_stream_up(
     pings = [m for m in ws.venues[venue].received if "ping" in m]
     assert len(pings) >= 3
     assert (state.status, state.reconnects, ws.venues[venue].accepted) == ("connected", 0, 1)
+
+
+def test_the_rest_override_leaves_the_websocket_urls_to_ws_url(settings: Settings) -> None:
+    venues = settings.venues.model_copy(update={"api_url": {"okx": "http://127.0.0.1:9"}})
+    rest_only = settings.model_copy(update={"venues": venues})
+    okx = liquidations_stream.new_pro_exchange("okx", rest_only)
+    assert okx.urls["api"]["ws"] == "wss://ws.okx.com:443/ws/v5"
+    assert okx.urls["api"]["rest"].startswith("http://127.0.0.1:9")
+    both = rest_only.model_copy(update={"liquidations": rest_only.liquidations.model_copy(
+        update={"ws_url": {"okx": "ws://127.0.0.1:8"}})})
+    assert liquidations_stream.new_pro_exchange("okx", both).urls["api"]["ws"] == (
+        "ws://127.0.0.1:8/ws/v5")
