@@ -12,7 +12,14 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import ConfigError
 from bot.resources import default_config_path
@@ -212,6 +219,52 @@ class AlertSettings(_Model):
     rearm_pct: Annotated[float, Field(gt=0, le=50)] | None = None
 
 
+LIQUIDATION_VENUES = ("binanceusdm", "bybit", "okx")
+
+
+class LiquidationSettings(_Model):
+    """Liquidation bursts from the venues' websocket streams (``/liqalerts``)."""
+
+    #: watch even when no chat has opted in (otherwise only while some chat has)
+    enabled: bool = False
+    venues: tuple[str, ...] = LIQUIDATION_VENUES
+    #: coins watched (configured ``[[symbols]]`` names); empty: every configured symbol
+    coins: tuple[str, ...] = ()
+    window_minutes: Annotated[int, Field(ge=1, le=60)] = 3
+    #: liquidated notional of one side within the window that makes a burst
+    threshold_usd: Annotated[float, Field(gt=0)] = 10_000_000
+    #: per-coin thresholds overriding ``threshold_usd`` (``BTC = 25_000_000``)
+    thresholds: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    #: a new burst of a coin is announced only after this long below its threshold
+    quiet_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 10
+    backoff_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
+    backoff_max_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    #: per-venue websocket base URL override (local test servers): ``ws://127.0.0.1:9000``
+    ws_url: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("venues")
+    @classmethod
+    def _venues(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for venue in v:
+            if venue not in LIQUIDATION_VENUES:
+                raise ValueError(f"venue ids from {', '.join(LIQUIDATION_VENUES)}, not {venue!r}")
+        return v
+
+    @field_validator("ws_url")
+    @classmethod
+    def _ws_urls(cls, v: dict[str, str]) -> dict[str, str]:
+        for venue, url in v.items():
+            if venue not in LIQUIDATION_VENUES:
+                raise ValueError(f"venue ids from {', '.join(LIQUIDATION_VENUES)}, not {venue!r}")
+            if not re.match(r"^wss?://[^/\s]+", url):
+                raise ValueError(f"a ws(s) URL for {venue}, not {url!r}")
+        return v
+
+    def threshold(self, coin: str) -> float:
+        """The burst threshold of ``coin`` in USD."""
+        return self.thresholds.get(coin, self.threshold_usd)
+
+
 class StorageSettings(_Model):
     """Where subscriptions and stored posts live."""
 
@@ -255,6 +308,7 @@ class Settings(_Model):
     whales: WhaleSettings = Field(default_factory=WhaleSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    liquidations: LiquidationSettings = Field(default_factory=LiquidationSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     config_dir: Path = Field(default=Path("."), exclude=True)
@@ -282,6 +336,16 @@ class Settings(_Model):
                     raise ValueError(f"unique names and aliases, but {key!r} appears twice")
                 seen.add(key)
         return v
+
+    @model_validator(mode="after")
+    def _liquidation_coins(self) -> Settings:
+        names = {s.name for s in self.symbols}
+        liq = self.liquidations
+        for coin in (*liq.coins, *liq.thresholds):
+            if coin not in names:
+                raise ValueError(f"liquidations.coins and liquidations.thresholds to name "
+                                 f"configured symbols ({', '.join(sorted(names))}), not {coin!r}")
+        return self
 
     def symbol(self, name: str) -> SymbolSettings | None:
         """The symbol whose name or alias is ``name`` (case-insensitive)."""

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from bot.evidence.records import CallBook
 from bot.evidence.track import published_rows
 from bot.market.coverage import coverage_of
 from bot.market.health import VenueState
+from bot.market.liquidations import StreamState
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource, VenueListing, VenueReporting
 from bot.storage import Storage, StoredPost
@@ -44,7 +46,7 @@ log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = ("start", "help", "price", "digest", "whales", "levels", "chart",
                              "ask", "subscribe", "subscriptions", "unsubscribe", "timezone",
                              "pause", "resume", "alert", "alerts", "unalert", "trackrecord",
-                             "status", "whalewatch", "whalealerts")
+                             "status", "whalewatch", "whalealerts", "liqalerts")
 _CACHE_SIZE = 64
 #: Views whose posts state calls (odds, bias): recorded for the track record.
 CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
@@ -123,6 +125,8 @@ class MarketService:
     ) -> None:
         self.settings = settings
         self.source = source
+        #: the liquidation streams' health, once they are set up (``/status`` shows it)
+        self.stream_states: Callable[[], tuple[StreamState, ...]] | None = None
         self.storage = storage
         self.flavour: Flavour = flavour
         if isinstance(source, VenueListing):  # any coin the spot venue lists resolves
@@ -346,6 +350,8 @@ class MarketService:
         return self.text(
             "telegram/status.j2",
             venues=[{"state": s, "ages": _ages(now, s)} for s in states],
+            streams=[{"state": s, "ages": _stream_ages(now, s)}
+                     for s in (self.stream_states() if self.stream_states else ())],
             spot_venue=self.settings.venues.spot,
             uptime_seconds=time.monotonic() - self.counters.started,
             source=type(self.source).__name__,
@@ -359,6 +365,15 @@ class MarketService:
             whale_chats=await self.storage.feeds.count("whales"),
             symbols=rows,
         )
+
+
+def _age(now: datetime, when: datetime | None) -> float | None:
+    return None if when is None else max(0.0, (now - when).total_seconds())
+
+
+def _stream_ages(now: datetime, state: StreamState) -> dict[str, float | None]:
+    """Seconds a liquidation stream has been in its state and since its last frame."""
+    return {"since": _age(now, state.since), "message": _age(now, state.last_message)}
 
 
 def _ages(now: datetime, state: VenueState) -> dict[str, float | None]:

@@ -30,6 +30,7 @@ from bot.errors import (
     VenueTimeoutError,
 )
 from bot.market.deadline import Deadline, current
+from bot.market.units import optional_number as optional_number  # re-exported
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -147,15 +148,3 @@ def require_number(venue: str, what: str, value: object, positive: bool = False)
     if not math.isfinite(number) or (positive and number <= 0):
         raise bad_response(venue, f"{what} out of range: {number}")
     return number
-
-
-def optional_number(value: object) -> float | None:
-    """``value`` as a finite float, or ``None``."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-

@@ -7,6 +7,7 @@ Everything the bot shows is USD, computed as amount × contractSize × price.
 
 from __future__ import annotations
 
+import math
 import re
 
 _INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
@@ -56,3 +57,14 @@ def retry_after_seconds(headers: object) -> float | None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - datetime.now(UTC)).total_seconds()
     return max(0.0, seconds) if seconds == seconds else None
+
+
+def optional_number(value: object) -> float | None:
+    """``value`` as a finite float, or ``None``."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None

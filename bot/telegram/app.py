@@ -36,6 +36,7 @@ from bot.telegram.handlers.common import SERVICE_KEY, STARTUP_HOOKS
 from bot.telegram.inbox import InboxProcessor, InboxQueue, redeliver_pending
 from bot.telegram.redaction import install_redaction
 from bot.telegram.services import BotService
+from bot.telegram.shutdown import shut_down
 
 log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 256
@@ -218,6 +219,7 @@ async def run_bot(
                 await (stop.wait() if stop is not None else _wait_for_stop_signal())
                 # stop fetching, then let every update already received get its reply
                 assert app.updater is not None
+                await shut_down(app)
                 await app.updater.stop()
                 await app.stop()
         except InvalidToken as e:

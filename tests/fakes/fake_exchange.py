@@ -41,6 +41,7 @@ from tests.fakes import fake_venue_bybit as bybit
 from tests.fakes import fake_venue_hyperliquid as hyperliquid
 from tests.fakes import fake_venue_okx as okx
 from tests.fakes.fake_market import FakeMarket, Handler, NotListed, default_market
+from tests.fakes.loopback_server import serve_on_loopback
 
 FAULT_KINDS = ("latency", "timeout", "5xx", "500", "429", "malformed", "garbage", "empty")
 VENUE_ROUTES: dict[str, tuple[dict[str, Handler], tuple[int, Any]]] = {
@@ -261,12 +262,7 @@ async def running_fake_exchange(market: FakeMarket | None = None) -> AsyncIterat
     runners: list[web.AppRunner] = []
     try:
         for venue in fx.venues.values():
-            app = web.Application()
-            app.router.add_route("*", "/{tail:.*}", venue.handle)
-            runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
+            runner = await serve_on_loopback(venue.handle)
             runners.append(runner)
             venue.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
         yield fx

@@ -23,6 +23,7 @@ from bot.scheduling.keys import ScheduleKey
 from bot.storage import Storage
 from bot.telegram.app import build_application, start_receiving, start_up
 from bot.telegram.digest_jobs import RUNNER_KEY, digest_runner
+from bot.telegram.shutdown import shut_down
 from tests.fakes.fake_bot_api import FakeBotApi
 
 
@@ -44,6 +45,7 @@ async def running_app(api: FakeBotApi, settings: Settings, source: MarketSource,
             try:
                 yield app
             finally:
+                await shut_down(app)
                 await app.updater.stop()
                 await app.stop()
     finally:

@@ -19,6 +19,7 @@ from bot.telegram.handlers import (
     errors,
     followup,
     gate,
+    liqalerts,
     market,
     status,
     subscriptions,
@@ -28,7 +29,8 @@ from bot.telegram.handlers import (
 from bot.telegram.services import BotService
 
 HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, alerts, whales_watch,
-                                     followup, subscriptions, trackrecord, chatter, errors]
+                                     liqalerts, followup, subscriptions, trackrecord, chatter,
+                                     errors]
 
 
 def register_all(
