@@ -165,9 +165,16 @@ BAD_VALUES: list[tuple[str, Edit, str]] = [
         "timeframes.enabled: expected timeframes from 1h, 4h, 1d, not '2h'",
     ),
     (
-        "non-sqlite storage",
+        "storage engine neither SQLite nor PostgreSQL",
+        _set("storage", "url", "mysql://db/bot"),
+        "storage.url: expected a sqlite:///path URL (embedded) or a "
+        "postgresql://user:password@host:port/database URL",
+    ),
+    (
+        "PostgreSQL URL without a database name",
         _set("storage", "url", "postgres://db"),
-        "storage.url: expected a sqlite:///path URL",
+        "storage.url: expected a postgresql://user:password@host:port/database URL "
+        "(host and database name required)",
     ),
     (
         "wrong type inside a list",
