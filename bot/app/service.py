@@ -38,6 +38,7 @@ from bot.market.health import VenueState
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource, VenueListing, VenueReporting
 from bot.storage import Storage, StoredPost
+from bot.storage.leader import Leadership, SoleLeader
 from bot.symbols import SymbolResolver, use_listing
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,8 @@ class MarketService:
         self._last_snapshot: dict[str, MarketSnapshot] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.calls = CallBook(storage.calls)
+        #: who runs the scheduled jobs (the entry point sets the PostgreSQL lease)
+        self.leadership: Leadership = SoleLeader()
 
     # -- market ------------------------------------------------------------------------
 
@@ -355,6 +358,9 @@ class MarketService:
             messages=counts["post_messages"],
             alerts=await self.storage.alerts.count_active(),
             symbols=rows,
+            engine=self.storage.engine,
+            leader=await self.leadership.leader_name(),
+            this_process=self.leadership.name,
         )
 
 

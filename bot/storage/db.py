@@ -168,6 +168,26 @@ class Storage:
             raise
         return storage
 
+    @classmethod
+    async def version_of(cls, path: str | Path) -> int:
+        """The schema version stored at ``path`` now, without migrating (0: none yet)."""
+        target = str(path)
+        if not is_postgres_url(target) and (target == ":memory:" or not Path(target).exists()):
+            return 0
+        try:
+            conn = await _connect(target)
+        except (sqlite3.Error, OSError) as e:
+            shown = redact(target) if is_postgres_url(target) else target
+            raise StorageError(f"database {shown}: {cause(e)}") from e
+        try:
+            async with conn.execute("SELECT MAX(version) FROM schema_version") as cur:
+                row = await cur.fetchone()
+            return int(row[0]) if row and row[0] is not None else 0
+        except sqlite3.Error:  # no schema_version table: a new database
+            return 0
+        finally:
+            await conn.close()
+
     async def _probe(self) -> None:
         """One real write (a file that cannot take one fails here, at start)."""
         await self._conn.execute(
