@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bot.errors import StorageError
 from bot.storage import Storage
 from bot.storage.engine import PostgresError, redact, to_postgres
 from bot.storage.migrations import MIGRATIONS, Migration, latest_version
+from tests.conftest import PROJECT_ROOT
+from tests.fakes.bot_process import config_with_database
+from tests.fakes.pg_server import PostgresServer
 
 NOTES = Migration(latest_version() + 1, "notes: a store another module adds", (
     """
@@ -97,3 +105,23 @@ async def test_an_unreachable_server_is_a_storage_error_without_the_password(
     assert "s3cret" not in str(failed.value)
     assert "cannot be reached" in str(failed.value)
     assert redact(url) == "postgresql://bot:***@127.0.0.1:1/bot"
+
+
+def test_migrate_command_brings_a_postgresql_database_to_the_latest_version_once(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    url = postgres_server.create_database(f"migrate_{os.getpid()}")
+    config = config_with_database(tmp_path, url)
+
+    def migrate() -> str:
+        done = subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "migrate"],
+                              capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first, second = migrate(), migrate()
+    assert first.startswith(f"Database: PostgreSQL at {url}")
+    assert f"Schema version: 0 → {latest_version()}" in first
+    assert f"applied {latest_version()}: " in first
+    assert f"Schema version: {latest_version()} → {latest_version()} (already up to date)" \
+        in second
