@@ -29,6 +29,7 @@ from bot.storage.codec import PlainJson, PostCodec
 from bot.storage.digest_outbox import DigestOutbox
 from bot.storage.engine import Connection, PgConnection, engine_of, is_postgres_url, redact
 from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write, write_many
+from bot.storage.flood import FloodCounts
 from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
@@ -219,6 +220,11 @@ class Storage:
     def alerts(self) -> AlertStore:
         """Price alerts and the messages announcing them (same connection)."""
         return AlertStore(self._conn)
+
+    @cached_property
+    def flood(self) -> FloodCounts:
+        """Request counts shared by several processes (same connection)."""
+        return FloodCounts(self._conn)
 
     @cached_property
     def calls(self) -> CallStore:

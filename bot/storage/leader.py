@@ -6,7 +6,9 @@ advisory lock ``LEASE_KEY`` every ``interval`` seconds; whoever holds it leads, 
 heartbeat (``SELECT`` on that connection) checks it still does. The lock dies with the
 leader's connection, so a killed or crashed leader is replaced within one ``interval`` (the
 server sees the socket close at once); a leader whose host vanishes without closing its
-socket is dropped by TCP keepalives (about 11 s) and then replaced within one ``interval``.
+socket is dropped by TCP keepalives (about 11 s) and then replaced within one ``interval``;
+it has stepped down by itself before that (its heartbeat times out after 3 s), and a digest
+round stops handing out deliveries once its process no longer leads.
 The leader writes its name in ``meta`` (``scheduler_leader``) so every process can name it.
 """
 
@@ -29,6 +31,9 @@ log = logging.getLogger(__name__)
 LEASE_KEY = 0x6D63_0002
 #: Seconds between lease attempts (followers) and heartbeats (the leader).
 LEASE_INTERVAL = 1.0
+#: A heartbeat unanswered this long steps the leader down (the server keeps a silent
+#: client's session, and so the lock, for its TCP keepalive time: about 11 s).
+HEARTBEAT_TIMEOUT = 3.0
 META_KEY = "scheduler_leader"
 OnChange = Callable[[bool], Awaitable[None]]
 
@@ -125,8 +130,9 @@ class AdvisoryLeader:
     async def _tick(self) -> None:
         try:
             conn = await self._connection()
-            if self.is_leader:
-                await conn.execute("SELECT 1")  # the lock lives as long as this connection
+            if self.is_leader:  # the lock lives as long as this connection; a heartbeat that
+                # hangs (host cut off) steps down long before the server drops the session
+                await asyncio.wait_for(conn.execute("SELECT 1"), HEARTBEAT_TIMEOUT)
                 return
             cur = await conn.execute("SELECT pg_try_advisory_lock(%s)", (LEASE_KEY,))
             row = await cur.fetchone()

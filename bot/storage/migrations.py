@@ -242,6 +242,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX alert_outbox_status ON alert_outbox (status)",
         ),
     ),
+    Migration(
+        9,
+        "each process's recent request counts per user and chat (flood control shared by "
+        "several processes)",
+        (
+            """
+            CREATE TABLE flood_counts (
+                scope TEXT NOT NULL,
+                key INTEGER NOT NULL,
+                process TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (scope, key, process)
+            )
+            """,
+            "CREATE INDEX flood_counts_updated ON flood_counts (updated_at)",
+        ),
+    ),
 )
 
 

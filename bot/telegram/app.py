@@ -34,6 +34,7 @@ from bot.errors import ConfigError, TelegramUnreachableError
 from bot.market.source import MarketSource
 from bot.storage import Storage
 from bot.storage.leader import Leadership, SoleLeader, leadership_for
+from bot.telegram.flood_sharing import share_forever
 from bot.telegram.handlers import HANDLER_MODULES, chatter, register_all
 from bot.telegram.handlers.common import SERVICE_KEY, STARTUP_HOOKS
 from bot.telegram.health import add_health_route
@@ -237,6 +238,7 @@ async def run_bot(
     owned = storage is None
     if storage is None:
         storage = await Storage.open(settings.database_path(), codec=ANALYSIS_CODEC)
+    sharing: asyncio.Task[None] | None = None
     leadership = leadership_for(settings.database_path()
                                 if storage.engine == "postgresql" else None)
     try:
@@ -247,6 +249,8 @@ async def run_bot(
                 await app.start()
                 if storage.engine == "postgresql":
                     start_shared_database_jobs(app)
+                    sharing = asyncio.create_task(share_forever(
+                        app.bot_data[SERVICE_KEY].flood, storage.flood, leadership.name))
                 await leadership.start(lambda leading: on_leadership(app, leading))
                 await start_receiving(app, webhook_url, port)
                 log.info("bot running (%s, %s storage)",
@@ -257,6 +261,10 @@ async def run_bot(
                 await app.updater.stop()
                 await app.stop()
                 await leadership.stop()  # the next process takes over at its next attempt
+                if sharing is not None:
+                    sharing.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sharing
         except InvalidToken as e:
             raise ConfigError("TELEGRAM_BOT_TOKEN: the Bot API rejected the token") from e
         except NetworkError as e:

@@ -23,6 +23,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.app.digests import DEFAULT_WORKERS
 from bot.storage import Storage
 from bot.telegram.app import webhook_secret
 from tests.e2e.bot_fixtures import PRIVATE, api
@@ -116,6 +117,7 @@ async def test_sigkill_of_the_leader_mid_fanout_twice_loses_no_digest(
     config = config_with_database(tmp_path, url)
     ports = [_free_port() for _ in range(processes)]
     logs = [open(tmp_path / f"bot{i}.log", "wb") for i in range(processes)]  # noqa: SIM115
+    began = time.perf_counter()
     killed_at: list[float] = []
     sent_before_kill: list[int] = []
     lease_takeover: list[float] = []
@@ -127,6 +129,7 @@ async def test_sigkill_of_the_leader_mid_fanout_twice_loses_no_digest(
             survivors = list(ports)
             await _all_up(http, ports, 60)
             leader = await _leader_port(http, survivors, 60)
+            up = time.perf_counter() - began
             follower = next(p for p in survivors if p != leader)
             answer = await _ask_through_webhook(api, http, follower)
             for messages in KILLS:
@@ -139,6 +142,7 @@ async def test_sigkill_of_the_leader_mid_fanout_twice_loses_no_digest(
                 lease_takeover.append(time.perf_counter() - killed_at[-1])
             await api.wait_for(lambda: all(any(DIGEST_MARK in s.text for s in api.sent_to(c))
                                            for c in CHATS), 120)
+            served = time.perf_counter() - began
             await asyncio.sleep(1.0)  # room for a duplicate to show up
             health = [await _health(http, p) for p in survivors]
     finally:
@@ -162,7 +166,8 @@ async def test_sigkill_of_the_leader_mid_fanout_twice_loses_no_digest(
                 for s in await storage.subscriptions.active()}
     await storage.close()
     print(f"\nfailover, {processes} processes then {processes - 1}: {len(CHATS)} chats, "
-          f"{len(api.sent)} messages; leaders killed after {sent_before_kill} messages; "
+          f"{len(api.sent)} messages; up and leading after {up:.1f} s, every chat served "
+          f"after {served:.1f} s; leaders killed after {sent_before_kill} messages; "
           f"lease taken over (as /healthz shows) in {[round(t, 2) for t in lease_takeover]} s, "
           f"first message after each kill at {[round(t, 2) for t in first_message_after]} s; "
           f"chats served "
@@ -172,7 +177,9 @@ async def test_sigkill_of_the_leader_mid_fanout_twice_loses_no_digest(
     assert "BTC" in answer  # a follower took a command from the webhook mid fan-out
     assert all(n >= 1 for n in digests.values())  # every chat got its digest
     assert all(n <= 1 for n in repeated.values()), repeated  # at most one message twice
-    assert sum(repeated.values()) <= len(KILLS)  # only the one on the wire at each kill
+    # each repeat is a message Telegram accepted that the dead leader had not yet marked sent:
+    # at most one per chat (checked above), at most one per fan-out worker per kill
+    assert sum(repeated.values()) <= DEFAULT_WORKERS * len(KILLS)
     assert counts == {"sent": len(CHATS)} and statuses == {"sent"}
     assert all(h is not None and h["storage"] == "postgresql" for h in health)
     assert sum(1 for h in health if h and h["leader"]) == 1  # exactly one leader left
