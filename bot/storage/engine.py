@@ -20,6 +20,7 @@ Stores speak plain SQL with ``?`` placeholders to a connection that looks like a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sqlite3
 from collections.abc import Generator, Iterable, Sequence
@@ -138,7 +139,13 @@ class _Pending:
 
 
 class PgConnection:
-    """One psycopg 3 async connection shaped like aiosqlite's (one statement at a time)."""
+    """One psycopg 3 async connection shaped like aiosqlite's (one statement at a time).
+
+    Like Python's sqlite3, the first write opens a transaction that ``commit`` or ``rollback``
+    ends; a read outside one runs on its own, so a reading process never sits "idle in
+    transaction" (which would hold back another process's migration). A failed statement
+    inside a transaction rolls it back at once, as PostgreSQL allows nothing else then.
+    """
 
     engine = POSTGRESQL
 
@@ -147,11 +154,12 @@ class PgConnection:
         self.url = url
         self._lock = asyncio.Lock()
         self._serial_tables: set[str] | None = None
+        self._in_transaction = False
 
     @classmethod
     async def connect(cls, url: str) -> PgConnection:
         """Connect to ``url`` (``PostgresError`` when the server cannot be reached)."""
-        return cls(await _connect(url, autocommit=False), url)
+        return cls(await _connect(url, autocommit=True), url)
 
     def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Pending:
         """Run one statement (``?`` placeholders); await it or use it with ``async with``."""
@@ -165,26 +173,38 @@ class PgConnection:
     async def run(self, sql: str, params: Sequence[Any]) -> PgCursor:
         """Translate and run ``sql``; its rows, row count and new row id."""
         if sql.strip().upper() in ("BEGIN", "BEGIN TRANSACTION"):
-            return PgCursor([], 0, None)  # psycopg opens transactions itself
+            return PgCursor([], 0, None)  # the first write opens the transaction
         import psycopg
 
         text = to_postgres(sql)
         async with self._lock:
             try:
                 if self._conn.closed:  # lost (server restart, network): one new connection
-                    self._conn = await _connect(self.url, autocommit=False)
+                    self._conn = await _connect(self.url, autocommit=True)
+                    self._in_transaction = False
                 table = await self._serial_target(sql)
                 if table and " RETURNING " not in text.upper():
                     text += " RETURNING id"
+                if not self._in_transaction and not _is_read(sql):
+                    await self._conn.execute("BEGIN")
+                    self._in_transaction = True
                 cur = await self._conn.execute(text, tuple(_param(p) for p in params))
                 rows = [tuple(_value(v) for v in r) for r in await cur.fetchall()] \
                     if cur.description else []
                 if _DDL.match(sql):
                     self._serial_tables = None
             except psycopg.Error as e:
+                await self._abandon()
                 raise PostgresError(_message(e)) from e
         lastrowid = int(rows[0][0]) if table and rows else None
         return PgCursor([] if table else rows, cur.rowcount, lastrowid)
+
+    async def _abandon(self) -> None:
+        """Roll back the transaction a failed statement broke (nothing else is possible)."""
+        if self._in_transaction:
+            self._in_transaction = False
+            with contextlib.suppress(Exception):
+                await self._conn.execute("ROLLBACK")
 
     async def _serial_target(self, sql: str) -> str | None:
         insert = _INSERT_INTO.match(_INSERT_OR.sub("INSERT INTO", sql, count=1))
@@ -199,25 +219,33 @@ class PgConnection:
         return name if name in self._serial_tables else None
 
     async def commit(self) -> None:
-        """Commit the open transaction."""
-        await self._call("commit")
+        """Commit the open transaction (none open: nothing to do)."""
+        await self._end("COMMIT")
 
     async def rollback(self) -> None:
-        """Roll the open transaction back."""
-        await self._call("rollback")
+        """Roll the open transaction back (none open: nothing to do)."""
+        await self._end("ROLLBACK")
 
     async def close(self) -> None:
         """Close the connection."""
         await self._conn.close()
 
-    async def _call(self, name: str) -> None:
+    async def _end(self, statement: str) -> None:
         import psycopg
 
         async with self._lock:
+            if not self._in_transaction:
+                return
+            self._in_transaction = False
             try:
-                await getattr(self._conn, name)()
+                await self._conn.execute(statement)
             except psycopg.Error as e:
                 raise PostgresError(_message(e)) from e
+
+
+def _is_read(sql: str) -> bool:
+    """A plain SELECT (no transaction needed)."""
+    return sql.lstrip().upper().startswith("SELECT")
 
 
 def _message(error: Exception) -> str:

@@ -125,3 +125,23 @@ def test_migrate_command_brings_a_postgresql_database_to_the_latest_version_once
     assert f"applied {latest_version()}: " in first
     assert f"Schema version: {latest_version()} → {latest_version()} (already up to date)" \
         in second
+
+
+async def test_reads_leave_no_transaction_open_on_postgresql(
+    postgres_server: PostgresServer,
+) -> None:
+    import psycopg
+
+    url = postgres_server.create_database(f"idle_{os.getpid()}")
+    storage = await Storage.open(url)
+    try:
+        await storage.subscriptions.add(1, None, ("BTC",), "daily 08:00")
+        await storage.subscriptions.active()
+        await storage.schema_version()
+        with psycopg.connect(url) as probe:
+            idle = probe.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'idle in transaction'").fetchone()
+    finally:
+        await storage.close()
+    assert idle == (0,)
