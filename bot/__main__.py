@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook", metavar="URL", help="serve a webhook instead of polling")
     run.add_argument("--port", type=int, default=8443, help="webhook listen port")
 
+    sub.add_parser("migrate", help="apply the schema migrations to [storage] url; print versions")
+
     backtest = sub.add_parser("backtest", help="score the posts' calls on replayed history")
     backtest.add_argument("symbol")
     backtest.add_argument("--replay", metavar="DIR", type=Path, required=True,

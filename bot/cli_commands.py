@@ -160,8 +160,27 @@ async def cmd_alerts(settings: Settings, args: argparse.Namespace) -> int:
     return await replay_alerts(settings, args)
 
 
+async def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    """Apply the schema migrations to ``[storage] url`` and print the versions."""
+    from bot.commentary.render import render_template
+    from bot.storage import Storage
+    from bot.storage.migrations import MIGRATIONS, latest_version
+
+    before = await Storage.version_of(settings.database_path())
+    storage = await Storage.open(settings.database_path())
+    try:
+        after = await storage.schema_version()
+        print(render_template("ops/migrate.j2", "text", engine=storage.engine,
+                              location=storage.location, before=before, after=after,
+                              applied=[m for m in MIGRATIONS if before < m.version <= after]))
+    finally:
+        await storage.close()
+    return 0 if after == latest_version() else 1
+
+
 COMMANDS = {
     "alerts": cmd_alerts,
+    "migrate": cmd_migrate,
     "backtest": cmd_backtest,
     "digest": cmd_digest,
     "ask": cmd_ask,

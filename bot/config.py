@@ -274,12 +274,28 @@ class StorageSettings(_Model):
     @field_validator("url")
     @classmethod
     def _sqlite(cls, v: str) -> str:
+        if v.startswith(("postgresql://", "postgres://")):
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(v)
+            if not parts.hostname or not parts.path.strip("/"):
+                raise ValueError("a postgresql://user:password@host:port/database URL "
+                                 "(host and database name required)")
+            return v
         if not v.startswith("sqlite:///") and v != "sqlite://:memory:":
-            raise ValueError("a sqlite:///path URL")
+            raise ValueError("a sqlite:///path URL (embedded) or a "
+                             "postgresql://user:password@host:port/database URL")
         return v
 
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether the database is a PostgreSQL server (several bot processes may share it)."""
+        return self.url.startswith(("postgresql://", "postgres://"))
+
     def sqlite_path(self, base: Path) -> str:
-        """The database path (relative paths resolve against ``base``)."""
+        """The database path (relative paths resolve against ``base``); a PostgreSQL URL as is."""
+        if self.is_postgresql:
+            return self.url
         if self.url == "sqlite://:memory:":
             return ":memory:"
         raw = self.url.removeprefix("sqlite:///")
@@ -361,7 +377,7 @@ class Settings(_Model):
         return tuple(s.name for s in self.symbols)
 
     def database_path(self) -> str:
-        """The SQLite path, relative paths resolved against the config file's folder."""
+        """The SQLite path (relative to the config file's folder), or the PostgreSQL URL."""
         return self.storage.sqlite_path(self.config_dir)
 
     def markets_cache_path(self) -> Path | None:
@@ -370,6 +386,8 @@ class Settings(_Model):
         if configured:
             path = Path(configured).expanduser()
             return path if path.is_absolute() else self.config_dir / path
+        if self.storage.is_postgresql:
+            return self.config_dir / "var" / "markets"
         database = self.database_path()
         return None if database == ":memory:" else Path(database).parent / "markets"
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings, load_settings
+from tests.fakes.pg_server import REQUIRE_ENV, PostgresServer, PostgresUnavailable, start_postgres
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = (PROJECT_ROOT / ".." / "shared" / "data").resolve()
@@ -29,3 +33,28 @@ def shared_data() -> Path:
 def settings() -> Settings:
     """The bundled default settings."""
     return load_settings()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session; skips (fails under REQUIRE_POSTGRES=1)."""
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as e:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"PostgreSQL is required here ({REQUIRE_ENV}=1) but {e}")
+        pytest.skip(f"PostgreSQL cannot start here: {e}")
+    yield server
+    server.stop()
+
+
+_DATABASES = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each engine: a SQLite path, or a ``postgresql://`` URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "bot.sqlite3")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database(f"test_{os.getpid()}_{next(_DATABASES)}")

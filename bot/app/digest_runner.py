@@ -62,6 +62,8 @@ class DigestRunner:
         self.last_report: FanoutReport | None = None
         #: set once start-up recovery finished (it runs as a job, not blocking start-up)
         self.recovered = asyncio.Event()
+        #: one round at a time: recovery on taking the lead and a job firing never overlap
+        self._rounds = asyncio.Lock()
 
     # -- rounds ------------------------------------------------------------------------
 
@@ -77,6 +79,10 @@ class DigestRunner:
 
     async def run_key(self, key: ScheduleKey) -> FanoutReport | None:
         """Deliver the slot due now for ``key`` (lateness measured against the slot)."""
+        async with self._rounds:
+            return await self._run_key(key)
+
+    async def _run_key(self, key: ScheduleKey) -> FanoutReport | None:
         now = self.clock()
         slot = due_slot(key.schedule, key.timezone, now, max(self.grace, timedelta(minutes=1)))
         if slot is None:
@@ -94,10 +100,15 @@ class DigestRunner:
     # -- start-up --------------------------------------------------------------------
 
     async def recover(self) -> Recovery:
-        """Re-send pending deliveries once, then catch up missed slots within the grace."""
+        """Re-send pending deliveries once, then catch up missed slots within the grace.
+
+        Also what a process does on becoming the scheduler leader: the previous leader's
+        pending deliveries and the slots it never reached are this one's now.
+        """
         try:
-            resent, abandoned = await self._resend_pending()
-            caught, skipped = await self._catch_up(self.clock())
+            async with self._rounds:
+                resent, abandoned = await self._resend_pending()
+                caught, skipped = await self._catch_up(self.clock())
         finally:
             self.recovered.set()
         return Recovery(resent, abandoned, caught, skipped)

@@ -196,6 +196,10 @@ class Fanout:
                       staged: dict[ChatDelivery, tuple[OutboxPart, ...]],
                       report: FanoutReport) -> None:
         while not queue.empty():
+            if not self.service.leadership.is_leader:  # lost the lease: the new leader resumes
+                log.warning("scheduler lease lost: %d deliveries left to the new leader",
+                            queue.qsize())
+                return
             delivery = queue.get_nowait()
             try:
                 parts = staged[delivery]

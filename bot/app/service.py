@@ -40,6 +40,7 @@ from bot.market.liquidations import StreamState
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource, VenueListing, VenueReporting
 from bot.storage import Storage, StoredPost
+from bot.storage.leader import Leadership, SoleLeader
 from bot.symbols import SymbolResolver, use_listing
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,8 @@ class MarketService:
         self._last_snapshot: dict[str, MarketSnapshot] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.calls = CallBook(storage.calls)
+        #: who runs the scheduled jobs (the entry point sets the PostgreSQL lease)
+        self.leadership: Leadership = SoleLeader()
 
     # -- market ------------------------------------------------------------------------
 
@@ -364,6 +367,9 @@ class MarketService:
                                | {w.address for w in self.settings.whales.tracked}),
             whale_chats=await self.storage.feeds.count("whales"),
             symbols=rows,
+            engine=self.storage.engine,
+            leader=await self.leadership.leader_name(),
+            this_process=self.leadership.name,
         )
 
 

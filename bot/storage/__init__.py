@@ -1,4 +1,4 @@
-"""Persistence: SQLite through aiosqlite, with versioned migrations."""
+"""Persistence: SQLite (aiosqlite) or PostgreSQL (psycopg 3), with versioned migrations."""
 
 from bot.storage.db import PostMessage, SavedChatContext, Storage, StoredPost
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.faults import retry_write, write, write_many
 from bot.storage.timestamps import from_iso, to_iso
 
@@ -109,7 +108,7 @@ def _record(row: Any) -> AlertRecord:
 class AlertStore:
     """Queries on ``alerts`` and ``alert_outbox`` over the bot's open connection."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:

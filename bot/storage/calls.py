@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import aiosqlite
-
 from bot.errors import StorageError
+from bot.storage.engine import Connection
 from bot.storage.timestamps import from_iso, to_iso
 
 CallStatus = Literal["pending", "graded", "ungradable"]
@@ -59,7 +58,7 @@ def _symbol_filter(symbol: str | None) -> tuple[str, tuple[Any, ...]]:
 class CallStore:
     """Queries on the ``calls`` table over the bot's open connection."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def _select(self, sql: str, params: Sequence[Any]) -> list[Any]:

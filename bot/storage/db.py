@@ -1,4 +1,4 @@
-"""The bot's SQLite database (aiosqlite, WAL): the only module that speaks SQL.
+"""The bot's database: SQLite (aiosqlite, WAL) or PostgreSQL (``bot.storage.engine``).
 
 Posts hold an analysis once per (symbol, snapshot time); ``post_messages`` links
 every Telegram message (each part of a split post) to its post, so buttons and
@@ -27,8 +27,10 @@ from bot.storage.alerts import AlertStore
 from bot.storage.calls import CallStore
 from bot.storage.codec import PlainJson, PostCodec
 from bot.storage.digest_outbox import DigestOutbox
+from bot.storage.engine import Connection, PgConnection, engine_of, is_postgres_url, redact
 from bot.storage.faults import BUSY_TIMEOUT_MS, cause, write, write_many
 from bot.storage.feeds import FeedStore
+from bot.storage.flood import FloodCounts
 from bot.storage.inbox import Inbox
 from bot.storage.migrations import MIGRATIONS, Migration, check_sequence
 from bot.storage.subscriptions import SubscriptionStore
@@ -94,13 +96,44 @@ def _check_folder(folder: Path) -> None:
     probe.unlink(missing_ok=True)
 
 
+#: PostgreSQL advisory lock key held while migrating (any fixed number unlikely to clash).
+MIGRATION_LOCK = 0x6D63_0001
+
+
+async def _connect(target: str) -> Connection:
+    """A SQLite connection (WAL, foreign keys, busy timeout) or a PostgreSQL one."""
+    if is_postgres_url(target):
+        return await PgConnection.connect(target)
+    if target != ":memory:":
+        _check_folder(Path(target).parent)
+    conn = await aiosqlite.connect(target)
+    try:
+        if target != ":memory:":
+            await conn.execute("PRAGMA journal_mode=WAL")
+            # WAL with NORMAL: a commit survives a killed process (not a power cut)
+            await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
 class Storage:
     """An open database connection with the bot's queries."""
 
-    def __init__(self, conn: aiosqlite.Connection, codec: PostCodec | PlainJson | None = None
+    def __init__(self, conn: Connection, codec: PostCodec | PlainJson | None = None
                  ) -> None:
         self._conn = conn
         self._codec = codec or PlainJson()
+        #: where it lives, for logs and /status (a URL without its password, or a path)
+        self.location = redact(conn.url) if isinstance(conn, PgConnection) else ""
+
+    @property
+    def engine(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return engine_of(self._conn)
 
     @classmethod
     async def open(
@@ -109,6 +142,8 @@ class Storage:
     ) -> Storage:
         """Open (creating if needed) the database at ``path``, migrate it and probe a write.
 
+        ``path`` is a SQLite file (or ``:memory:``) or a ``postgresql://`` URL.
+
         ``codec`` turns analyses into text and back (plain JSON without one); with a codec,
         posts stored before JSON are upgraded through it before the probe.
         Any failure closes what was opened and raises ``StorageError`` naming the path and
@@ -116,36 +151,51 @@ class Storage:
         """
         check_sequence(migrations)
         target = str(path)
-        conn: aiosqlite.Connection | None = None
+        conn: Connection | None = None
         try:
-            if target != ":memory:":
-                _check_folder(Path(target).parent)
-            conn = await aiosqlite.connect(target)
-            if target != ":memory:":
-                await conn.execute("PRAGMA journal_mode=WAL")
-                # WAL with NORMAL: a commit survives a killed process (not a power cut)
-                await conn.execute("PRAGMA synchronous=NORMAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn = await _connect(target)
             storage = cls(conn, codec)
+            storage.location = storage.location or target
             await storage._migrate(migrations)
-            if codec is not None:
-                await storage.upgrade_posts(codec.upgrade)
+            if codec is not None and storage.engine == "sqlite":
+                await storage.upgrade_posts(codec.upgrade)  # pickles exist only in SQLite files
             await storage._probe()
         except (sqlite3.Error, OSError) as e:
             if conn is not None:
                 await conn.close()
-            raise StorageError(f"database {target}: {cause(e)}") from e
+            shown = redact(target) if is_postgres_url(target) else target
+            raise StorageError(f"database {shown}: {cause(e)}") from e
         except BaseException:
             if conn is not None:
                 await conn.close()
             raise
         return storage
 
+    @classmethod
+    async def version_of(cls, path: str | Path) -> int:
+        """The schema version stored at ``path`` now, without migrating (0: none yet)."""
+        target = str(path)
+        if not is_postgres_url(target) and (target == ":memory:" or not Path(target).exists()):
+            return 0
+        try:
+            conn = await _connect(target)
+        except (sqlite3.Error, OSError) as e:
+            shown = redact(target) if is_postgres_url(target) else target
+            raise StorageError(f"database {shown}: {cause(e)}") from e
+        try:
+            async with conn.execute("SELECT MAX(version) FROM schema_version") as cur:
+                row = await cur.fetchone()
+            return int(row[0]) if row and row[0] is not None else 0
+        except sqlite3.Error:  # no schema_version table: a new database
+            return 0
+        finally:
+            await conn.close()
+
     async def _probe(self) -> None:
         """One real write (a file that cannot take one fails here, at start)."""
         await self._conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('opened_at', ?)",
+            "INSERT INTO meta (key, value) VALUES ('opened_at', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (to_iso(datetime.now(UTC)),))
         await self._conn.commit()
 
@@ -184,11 +234,27 @@ class Storage:
         return WhaleStore(self._conn)
 
     @cached_property
+    def flood(self) -> FloodCounts:
+        """Request counts shared by several processes (same connection)."""
+        return FloodCounts(self._conn)
+
+    @cached_property
     def calls(self) -> CallStore:
         """Published calls and their graded outcomes, the track record (same connection)."""
         return CallStore(self._conn)
 
     async def _migrate(self, migrations: tuple[Migration, ...]) -> None:
+        postgres = isinstance(self._conn, PgConnection)
+        if postgres:  # several processes may start at once: one migrates, the rest wait
+            await self._conn.execute("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
+        try:
+            await self._apply(migrations, postgres)
+        finally:
+            if postgres:
+                await self._conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
+                await self._conn.commit()
+
+    async def _apply(self, migrations: tuple[Migration, ...], postgres: bool) -> None:
         await self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -199,7 +265,7 @@ class Storage:
                 continue
             try:
                 await self._conn.execute("BEGIN")
-                for statement in m.statements:
+                for statement in (*m.statements, *(m.postgresql if postgres else ())):
                     await self._conn.execute(statement)
                 await self._conn.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
@@ -221,7 +287,9 @@ class Storage:
         return int(row[0]) if row and row[0] is not None else 0
 
     async def journal_mode(self) -> str:
-        """SQLite's journal mode (``wal`` for file databases)."""
+        """SQLite's journal mode (``wal`` for file databases; empty on PostgreSQL)."""
+        if isinstance(self._conn, PgConnection):
+            return ""
         async with self._conn.execute("PRAGMA journal_mode") as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else ""
@@ -253,8 +321,10 @@ class Storage:
         """Remember that message ``message_id`` in ``chat_id`` shows ``post_id``."""
         await self._write(
             "cannot link message",
-            "INSERT OR REPLACE INTO post_messages "
-            "(chat_id, message_id, post_id, part, view, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO post_messages (chat_id, message_id, post_id, part, view, sent_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO UPDATE SET "
+            "post_id = excluded.post_id, part = excluded.part, view = excluded.view, "
+            "sent_at = excluded.sent_at",
             (chat_id, message_id, post_id, part, view, to_iso(datetime.now(UTC))),
         )
 
@@ -362,8 +432,10 @@ class Storage:
         """Remember the chat's last follow-up question (replacing the previous one)."""
         await self._write(
             "cannot save chat context",
-            "INSERT OR REPLACE INTO chat_context (chat_id, intent, topic, symbol, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO chat_context (chat_id, intent, topic, symbol, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET intent = "
+            "excluded.intent, topic = excluded.topic, symbol = excluded.symbol, "
+            "updated_at = excluded.updated_at",
             (chat_id, intent, topic, symbol, to_iso(datetime.now(UTC))),
         )
 

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.storage.digest_records import DigestMemory
+from bot.storage.engine import Connection
 from bot.storage.faults import write, write_many
 from bot.storage.subscriptions import Statement, memory_statement, record_statements
 from bot.storage.timestamps import to_iso
@@ -44,7 +43,7 @@ def thread_key(thread_id: int | None) -> int:
 class DigestOutbox:
     """Queries on ``digest_outbox`` over the bot's open connection."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def _write_many(self, statements: Sequence[Statement]) -> None:
@@ -82,8 +81,10 @@ class DigestOutbox:
         key = (chat_id, thread_key(thread_id), to_iso(slot))
         statements: list[Statement] = record_statements(subscription_ids, chat_id, slot,
                                                         "pending")
-        statements += [("INSERT OR REPLACE INTO digest_outbox (chat_id, thread_key, slot, part, "
-                        "text, sent, post_id) VALUES (?, ?, ?, ?, ?, 0, ?)",
+        statements += [("INSERT INTO digest_outbox (chat_id, thread_key, slot, part, text, sent, "
+                        "post_id) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (chat_id, thread_key, "
+                        "slot, part) DO UPDATE SET text = excluded.text, sent = 0, "
+                        "post_id = excluded.post_id",
                         (*key, part, text, shows[part]))
                        for part, text in enumerate(messages)]
         statements += [memory_statement(m) for m in memories]

@@ -1,9 +1,10 @@
 """Storage faults in words an operator can act on, and bounded retries of writes.
 
 SQLite reports a full disk, a lock held by another process or a read-only file as
-``sqlite3.OperationalError`` with a message; ``cause`` turns that (or an ``OSError``)
-into a short cause, and ``retry_write`` retries the temporary ones a bounded number of
-times before raising ``StorageError``.
+``sqlite3.OperationalError`` with a message; PostgreSQL failures (lost connection,
+serialization failure, deadlock) come as its subclass ``bot.storage.engine.PostgresError``.
+``cause`` turns that (or an ``OSError``) into a short cause, and ``retry_write`` retries
+the temporary ones a bounded number of times before raising ``StorageError``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-import aiosqlite
-
 from bot.errors import StorageError
+from bot.storage.engine import Connection
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,8 +38,15 @@ _CAUSES = (
     ("unable to open", "the file cannot be opened or created (check the folder's permissions)"),
     ("not a database", "the file is not a SQLite database"),
     ("malformed", "the database file is corrupt"),
+    ("cannot connect", "the PostgreSQL server cannot be reached"),
+    ("connection is closed", "the connection to the PostgreSQL server was lost"),
+    ("server closed the connection", "the connection to the PostgreSQL server was lost"),
+    ("could not serialize", "a concurrent write got in the way"),
+    ("deadlock detected", "a concurrent write got in the way"),
 )
-_TEMPORARY = ("locked", "busy", "disk is full", "disk i/o error")
+_TEMPORARY = ("locked", "busy", "disk is full", "disk i/o error", "could not serialize",
+              "deadlock detected", "connection is closed", "server closed the connection",
+              "cannot connect")
 
 
 def cause(error: BaseException) -> str:
@@ -64,7 +71,7 @@ def is_temporary(error: sqlite3.Error) -> bool:
     return any(needle in text for needle in _TEMPORARY)
 
 
-async def retry_write(conn: aiosqlite.Connection, what: str,
+async def retry_write(conn: Connection, what: str,
                       action: Callable[[], Awaitable[T]], *,
                       attempts: int = WRITE_ATTEMPTS) -> T:
     """Run ``action`` (statements and commit); on a temporary error roll back and retry.
@@ -88,7 +95,7 @@ async def retry_write(conn: aiosqlite.Connection, what: str,
     raise AssertionError("unreachable: attempts must be at least 1")
 
 
-async def write_many(conn: aiosqlite.Connection, what: str,
+async def write_many(conn: Connection, what: str,
                      statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
     """Statements in one transaction through ``retry_write`` (all or none)."""
     async def attempt() -> None:
@@ -99,7 +106,7 @@ async def write_many(conn: aiosqlite.Connection, what: str,
     await retry_write(conn, what, attempt)
 
 
-async def write(conn: aiosqlite.Connection, what: str, sql: str,
+async def write(conn: Connection, what: str, sql: str,
                 params: Sequence[Any] = ()) -> int:
     """One statement and its commit through ``retry_write``; the number of rows changed."""
     async def attempt() -> int:

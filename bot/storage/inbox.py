@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import aiosqlite
-
 from bot.errors import StorageError
+from bot.storage.engine import Connection
 from bot.storage.faults import cause, write
 from bot.storage.timestamps import from_iso, to_iso
 
@@ -36,7 +35,7 @@ class InboxEntry:
 class Inbox:
     """Queries on the ``inbox`` table over the bot's open connection."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def _write(self, what: str, sql: str, params: tuple[Any, ...]) -> int:

@@ -17,6 +17,8 @@ class Migration:
     version: int
     name: str
     statements: tuple[str, ...]
+    #: run after ``statements`` on PostgreSQL only (a type SQLite does not enforce)
+    postgresql: tuple[str, ...] = ()
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -183,8 +185,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             # SQLite keeps text in the BLOB column as text: values are rewritten in place
             # (``Storage.upgrade_posts``, the app's codec unpickling the rows before this)
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('posts_analysis', 'json')",
+            "INSERT INTO meta (key, value) VALUES ('posts_analysis', 'json') "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         ),
+        # PostgreSQL keeps BYTEA bytes: the column becomes text (empty on a new server)
+        postgresql=("ALTER TABLE posts ALTER COLUMN analysis TYPE TEXT "
+                    "USING convert_from(analysis, 'UTF8')",),
     ),
     Migration(
         7,
@@ -301,6 +307,24 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (scope, address, coin)
             )
             """,
+        ),
+    ),
+    Migration(
+        11,
+        "each process's recent request counts per user and chat (flood control shared by "
+        "several processes)",
+        (
+            """
+            CREATE TABLE flood_counts (
+                scope TEXT NOT NULL,
+                key INTEGER NOT NULL,
+                process TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (scope, key, process)
+            )
+            """,
+            "CREATE INDEX flood_counts_updated ON flood_counts (updated_at)",
         ),
     ),
 )

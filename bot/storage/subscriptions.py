@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import aiosqlite
-
 from bot.errors import StorageError
 from bot.storage.digest_records import DigestMemory, DigestMetrics
+from bot.storage.engine import Connection
 from bot.storage.faults import cause, retry_write, write, write_many
 from bot.storage.timestamps import from_iso, to_iso
 
@@ -107,7 +106,7 @@ def memory_statement(memory: DigestMemory) -> Statement:
 class SubscriptionStore:
     """Queries on the subscription tables over the bot's open connection."""
 
-    def __init__(self, conn: aiosqlite.Connection, default_timezone: str = "UTC") -> None:
+    def __init__(self, conn: Connection, default_timezone: str = "UTC") -> None:
         self._conn = conn
         self.default_timezone = default_timezone
 

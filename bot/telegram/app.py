@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
-import secrets
+import os
 import signal
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import timedelta
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlparse
@@ -31,9 +33,19 @@ from bot.config import Settings, telegram_api_url, telegram_token
 from bot.errors import ConfigError, TelegramUnreachableError
 from bot.market.source import MarketSource
 from bot.storage import Storage
+from bot.storage.leader import Leadership, SoleLeader, leadership_for
+from bot.telegram.flood_sharing import share_forever
 from bot.telegram.handlers import HANDLER_MODULES, chatter, register_all
 from bot.telegram.handlers.common import SERVICE_KEY, STARTUP_HOOKS
+from bot.telegram.health import add_health_route
 from bot.telegram.inbox import InboxProcessor, InboxQueue, redeliver_pending
+from bot.telegram.leader_jobs import (
+    LEADER_KEY,
+    ORPHAN_AGE,
+    LeaderJobQueue,
+    on_leadership,
+    start_shared_database_jobs,
+)
 from bot.telegram.redaction import install_redaction
 from bot.telegram.services import BotService
 from bot.telegram.shutdown import shut_down
@@ -80,11 +92,24 @@ async def start_up(app: Application) -> None:
 
 
 
+def webhook_secret(token: str) -> str:
+    """The webhook's secret: ``TELEGRAM_WEBHOOK_SECRET``, or one derived from the token, so
+    every process behind one webhook checks the same secret."""
+    configured = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    return configured or hashlib.sha256(f"webhook-secret:{token}".encode()).hexdigest()
+
+
 async def start_receiving(app: Application, webhook_url: str | None = None,
                           port: int | None = None) -> None:
-    """Hand stored, unhandled updates to the handlers first, then poll (or serve a webhook)."""
+    """Hand stored, unhandled updates to the handlers first, then poll (or serve a webhook).
+
+    On a shared database (PostgreSQL) only updates older than ``ORPHAN_AGE`` are handed
+    back: younger ones may be another live process's, answering right now.
+    """
     service: BotService = app.bot_data[SERVICE_KEY]
-    await redeliver_pending(app, service.error_text("internal"))
+    shared = service.storage.engine == "postgresql"
+    await redeliver_pending(app, service.error_text("internal"),
+                            min_age=ORPHAN_AGE if shared else timedelta(0))
     updater = app.updater
     assert updater is not None
     if webhook_url:
@@ -93,9 +118,10 @@ async def start_receiving(app: Application, webhook_url: str | None = None,
             port=port or 8443,
             url_path=urlparse(webhook_url).path.strip("/"),
             webhook_url=webhook_url,
-            secret_token=secrets.token_urlsafe(32),
+            secret_token=webhook_secret(app.bot.token),
             drop_pending_updates=False,
         )
+        add_health_route(app)
     else:
         await updater.start_polling(drop_pending_updates=False)
 
@@ -147,8 +173,10 @@ def build_application(
     updates_request: BaseRequest | None = None,
     extra_modules: Sequence[ModuleType] = (),
     service: BotService | None = None,
+    leadership: Leadership | None = None,
 ) -> Application:
-    """The configured Application (not yet initialised)."""
+    """The configured Application (not yet initialised); its jobs run only while
+    ``leadership`` leads (always, by default: one process)."""
     bot_token = token or telegram_token()
     if not bot_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN: expected the bot token in the environment")
@@ -168,6 +196,7 @@ def build_application(
         .concurrent_updates(InboxProcessor(storage.inbox, CONCURRENT_UPDATES))
         .update_queue(InboxQueue(storage.inbox))
         .rate_limiter(rate_limiter())
+        .job_queue(LeaderJobQueue(leadership or SoleLeader()))
     )
     if request is not None:
         builder = builder.request(request)
@@ -177,7 +206,9 @@ def build_application(
         builder = builder.updater(None)
     app: Application = builder.build()
     service = service or BotService(settings, source, storage, flavour=flavour)
+    service.leadership = leadership or service.leadership
     app.bot_data[SERVICE_KEY] = service
+    app.bot_data[LEADER_KEY] = service.leadership
     register_all(app, service, _modules(extra_modules))
     return app
 
@@ -208,20 +239,34 @@ async def run_bot(
     owned = storage is None
     if storage is None:
         storage = await Storage.open(settings.database_path(), codec=ANALYSIS_CODEC)
+    sharing: asyncio.Task[None] | None = None
+    leadership = leadership_for(settings.database_path()
+                                if storage.engine == "postgresql" else None)
     try:
-        app = build_application(settings, source, storage)
+        app = build_application(settings, source, storage, leadership=leadership)
         try:
             async with app:
                 await start_up(app)
                 await app.start()
+                if storage.engine == "postgresql":
+                    start_shared_database_jobs(app)
+                    sharing = asyncio.create_task(share_forever(
+                        app.bot_data[SERVICE_KEY].flood, storage.flood, leadership.name))
+                await leadership.start(lambda leading: on_leadership(app, leading))
                 await start_receiving(app, webhook_url, port)
-                log.info("bot running (%s)", "webhook" if webhook_url else "polling")
+                log.info("bot running (%s, %s storage)",
+                         "webhook" if webhook_url else "polling", storage.engine)
                 await (stop.wait() if stop is not None else _wait_for_stop_signal())
                 # stop fetching, then let every update already received get its reply
                 assert app.updater is not None
                 await shut_down(app)
                 await app.updater.stop()
                 await app.stop()
+                await leadership.stop()  # the next process takes over at its next attempt
+                if sharing is not None:
+                    sharing.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sharing
         except InvalidToken as e:
             raise ConfigError("TELEGRAM_BOT_TOKEN: the Bot API rejected the token") from e
         except NetworkError as e:

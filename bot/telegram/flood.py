@@ -36,6 +36,8 @@ class RateWindow:
     window_seconds: float
     _recent: dict[int, deque[float]] = field(default_factory=dict)
     _warned_at: dict[int, float] = field(default_factory=dict)
+    #: requests other processes saw per key within the window (several processes, one database)
+    remote: dict[int, int] = field(default_factory=dict)
 
     def warn_once(self, key: int, now: float) -> Verdict:
         """WARN the first time in a window, SILENT after."""
@@ -50,7 +52,7 @@ class RateWindow:
         recent = self._recent.setdefault(key, deque())
         while recent and now - recent[0] >= self.window_seconds:
             recent.popleft()
-        if len(recent) >= self.max_requests:
+        if len(recent) + self.remote.get(key, 0) >= self.max_requests:
             return self.warn_once(key, now)
         recent.append(now)
         return Verdict.GO
@@ -65,6 +67,11 @@ class RateWindow:
 
     def __len__(self) -> int:
         return len(self._recent.keys() | self._warned_at.keys())
+
+    def counts(self, now: float) -> dict[int, int]:
+        """Requests per key within the window, as this process saw them."""
+        return {key: sum(1 for t in recent if now - t < self.window_seconds)
+                for key, recent in self._recent.items()}
 
 
 @dataclass
@@ -112,6 +119,20 @@ class FloodGuard:
         users.sweep(now)
         chats.sweep(now)
         self._swept_at = now
+
+    def local_counts(self) -> dict[tuple[str, int], int]:
+        """This process's requests per ``("user", id)`` and ``("chat", id)`` in the window."""
+        users, chats = self._windows()
+        now = self.clock()
+        counts = {("user", k): n for k, n in users.counts(now).items()}
+        counts.update({("chat", k): n for k, n in chats.counts(now).items()})
+        return counts
+
+    def set_remote(self, counts: dict[tuple[str, int], int]) -> None:
+        """What the other processes saw (``local_counts`` of each, summed)."""
+        users, chats = self._windows()
+        users.remote = {k: n for (scope, k), n in counts.items() if scope == "user"}
+        chats.remote = {k: n for (scope, k), n in counts.items() if scope == "chat"}
 
     def tracked(self) -> int:
         """Users and chats with a live window or heavy reply in flight (memory check)."""

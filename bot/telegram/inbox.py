@@ -149,10 +149,13 @@ async def _drop(bot: Bot, entry: InboxEntry, inbox: Inbox, reason: str, apology:
 
 
 async def redeliver_pending(app: Application, apology: str,
-                            now: datetime | None = None) -> Redelivery:
+                            now: datetime | None = None,
+                            min_age: timedelta = timedelta(0)) -> Redelivery:
     """Hand every stored, unhandled update to the Application (call before polling starts).
 
     ``apology`` is sent to the chat of an update that is dropped (too many attempts, too old).
+    ``min_age``: leave younger updates alone (with several processes on one database, another
+    live process may be answering them right now).
     """
     queue = app.update_queue
     if not isinstance(queue, InboxQueue):
@@ -160,6 +163,8 @@ async def redeliver_pending(app: Application, apology: str,
     moment = now or datetime.now(UTC)
     redelivered = dropped = 0
     for entry in await queue.inbox.pending():
+        if moment - entry.received_at < min_age:
+            continue
         if entry.attempts >= MAX_REDELIVERIES:
             await _drop(app.bot, entry, queue.inbox, "failed on every attempt", apology)
             dropped += 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.storage import Storage
 from bot.storage.alerts import Firing, NewAlert
@@ -15,8 +14,8 @@ def _alert(chat_id: int = 1, level: float = 80_000.0, rearm: float | None = None
     return NewAlert(chat_id, None, "BTC", "above", level, None, rearm, False, NOW, None, 7)
 
 
-async def test_alerts_survive_a_reopen_and_fire_once(tmp_path: Path) -> None:
-    db = tmp_path / "bot.sqlite3"
+async def test_alerts_survive_a_reopen_and_fire_once(database: str) -> None:
+    db = database
     storage = await Storage.open(db)
     first = await storage.alerts.add(_alert())
     await storage.alerts.add(_alert(level=90_000))
@@ -38,8 +37,8 @@ async def test_alerts_survive_a_reopen_and_fire_once(tmp_path: Path) -> None:
     await storage.close()
 
 
-async def test_rearming_alerts_stay_active_and_deletes_are_per_chat(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "bot.sqlite3")
+async def test_rearming_alerts_stay_active_and_deletes_are_per_chat(database: str) -> None:
+    storage = await Storage.open(database)
     store = storage.alerts
     rearming = await store.add(_alert(rearm=1.0))
     other = await store.add(_alert(chat_id=2))

@@ -175,9 +175,16 @@ BAD_VALUES: list[tuple[str, Edit, str]] = [
         "timeframes.enabled: expected timeframes from 1h, 4h, 1d, not '2h'",
     ),
     (
-        "non-sqlite storage",
+        "storage engine neither SQLite nor PostgreSQL",
+        _set("storage", "url", "mysql://db/bot"),
+        "storage.url: expected a sqlite:///path URL (embedded) or a "
+        "postgresql://user:password@host:port/database URL",
+    ),
+    (
+        "PostgreSQL URL without a database name",
         _set("storage", "url", "postgres://db"),
-        "storage.url: expected a sqlite:///path URL",
+        "storage.url: expected a postgresql://user:password@host:port/database URL "
+        "(host and database name required)",
     ),
     (
         "wrong type inside a list",
@@ -248,3 +255,17 @@ def test_unreadable_config_path_is_reported_not_raised_raw(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as info:
         load_settings(tmp_path)  # a directory cannot be read as a file
     assert str(info.value) == f"cannot read config file {tmp_path}: Is a directory"
+
+
+def test_a_postgresql_url_is_the_database_and_market_lists_stay_beside_the_config(
+    tmp_path: Path,
+) -> None:
+    copy_path = tmp_path / "pg.toml"
+    text = default_config_path().read_text(encoding="utf-8")
+    url = "postgresql://bot:secret@db.internal:5432/commentator"
+    copy_path.write_text(text.replace('url = "sqlite:///var/market-commentator.sqlite3"',
+                                      f'url = "{url}"'), "utf-8")
+    settings = load_settings(copy_path)
+    assert settings.storage.is_postgresql
+    assert settings.database_path() == url
+    assert settings.markets_cache_path() == tmp_path / "var" / "markets"

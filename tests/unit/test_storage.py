@@ -50,8 +50,8 @@ async def test_new_database_is_migrated_to_latest_version_in_wal_mode(tmp_path: 
         await store.close()
 
 
-async def test_same_symbol_and_snapshot_time_is_stored_once(tmp_path: Path) -> None:
-    store = await Storage.open(tmp_path / "bot.sqlite3", codec=FAKE)
+async def test_same_symbol_and_snapshot_time_is_stored_once(database: str) -> None:
+    store = await Storage.open(database, codec=FAKE)
     try:
         first = await store.save_post("BTC", AS_OF, FakeAnalysis("BTC", 97_000.0))
         again = await store.save_post("BTC", AS_OF, FakeAnalysis("BTC", 97_000.0))
@@ -63,10 +63,8 @@ async def test_same_symbol_and_snapshot_time_is_stored_once(tmp_path: Path) -> N
         await store.close()
 
 
-async def test_every_part_of_a_split_post_finds_the_analysis_after_restart(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "bot.sqlite3"
+async def test_every_part_of_a_split_post_finds_the_analysis_after_restart(database: str) -> None:
+    path = database
     store = await Storage.open(path, codec=FAKE)
     post_id = await store.save_post("ETH", AS_OF, FakeAnalysis("ETH", 3_400.5))
     await store.link_message(-100123, 7, post_id, part=0, view="digest")
@@ -90,8 +88,8 @@ async def test_every_part_of_a_split_post_finds_the_analysis_after_restart(
         await reopened.close()
 
 
-async def test_prune_removes_old_posts_and_their_message_links(tmp_path: Path) -> None:
-    store = await Storage.open(tmp_path / "bot.sqlite3", codec=FAKE)
+async def test_prune_removes_old_posts_and_their_message_links(database: str) -> None:
+    store = await Storage.open(database, codec=FAKE)
     try:
         post_id = await store.save_post("SOL", AS_OF, FakeAnalysis("SOL", 180.0))
         await store.link_message(5, 1, post_id, view="quick")
@@ -103,8 +101,8 @@ async def test_prune_removes_old_posts_and_their_message_links(tmp_path: Path) -
         await store.close()
 
 
-async def test_adding_a_migration_is_one_entry_and_applies_on_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
+async def test_adding_a_migration_is_one_entry_and_applies_on_reopen(database: str) -> None:
+    path = database
     await (await Storage.open(path)).close()
     extra = Migration(
         latest_version() + 1, "notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY)",)
@@ -152,8 +150,8 @@ async def test_analysis_with_read_only_mappings_round_trips(settings: Settings) 
         await store.close()
 
 
-async def test_times_come_back_in_utc_and_naive_times_are_refused() -> None:
-    store = await Storage.open(":memory:", codec=FAKE)
+async def test_times_come_back_in_utc_and_naive_times_are_refused(database: str) -> None:
+    store = await Storage.open(database, codec=FAKE)
     try:
         berlin = AS_OF.astimezone(timezone(timedelta(hours=1)))
         post = await store.post(await store.save_post("BTC", berlin, FakeAnalysis("BTC", 1.0)))

@@ -11,8 +11,8 @@ SLOT = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 METRICS = DigestMetrics(64_000.0, None, None, None, 0.2, "bullish")
 
 
-async def test_staged_parts_survive_and_only_unsent_ones_remain_to_send() -> None:
-    storage = await Storage.open(":memory:")
+async def test_staged_parts_survive_and_only_unsent_ones_remain_to_send(database: str) -> None:
+    storage = await Storage.open(database)
     sub = await storage.subscriptions.add(41, None, ("BTC",), "daily 08:00")
     outbox = storage.outbox
     await outbox.stage([sub], 41, None, SLOT, ["part one", "part two"],
@@ -30,8 +30,8 @@ async def test_staged_parts_survive_and_only_unsent_ones_remain_to_send() -> Non
     assert after == () and settled == "sent"
 
 
-async def test_a_failed_delivery_forgets_what_the_chat_never_received() -> None:
-    storage = await Storage.open(":memory:")
+async def test_a_failed_delivery_forgets_what_the_chat_never_received(database: str) -> None:
+    storage = await Storage.open(database)
     sub = await storage.subscriptions.add(42, 7, ("BTC",), "daily 08:00")
     await storage.outbox.stage([sub], 42, 7, SLOT, ["only part"],
                                [DigestMemory(42, "BTC", SLOT, "Bitcoin slips", METRICS)])
@@ -42,8 +42,10 @@ async def test_a_failed_delivery_forgets_what_the_chat_never_received() -> None:
     assert headlines == () and status == "failed"
 
 
-async def test_staged_messages_of_an_abandoned_delivery_are_pruned_with_the_log() -> None:
-    storage = await Storage.open(":memory:")
+async def test_staged_messages_of_an_abandoned_delivery_are_pruned_with_the_log(
+    database: str
+) -> None:
+    storage = await Storage.open(database)
     sub = await storage.subscriptions.add(43, None, ("BTC",), "daily 08:00")
     await storage.outbox.stage([sub], 43, None, SLOT, ["stuck"], [])
     await storage.subscriptions.prune(SLOT + timedelta(days=31))

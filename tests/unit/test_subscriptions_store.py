@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.scheduling.digest import DigestMemory, DigestMetrics
 from bot.storage import Storage
@@ -13,8 +12,8 @@ SLOT = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 METRICS = DigestMetrics(99_400.0, 33.4e9, 1.335, -0.000064, -0.27, "bearish")
 
 
-async def test_subscriptions_survive_reopening_the_database(tmp_path: Path) -> None:
-    db = tmp_path / "bot.sqlite3"
+async def test_subscriptions_survive_reopening_the_database(database: str) -> None:
+    db = database
     storage = await Storage.open(db)
     store = storage.subscriptions
     await store.set_timezone(-100, "supergroup", "Europe/Berlin")
@@ -37,8 +36,8 @@ async def test_subscriptions_survive_reopening_the_database(tmp_path: Path) -> N
     assert [s.chat_id for s in berlin_4h] == [-100] and [s.chat_id for s in utc_4h] == [55]
 
 
-async def test_pause_resume_and_remove_touch_only_that_chat() -> None:
-    storage = await Storage.open(":memory:")
+async def test_pause_resume_and_remove_touch_only_that_chat(database: str) -> None:
+    storage = await Storage.open(database)
     store = storage.subscriptions
     a = await store.add(1, None, ("BTC",), "every 4h")
     b = await store.add(2, None, ("BTC",), "every 4h")
@@ -53,8 +52,8 @@ async def test_pause_resume_and_remove_touch_only_that_chat() -> None:
     assert removed_wrong_chat == 0 and removed == 1 and left == [b]
 
 
-async def test_delivery_log_tracks_pending_sent_and_attempts() -> None:
-    storage = await Storage.open(":memory:")
+async def test_delivery_log_tracks_pending_sent_and_attempts(database: str) -> None:
+    storage = await Storage.open(database)
     store = storage.subscriptions
     sub = await store.add(1, None, ("BTC",), "every 4h")
     await store.record([sub], 1, SLOT, "pending")
@@ -73,8 +72,8 @@ async def test_delivery_log_tracks_pending_sent_and_attempts() -> None:
     assert last == SLOT and settled == {sub} and counts == {"sent": 1}
 
 
-async def test_digest_memory_keeps_last_twenty_headlines_and_latest_metrics() -> None:
-    storage = await Storage.open(":memory:")
+async def test_digest_memory_keeps_last_twenty_headlines_and_latest_metrics(database: str) -> None:
+    storage = await Storage.open(database)
     store = storage.subscriptions
     for i in range(25):
         metrics = DigestMetrics(100.0 + i, None, None, None, 0.1, "neutral")
@@ -90,8 +89,8 @@ async def test_digest_memory_keeps_last_twenty_headlines_and_latest_metrics() ->
     assert nothing is None
 
 
-async def test_migrated_chat_keeps_subscriptions_timezone_and_memory() -> None:
-    storage = await Storage.open(":memory:")
+async def test_migrated_chat_keeps_subscriptions_timezone_and_memory(database: str) -> None:
+    storage = await Storage.open(database)
     store = storage.subscriptions
     await store.set_timezone(-5, "group", "Asia/Tokyo")
     sub = await store.add(-5, None, ("BTC",), "daily 09:00")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.app.questions import answer_view, parse_answer_view
 from bot.storage import Storage
@@ -13,8 +12,8 @@ from bot.telegram.keyboards import parse_question, question_data
 AS_OF = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
-async def test_chat_context_is_saved_replaced_and_kept_across_reopening(tmp_path: Path) -> None:
-    db = tmp_path / "bot.db"
+async def test_chat_context_is_saved_replaced_and_kept_across_reopening(database: str) -> None:
+    db = database
     store = await Storage.open(db)
     try:
         assert await store.chat_context(7) is None
@@ -34,8 +33,8 @@ async def test_chat_context_is_saved_replaced_and_kept_across_reopening(tmp_path
     assert other is None
 
 
-async def test_latest_post_symbol_follows_the_last_message_of_the_chat() -> None:
-    store = await Storage.open(":memory:")
+async def test_latest_post_symbol_follows_the_last_message_of_the_chat(database: str) -> None:
+    store = await Storage.open(database)
     try:
         btc = await store.save_post("BTC", AS_OF, {"n": 1})
         eth = await store.save_post("ETH", AS_OF, {"n": 2})

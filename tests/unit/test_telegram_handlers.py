@@ -250,6 +250,7 @@ async def test_status_is_for_operators_only(settings: Settings, demo: FlakySourc
     assert "for the bot's operators" in refused
     assert "Stored posts: 1" in status and "BTC: snapshot" in status
     assert "Whale watcher: 1 watched address · 0 chats on whale alerts" in status
+    assert "Storage: SQLite · scheduler leader: " in status and "(this process)" in status
 
 
 async def test_venue_down_gets_a_polite_reply(settings: Settings, demo: FlakySource) -> None:

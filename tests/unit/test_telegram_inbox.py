@@ -25,9 +25,10 @@ def _body(update_id: int, chat_id: int = 31, text: str = "/btc") -> dict[str, An
     }}
 
 
-async def test_a_pending_update_is_handed_back_once_more_and_counted(settings: Settings
-                                                                     ) -> None:
-    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
+async def test_a_pending_update_is_handed_back_once_more_and_counted(
+    settings: Settings, database: str
+) -> None:
+    storage = await Storage.open(database, codec=ANALYSIS_CODEC)
     await storage.inbox.receive(7, 31, _body(7))
     async with harness(settings, DemoSource(settings), storage) as h:
         result = await redeliver_pending(h.app, APOLOGY)
@@ -41,9 +42,9 @@ async def test_a_pending_update_is_handed_back_once_more_and_counted(settings: S
 
 
 async def test_an_update_that_failed_on_every_attempt_is_dropped_with_an_apology(
-    settings: Settings,
+    settings: Settings, database: str
 ) -> None:
-    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
+    storage = await Storage.open(database, codec=ANALYSIS_CODEC)
     await storage.inbox.receive(8, 32, _body(8, chat_id=32))
     for _ in range(MAX_REDELIVERIES):
         await storage.inbox.attempt(8)
@@ -58,9 +59,10 @@ async def test_an_update_that_failed_on_every_attempt_is_dropped_with_an_apology
     assert empty and status == "dropped"
 
 
-async def test_an_update_older_than_a_day_is_not_answered_after_a_restart(settings: Settings
-                                                                          ) -> None:
-    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
+async def test_an_update_older_than_a_day_is_not_answered_after_a_restart(
+    settings: Settings, database: str
+) -> None:
+    storage = await Storage.open(database, codec=ANALYSIS_CODEC)
     old = datetime.now(UTC) - MAX_AGE - timedelta(minutes=1)
     await storage.inbox.receive(9, 33, _body(9, chat_id=33), now=old)
     async with harness(settings, DemoSource(settings), storage) as h:
@@ -70,8 +72,10 @@ async def test_an_update_older_than_a_day_is_not_answered_after_a_restart(settin
     assert result.dropped == 1 and status == "dropped"
 
 
-async def test_an_update_telegram_delivers_twice_is_queued_once(settings: Settings) -> None:
-    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
+async def test_an_update_telegram_delivers_twice_is_queued_once(
+    settings: Settings, database: str
+) -> None:
+    storage = await Storage.open(database, codec=ANALYSIS_CODEC)
     async with harness(settings, DemoSource(settings), storage) as h:
         queue = h.app.update_queue
         assert isinstance(queue, InboxQueue)
@@ -84,8 +88,8 @@ async def test_an_update_telegram_delivers_twice_is_queued_once(settings: Settin
     assert size == 1 and status == "pending"
 
 
-async def test_a_reused_update_id_with_new_content_is_a_new_update() -> None:
-    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
+async def test_a_reused_update_id_with_new_content_is_a_new_update(database: str) -> None:
+    storage = await Storage.open(database, codec=ANALYSIS_CODEC)
     await storage.inbox.receive(11, 31, _body(11, text="/btc"))
     await storage.inbox.settle(11, "done")
     fresh = await storage.inbox.receive(11, 31, _body(11, text="/eth"))
