@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.storage.alerts import StagedAlertMessage
+from bot.storage.engine import Connection
 from bot.storage.faults import retry_write, write, write_many
 from bot.storage.timestamps import from_iso, to_iso
 
@@ -53,7 +52,7 @@ class FeedStore:
     """Queries on ``feed_subscriptions``, ``push_pauses`` and the feed rows of
     ``alert_outbox`` over the bot's open connection."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:

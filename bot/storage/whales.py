@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.faults import write, write_many
 from bot.storage.timestamps import from_iso, to_iso
 
@@ -51,7 +50,7 @@ class WhaleHolding:
 class WhaleStore:
     """Queries on ``whale_addresses``, ``whale_seen`` and ``whale_holdings``."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:

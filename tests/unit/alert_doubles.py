@@ -29,6 +29,6 @@ class RecordingSender:
         return len(self.sent)
 
 
-async def service_on(settings: Settings, source: MarketSource, db: Path) -> MarketService:
-    """A market service over ``source`` with a database in ``db``."""
+async def service_on(settings: Settings, source: MarketSource, db: Path | str) -> MarketService:
+    """A market service over ``source`` with a database in ``db`` (a path or a URL)."""
     return MarketService(settings, source, await Storage.open(db), flavour="text")

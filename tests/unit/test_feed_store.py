@@ -4,7 +4,6 @@ feed messages staged once per event."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.storage import Storage
 from bot.storage.migrations import MIGRATIONS, latest_version
@@ -18,9 +17,8 @@ def test_the_feed_migration_is_named_for_what_it_adds() -> None:
     assert max(names.values()) == latest_version()
 
 
-async def test_opt_ins_survive_a_reopen_and_a_second_call_changes_the_size(
-        tmp_path: Path) -> None:
-    db = tmp_path / "bot.sqlite3"
+async def test_opt_ins_survive_a_reopen_and_a_second_call_changes_the_size(database: str) -> None:
+    db = database
     storage = await Storage.open(db)
     feeds = storage.feeds
     await feeds.subscribe(-100, None, "whales", 1_000_000, NOW)
@@ -43,8 +41,8 @@ async def test_opt_ins_survive_a_reopen_and_a_second_call_changes_the_size(
     await storage.close()
 
 
-async def test_a_paused_chat_gets_no_feed_until_it_is_resumed(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "bot.sqlite3")
+async def test_a_paused_chat_gets_no_feed_until_it_is_resumed(database: str) -> None:
+    storage = await Storage.open(database)
     feeds = storage.feeds
     await feeds.subscribe(42, None, "whales", 1_000_000, NOW)
     await feeds.pause_chat(42, "Forbidden: bot was blocked by the user", NOW)
@@ -57,8 +55,8 @@ async def test_a_paused_chat_gets_no_feed_until_it_is_resumed(tmp_path: Path) ->
     await storage.close()
 
 
-async def test_opt_ins_and_pauses_follow_a_chat_that_moved(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "bot.sqlite3")
+async def test_opt_ins_and_pauses_follow_a_chat_that_moved(database: str) -> None:
+    storage = await Storage.open(database)
     feeds = storage.feeds
     await feeds.subscribe(-1, None, "whales", 1_000_000, NOW)
     await feeds.subscribe(-1, None, "liquidations", 100_000, NOW)
@@ -73,8 +71,8 @@ async def test_opt_ins_and_pauses_follow_a_chat_that_moved(tmp_path: Path) -> No
 
 
 async def test_an_event_is_staged_once_per_chat_and_counted_apart_from_price_alerts(
-        tmp_path: Path) -> None:
-    db = tmp_path / "bot.sqlite3"
+        database: str) -> None:
+    db = database
     storage = await Storage.open(db)
     feeds = storage.feeds
     staged = await feeds.stage_feed_message(42, None, "whales", "0xabc opened", "w:1", NOW)

@@ -75,7 +75,9 @@ async def test_btc_sends_an_html_post_with_refresh_and_chart_buttons(
         assert "BTC" in post.params["text"] and "$99,400" in post.params["text"]
         labels = [label for label, _ in _buttons(post)]
         assert labels[:2] == ["🔄 Refresh", "📈 Chart 4h"]
-        assert 3 <= len(labels) - 2 <= 5  # related questions under the post
+        related = [label for label in labels[2:] if not label.startswith("🔔 Alert me")]
+        assert 3 <= len(related) <= 5  # related questions under the post
+        assert 1 <= len(labels) - 2 - len(related) <= 2  # its levels as one-tap alerts
         assert all(len(data.encode()) <= 64 for _, data in _buttons(post))
         service = h.app.bot_data["market_service"]
         stored = await service.storage.post_for_message(5, h.request.message_ids[id(post)])

@@ -83,9 +83,9 @@ def _position(coin: str, side: str, size: float, usd: float, address: str = WHAL
 
 
 async def test_first_sighting_is_a_baseline_and_a_restart_re_announces_nothing(
-    settings: Settings, tmp_path: Path
+    settings: Settings, database: str
 ) -> None:
-    db = tmp_path / "bot.sqlite3"
+    db = database
     source = WhaleSource(DemoSource(settings, T0), {WHALE: [_position("BTC", "long", 50, 5e6)]})
     service = await service_on(settings, source, db)
     await service.storage.feeds.subscribe(-100, None, FEED, 1_000_000, T0)
