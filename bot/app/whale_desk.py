@@ -16,6 +16,7 @@ from bot.alerts.rules import parse_number
 from bot.app.requests import Destination, Reply
 from bot.app.service import MarketService
 from bot.app.whale_round import FEED
+from bot.market.source import WhaleWatching
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 #: longest label kept for an address
@@ -108,7 +109,8 @@ class WhaleDesk:
         await feeds.subscribe(to.chat_id, to.thread_id, FEED, min_usd, self.clock())
         return Reply("feed_on", {"min_usd": min_usd, "paused": paused,
                                  "floor": self.settings.watch.min_notional_usd,
-                                 "watched": len(await self._addresses(to.chat_id))})
+                                 "watched": len(await self._addresses(to.chat_id)),
+                                 "watching": isinstance(self.service.source, WhaleWatching)})
 
     async def _addresses(self, chat_id: int) -> list[str]:
         configured = [w.address for w in self.settings.tracked]

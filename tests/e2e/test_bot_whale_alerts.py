@@ -99,6 +99,7 @@ async def test_whale_commands_validate_politely_and_groups_need_an_admin(
         twice = await say(api, GROUP, f"/whalewatch add {OTHER_WHALE}", ADMIN)
         configured = await say(api, GROUP, f"/whalewatch add {TRACKED_WHALE}", ADMIN)
         on = await say(api, GROUP, "/whalealerts on lots", ADMIN)
+        on_demo = await say(api, GROUP, "/whalealerts on 2m", ADMIN)
         listed = await say(api, GROUP, "/whalewatch", MEMBER)
         removed = await say(api, GROUP, f"/whalewatch remove {OTHER_WHALE}", ADMIN)
         off = await say(api, GROUP, "/whalealerts off", ADMIN)
@@ -111,6 +112,9 @@ async def test_whale_commands_validate_politely_and_groups_need_an_admin(
     assert "only once an admin sends <code>/whalealerts on</code>" in added
     assert "already watches" in twice and "already watched for every chat" in configured
     assert "<b>lots</b> is not an amount I can read" in on
+    assert "moves of $2M or more" in on_demo
+    assert "offline demo market, which has no whale positions, so nothing will be posted" \
+        in on_demo
     assert "Market maker (added here)" in listed
-    assert "Stopped watching" in removed and "Whale alerts were not on here" in off
+    assert "Stopped watching" in removed and "Whale alerts are off" in off
     assert "/whalealerts" in status
