@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.fake_bot_inline import InlineMethods
 from tests.fakes.fake_bot_methods import BOT_ID, BOT_USERNAME, BotApiMethods, Reject, Sent
 from tests.fakes.telegram_limits import SENDING_METHODS, SendLimits
 
@@ -27,7 +28,7 @@ ANONYMOUS_ADMIN_ID = 1_087_968_824
 
 
 @dataclass
-class FakeBotApi(BotApiMethods):
+class FakeBotApi(InlineMethods, BotApiMethods):
     """State and test API of the fake server."""
 
     token: str = "123456:TEST-token-for-the-fake-api"
@@ -54,6 +55,8 @@ class FakeBotApi(BotApiMethods):
         self._sends_open = asyncio.Event()
         self._sends_open.set()
         self.held = 0  # sends waiting behind ``hold_sends``
+        self.inline_answers: dict[str, dict[str, Any]] = {}
+        self._inline_queries: dict[str, str] = {}
 
     # -- lifecycle -----------------------------------------------------------------
 

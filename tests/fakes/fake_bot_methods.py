@@ -123,7 +123,7 @@ class BotApiMethods:
     async def _api_getme(self, p: dict[str, Any]) -> dict[str, Any]:
         return {"id": BOT_ID, "is_bot": True, "first_name": "Commentator",
                 "username": BOT_USERNAME, "can_join_groups": True,
-                "can_read_all_group_messages": False, "supports_inline_queries": False}
+                "can_read_all_group_messages": False, "supports_inline_queries": True}
 
     async def _api_deletewebhook(self, p: dict[str, Any]) -> bool:
         self.webhook = None

@@ -19,6 +19,7 @@ from bot.telegram.handlers import (
     errors,
     followup,
     gate,
+    inline,
     liqalerts,
     market,
     status,
@@ -29,8 +30,8 @@ from bot.telegram.handlers import (
 from bot.telegram.services import BotService
 
 HANDLER_MODULES: list[ModuleType] = [gate, basics, market, status, buttons, alerts, whales_watch,
-                                     liqalerts, followup, subscriptions, trackrecord, chatter,
-                                     errors]
+                                     liqalerts, inline, followup, subscriptions, trackrecord,
+                                     chatter, errors]
 
 
 def register_all(

@@ -47,7 +47,9 @@ async def gate(update: Update, context: Context) -> None:
     verdict = service.flood.admit(sender_id(update), chat.id if chat is not None else None)
     if verdict is Verdict.GO:
         return
-    if verdict is Verdict.WARN:
+    if verdict is Verdict.WARN and update.inline_query is not None:
+        await update.inline_query.answer([], cache_time=0)
+    elif verdict is Verdict.WARN:
         text = service.error_text("flood_rate", flavour="text")
         if update.callback_query is not None:
             await update.callback_query.answer(text)
@@ -61,7 +63,7 @@ def is_request(update: Update) -> bool:
 
     Group chatter the bot does not answer is not a request and spends no one's budget.
     """
-    if update.callback_query is not None:
+    if update.callback_query is not None or update.inline_query is not None:
         return True
     message = update.effective_message
     if message is None:
