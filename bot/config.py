@@ -439,6 +439,19 @@ def settings_from_dict(data: dict[str, Any], config_dir: Path = Path(".")) -> Se
         raise ConfigError(f"config error in {_describe(e)}") from e
 
 
+#: environment variables that override a config key (a database URL carries a password)
+ENV_OVERRIDES = {"STORAGE_URL": ("storage", "url")}
+
+
+def with_environment(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with the keys the environment overrides (``STORAGE_URL`` → ``storage.url``)."""
+    for variable, (section, key) in ENV_OVERRIDES.items():
+        value = os.environ.get(variable, "").strip()
+        if value:
+            data = {**data, section: {**data.get(section, {}), key: value}}
+    return data
+
+
 def load_settings(path: Path | str | None = None) -> Settings:
     """Read and validate ``path`` (default: the bundled config.toml)."""
     p = Path(path) if path is not None else default_config_path()
@@ -454,6 +467,6 @@ def load_settings(path: Path | str | None = None) -> Settings:
         # Relative paths in a file you pass resolve next to it; those of the bundled
         # defaults (which may sit inside an installed package) resolve in the working folder.
         base = p.resolve().parent if path is not None else Path.cwd()
-        return settings_from_dict(data, base)
+        return settings_from_dict(with_environment(data), base)
     except ConfigError as e:
         raise ConfigError(f"{p}: {e}") from e.__cause__

@@ -19,7 +19,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"analysis", "evidence", "commentary", "qa", "scheduling", "alerts"}),
     frozenset({"app"}),
     frozenset({"telegram", "console", "cli_commands", "cli_backtest", "cli_args", "cli_alerts",
-               "__main__"}),
+               "container_health", "__main__"}),
 )
 #: Units that may import python-telegram-bot (the transport and the entry points).
 TRANSPORT = frozenset({"telegram", "console", "cli_commands", "__main__"})

@@ -269,3 +269,17 @@ def test_a_postgresql_url_is_the_database_and_market_lists_stay_beside_the_confi
     assert settings.storage.is_postgresql
     assert settings.database_path() == url
     assert settings.markets_cache_path() == tmp_path / "var" / "markets"
+
+
+def test_storage_url_comes_from_the_environment_when_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("STORAGE_URL", "postgresql://bot:secret@db:5432/commentator")
+    settings = load_settings()
+    assert settings.storage.url == "postgresql://bot:secret@db:5432/commentator"
+    assert settings.database_path() == "postgresql://bot:secret@db:5432/commentator"
+    monkeypatch.setenv("STORAGE_URL", "mysql://db/bot")
+    with pytest.raises(ConfigError, match=r"storage\.url: expected a sqlite:///path URL"):
+        load_settings()
+    monkeypatch.setenv("STORAGE_URL", "  ")
+    assert load_settings().storage.url.startswith("sqlite:///")
