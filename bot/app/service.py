@@ -1,8 +1,9 @@
 """The market use cases behind every entry point: snapshot → analysis → rendering → storage.
 
-Handlers stay thin: they parse, call one method here and reply. One analysis per
-(symbol, snapshot time) is computed, stored once and reused by every chat and by the
-digest rounds. Nothing here knows how a message is sent.
+Handlers stay thin: they parse, call one method here and reply. Caches are keyed by the
+data, not the clock: one analysis per (symbol, content version) is computed, stored once
+and reused — with each rendered post and chart — by every chat, button and digest round
+until the data changes (``bot.market.version``). Nothing here knows how a message is sent.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bot.market.coverage import coverage_of
 from bot.market.health import VenueState
 from bot.market.models import MarketSnapshot
 from bot.market.source import MarketSource, VenueListing, VenueReporting
+from bot.market.version import Version, content_version
 from bot.storage import Storage, StoredPost
 from bot.symbols import SymbolResolver, use_listing
 
@@ -52,6 +54,8 @@ CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
 UNSTORED_POST = 0
 #: Rendered posts kept (per post id, view and — for digests — chat).
 _POST_CACHE_SIZE = 512
+#: Chart images kept (per symbol, version, timeframe and flavour): ~100 kB each.
+_CHART_CACHE_SIZE = 64
 #: Coins one /price answers (more are named as left out).
 MAX_PRICES = 5
 #: How close a mistyped command must be to one we know to be suggested.
@@ -81,6 +85,8 @@ class Chart:
     timeframe: str
     png: bytes
     caption: str
+    #: (symbol, content version, timeframe, flavour): equal keys are equal images
+    key: tuple[str, Version, str, str] = ("", (0, 0), "", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +105,8 @@ class CurrentMarket:
     snapshot: MarketSnapshot
     analysis: Analysis
     post_id: int
+    #: the snapshot's content version (``bot.market.version``)
+    version: Version = (0, 0)
 
 
 @dataclass
@@ -129,8 +137,11 @@ class MarketService:
             use_listing(settings, source.listing)
         self.symbols = SymbolResolver(settings)
         self.counters = Counters()
-        self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()
-        self._posts: OrderedDict[tuple[int, str, int], Post] = OrderedDict()
+        self._analysed: OrderedDict[tuple[str, Version], CurrentMarket] = OrderedDict()
+        self._posts: OrderedDict[tuple[str, Version, str, int], Post] = OrderedDict()
+        self._charts: OrderedDict[tuple[str, Version, str, str], Chart] = OrderedDict()
+        #: charts drawn (a cache hit draws none)
+        self.chart_renders = 0
         self._last_snapshot: dict[str, MarketSnapshot] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.calls = CallBook(storage.calls)
@@ -138,14 +149,16 @@ class MarketService:
     # -- market ------------------------------------------------------------------------
 
     async def analysed(self, symbol: str) -> CurrentMarket:
-        """Current snapshot and its analysis (computed and stored once per snapshot)."""
+        """Current snapshot and its analysis (computed and stored once per content version:
+        a newer snapshot of the same data answers with the first one and its post)."""
         try:
             snapshot = await self.source.snapshot(symbol)
         except (VenueError, DataError) as e:
             e.about(symbol)
             raise
         self._last_snapshot[snapshot.symbol] = snapshot
-        key = (snapshot.symbol, snapshot.as_of)
+        version = content_version(snapshot)
+        key = (snapshot.symbol, version)
         cached = self._analysed.get(key)
         if cached is not None:
             self._analysed.move_to_end(key)
@@ -161,8 +174,8 @@ class MarketService:
                 except StorageError as e:  # answer anyway; its buttons will say "stale"
                     log.warning("answering %s without storing its analysis: %s",
                                 snapshot.symbol, e)
-                    return CurrentMarket(snapshot, analysis, UNSTORED_POST)
-                cached = CurrentMarket(snapshot, analysis, post_id)
+                    return CurrentMarket(snapshot, analysis, UNSTORED_POST, version)
+                cached = CurrentMarket(snapshot, analysis, post_id, version)
                 self._analysed[key] = cached
                 while len(self._analysed) > _CACHE_SIZE:
                     self._analysed.popitem(last=False)
@@ -173,7 +186,8 @@ class MarketService:
         current = await self.analysed(symbol)
         # one rendering per (post, view) serves every chat; only the digest's headline is
         # chosen per chat
-        key = (current.post_id, view, chat_id if view == "digest" else 0)
+        key = (current.snapshot.symbol, current.version, view,
+               chat_id if view == "digest" else 0)
         cached = self._posts.get(key)
         if cached is not None:
             self._posts.move_to_end(key)
@@ -252,18 +266,27 @@ class MarketService:
         return with_line(messages, self.text(LINE_TEMPLATE, record=record))
 
     async def current_as_of(self, symbol: str) -> datetime | None:
-        """As-of time of the latest snapshot of ``symbol`` (``None`` when unavailable)."""
+        """As-of time of the latest data of ``symbol`` (``None`` when unavailable): the
+        first snapshot of its content version when that one was analysed."""
         try:
             snapshot = await self.source.snapshot(symbol)
         except (VenueError, DataError):
             known = self._last_snapshot.get(symbol)
             return known.as_of if known is not None else None
         self._last_snapshot[snapshot.symbol] = snapshot
-        return snapshot.as_of
+        analysed = self._analysed.get((snapshot.symbol, content_version(snapshot)))
+        return analysed.snapshot.as_of if analysed is not None else snapshot.as_of
 
     async def chart(self, symbol: str, timeframe: str) -> Chart:
-        """A candle chart of ``symbol`` on ``timeframe`` with a short caption."""
+        """A candle chart of ``symbol`` on ``timeframe`` with a short caption; drawn once
+        per content version, timeframe and flavour, then served from memory."""
         current = await self.analysed(symbol)
+        key = (current.snapshot.symbol, current.version, timeframe, self.flavour)
+        cached = self._charts.get(key)
+        if cached is not None:
+            self._charts.move_to_end(key)
+            return cached
+        self.chart_renders += 1
         png = await views.render_chart(current.snapshot, current.analysis, timeframe,
                                        self.settings.indicators.dmi)
         caption = render_template(
@@ -275,7 +298,11 @@ class MarketService:
             bias=current.analysis.bias.label if current.analysis.bias else None,
             as_of=current.snapshot.as_of,
         )
-        return Chart(current.post_id, current.snapshot.symbol, timeframe, png, caption)
+        chart = Chart(current.post_id, current.snapshot.symbol, timeframe, png, caption, key)
+        self._charts[key] = chart
+        while len(self._charts) > _CHART_CACHE_SIZE:
+            self._charts.popitem(last=False)
+        return chart
 
     async def stored(self, post_id: int) -> StoredPost | None:
         """A stored post (``None`` when unknown, pruned or undecodable)."""

@@ -115,7 +115,7 @@ async def send_chart(update: Update, context: Context, symbol: str, timeframe: s
         if not go or message is None:
             return
         result = await service.chart(symbol, timeframe)
-        sent = await message.reply_photo(result.png, caption=result.caption)
+        sent = await service.reply_chart(message, result)
         await link_message(service, sent.chat_id, sent.message_id, result.post_id, view="chart")
 
 
