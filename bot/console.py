@@ -273,7 +273,7 @@ async def console_session(settings: Settings, source: MarketSource, out: TextIO
     service = BotService(settings, source, storage, flavour="text",
                          flood=paced_guard(settings.telegram.per_user_concurrency))
     app = build_application(settings, source, storage, token=CONSOLE_TOKEN, flavour="text",
-                            request=request, service=service)
+                            request=request, service=service, rate_limited=False)
     try:
         async with app:
             await start_up(app)

@@ -6,8 +6,10 @@ background. A snapshot fetches the spot candles and ticker, every derivatives
 venue, the tracked whales and the large-trade tapes concurrently under one
 deadline (``timeout_seconds``) shared by everything, market list included; all
 upstream calls go through one TTL/single-flight/stale-while-error cache, and
-concurrent ``snapshot()`` calls for one symbol share a single build. With no
-spot price the perpetual venues' median mark price stands in (``price_basis``).
+concurrent ``snapshot()`` calls for one symbol share a single build. A built snapshot
+is reused until the first of its parts expires in the cache (nothing would change
+before). With no spot price the perpetual venues' median mark price stands in
+(``price_basis``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from types import MappingProxyType
 
 from bot.config import Settings, SymbolSettings
 from bot.errors import MissingReason, TemporaryVenueError, VenueError, VenueSymbolError
-from bot.market.cache import TtlCache
+from bot.market.cache import TtlCache, collect_expiries
 from bot.market.catalog import listed_bases, symbol_for
 from bot.market.ccxt_errors import translate
 from bot.market.deadline import Deadline
@@ -70,6 +72,8 @@ class CcxtSource:
         self._whales = WhaleWatch(settings, self._cache)
         self._clients: dict[str, VenueClient] = {}
         self._building: dict[str, asyncio.Task[MarketSnapshot]] = {}
+        #: symbol → (last snapshot built, cache time until which all of its parts are fresh)
+        self._built: dict[str, tuple[MarketSnapshot, float]] = {}
         self._store = MarketsStore(settings.markets_cache_path())
         self.health = VenueHealth(clock)
         self._listing: tuple[int, Listing] | None = None
@@ -146,6 +150,9 @@ class CcxtSource:
         now = datetime.now(UTC)
         for client in self._clients.values():
             client.refresh_if_old(now)
+        built = self._built.get(cfg.name)
+        if built is not None and self._cache.now() < built[1]:
+            return built[0]
         task = self._building.get(cfg.name)
         if task is None:
             task = asyncio.get_running_loop().create_task(self._build(cfg))
@@ -157,6 +164,13 @@ class CcxtSource:
         self._building.pop(name, None)
 
     async def _build(self, cfg: SymbolSettings) -> MarketSnapshot:
+        expiries = collect_expiries()  # this task's context: every part's cache read
+        snapshot = await self._assemble(cfg)
+        if expiries:
+            self._built[cfg.name] = (snapshot, min(expiries))
+        return snapshot
+
+    async def _assemble(self, cfg: SymbolSettings) -> MarketSnapshot:
         now = self._clock()
         deadline = Deadline.after(self._settings.venues.timeout_seconds)
         derivative_venues = self._settings.venues.derivatives

@@ -28,6 +28,8 @@ from bot.telegram.keyboards import post_keyboard
 ButtonRows = Callable[[PostButtons], Sequence[Sequence[InlineKeyboardButton]]]
 #: Uploaded charts whose ``file_id`` is remembered.
 _FILE_IDS = 256
+#: Keyboards kept (one per post and view: the same post under every chat reuses it).
+_KEYBOARDS = 512
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +51,8 @@ class BotService(MarketService):
         self.button_rows: list[ButtonRows] = []
         #: chart key → Telegram ``file_id`` of its uploaded photo
         self.chart_file_ids: OrderedDict[Hashable, str] = OrderedDict()
+        self._keyboards: OrderedDict[tuple[PostButtons, int], InlineKeyboardMarkup] = (
+            OrderedDict())
 
     async def reply_chart(self, message: Message, chart: Chart) -> Message:
         """Send ``chart`` under ``message``: by its ``file_id`` when it was uploaded before
@@ -74,9 +78,19 @@ class BotService(MarketService):
                                         post.levels))
 
     def buttons(self, post: PostButtons) -> InlineKeyboardMarkup:
-        """The keyboard of a post known by id, view and related questions (digests too)."""
+        """The keyboard of a post known by id, view and related questions (digests too);
+        built once per post (row providers are functions of ``post`` alone)."""
+        key = (post, len(self.button_rows))
+        markup = self._keyboards.get(key)
+        if markup is not None:
+            self._keyboards.move_to_end(key)
+            return markup
         rows = [list(row) for row in post_keyboard(post.post_id, post.view, self.flavour)
                 .inline_keyboard]
         for provider in self.button_rows:
             rows.extend(list(row) for row in provider(post))
-        return InlineKeyboardMarkup(rows)
+        markup = InlineKeyboardMarkup(rows)
+        self._keyboards[key] = markup
+        while len(self._keyboards) > _KEYBOARDS:
+            self._keyboards.popitem(last=False)
+        return markup
