@@ -10,8 +10,9 @@
   carried the update to the sendMessage that answers it (p50 target 5 ms);
 * cold: ``python -m bot digest BTC`` in a fresh process with no market list on disk,
   beside the import floor (``python -c "import ccxt.async_support, talib, jinja2, numpy,
-  babel"``, the issue's floor) and the strict floor (only the ccxt venue modules the bot
-  imports), both measured in the same run (target 1.75 × the floor);
+  babel"``, the issue's floor) and the strict floor (the same libraries imported the way
+  the bot imports them: five ccxt venue modules only, TA-Lib without pandas), both
+  measured in the same run (target 1.75 × the floor);
 * trips: a cold snapshot (a fresh live source in this process: market lists, then every
   metric) with every venue answering 1 s late minus the same at 0 s, in seconds = the
   extra round trips (target 2); again with the market lists kept on disk (target 1).
@@ -50,12 +51,12 @@ from tests.fakes.fake_bot_api import FakeBotApi  # noqa: E402
 from tests.fakes.fake_exchange import FakeExchange, running_fake_exchange  # noqa: E402
 
 ISSUE_FLOOR = "import ccxt.async_support, talib, jinja2, numpy, babel"
-STRICT_FLOOR = ("from ccxt.async_support.binance import binance; "
-                "from ccxt.async_support.binanceusdm import binanceusdm; "
-                "from ccxt.async_support.okx import okx; "
-                "from ccxt.async_support.bybit import bybit; "
-                "from ccxt.async_support.hyperliquid import hyperliquid; "
-                "import talib, jinja2, numpy, babel")
+#: what a digest needs, imported the way the bot imports it (ccxt's five venue modules
+#: without its every-exchange __init__, TA-Lib without pandas)
+STRICT_FLOOR = ("from bot.market.ccxt_lean import exchange_class; "
+                "[exchange_class(v) for v in ('binance', 'binanceusdm', 'okx', 'bybit', "
+                "'hyperliquid')]; from bot.analysis.talib_lean import talib; "
+                "import jinja2, numpy, babel")
 PEAK_RSS = ("import atexit, resource, runpy, sys; atexit.register(lambda: print("
             "'peak-rss-kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr));"
             " sys.argv = ['bot', *sys.argv[1:]]; runpy.run_module('bot', run_name='__main__')")

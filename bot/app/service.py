@@ -37,7 +37,7 @@ from bot.evidence.track import published_rows
 from bot.market.coverage import coverage_of
 from bot.market.health import VenueState
 from bot.market.models import MarketSnapshot
-from bot.market.source import MarketSource, VenueListing, VenueReporting
+from bot.market.source import KeepsWarm, MarketSource, VenueListing, VenueReporting
 from bot.market.version import Version, content_version
 from bot.storage import Storage, StoredPost
 from bot.symbols import SymbolResolver, use_listing
@@ -206,6 +206,13 @@ class MarketService:
         while len(self._posts) > _POST_CACHE_SIZE:
             self._posts.popitem(last=False)
         return post
+
+    async def refresh_hot(self) -> None:
+        """Refresh the configured symbols' market data in the background (concurrently), so
+        a reader's reply never waits for the network. Analyses are not made here: one is
+        stored per data version a reader asks for, not per refresh."""
+        if isinstance(self.source, KeepsWarm):
+            await self.source.keep_warm(self.settings.symbol_names)
 
     async def prices_text(self, asked: list[str]) -> str:
         """One line per coin asked (at most ``MAX_PRICES``), each coin's failure as its code."""

@@ -98,8 +98,8 @@ class TtlCache:
             self._inflight[key] = task
         try:
             value = await asyncio.shield(task)
-        except VenueError as e:
-            note_expiry(self._clock())  # a temporary failure: ask again next time
+        except VenueError as e:  # a temporary failure is asked again next time
+            note_expiry(self._clock() + (0.0 if e.temporary else ttl))
             return self._stale_or_raise(key, e)
         note_expiry(self._clock() + ttl)
         return Cached(value, 0.0)

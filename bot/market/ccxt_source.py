@@ -8,7 +8,9 @@ deadline (``timeout_seconds``) shared by everything, market list included; all
 upstream calls go through one TTL/single-flight/stale-while-error cache, and
 concurrent ``snapshot()`` calls for one symbol share a single build. A built snapshot
 is reused until the first of its parts expires in the cache (nothing would change
-before). With no spot price the perpetual venues' median mark price stands in
+before); for the symbols kept warm (``keep_warm``, the bot's configured ones) a request
+within one ticker TTL after that gets the last snapshot at once while the next one is
+built. With no spot price the perpetual venues' median mark price stands in
 (``price_basis``).
 """
 
@@ -74,6 +76,8 @@ class CcxtSource:
         self._building: dict[str, asyncio.Task[MarketSnapshot]] = {}
         #: symbol → (last snapshot built, cache time until which all of its parts are fresh)
         self._built: dict[str, tuple[MarketSnapshot, float]] = {}
+        #: symbols refreshed in the background (their readers never wait for a rebuild)
+        self._warm: set[str] = set()
         self._store = MarketsStore(settings.markets_cache_path())
         self.health = VenueHealth(clock)
         self._listing: tuple[int, Listing] | None = None
@@ -158,7 +162,22 @@ class CcxtSource:
             task = asyncio.get_running_loop().create_task(self._build(cfg))
             self._building[cfg.name] = task
             task.add_done_callback(partial(self._forget_build, cfg.name))
+        grace = self._settings.cache.ticker_ttl
+        if (built is not None and cfg.name in self._warm
+                and self._cache.now() < built[1] + grace):
+            return built[0]  # kept warm: the rebuild runs on, this reader does not wait
         return await asyncio.shield(task)
+
+    async def keep_warm(self, symbols: tuple[str, ...]) -> None:
+        """Build ``symbols``' snapshots now (concurrently); from then on a reader of one of
+        them does not wait for its rebuild within a ticker TTL of its expiry."""
+        results = await asyncio.gather(*(self.snapshot(s) for s in symbols),
+                                       return_exceptions=True)
+        for symbol, result in zip(symbols, results, strict=True):
+            if isinstance(result, MarketSnapshot):
+                self._warm.add(result.symbol)
+            elif isinstance(result, Exception):
+                log.info("%s not refreshed in the background: %s", symbol, result)
 
     def _forget_build(self, name: str, _task: asyncio.Task[MarketSnapshot]) -> None:
         self._building.pop(name, None)
