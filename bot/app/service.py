@@ -143,6 +143,7 @@ class MarketService:
         #: charts drawn (a cache hit draws none)
         self.chart_renders = 0
         self._last_snapshot: dict[str, MarketSnapshot] = {}
+        self._versions: dict[str, tuple[MarketSnapshot, Version]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.calls = CallBook(storage.calls)
 
@@ -157,7 +158,7 @@ class MarketService:
             e.about(symbol)
             raise
         self._last_snapshot[snapshot.symbol] = snapshot
-        version = content_version(snapshot)
+        version = self._version(snapshot)
         key = (snapshot.symbol, version)
         cached = self._analysed.get(key)
         if cached is not None:
@@ -180,6 +181,15 @@ class MarketService:
                 while len(self._analysed) > _CACHE_SIZE:
                     self._analysed.popitem(last=False)
         return cached
+
+    def _version(self, snapshot: MarketSnapshot) -> Version:
+        """``snapshot``'s content version (not hashed again for the snapshot seen last)."""
+        seen = self._versions.get(snapshot.symbol)
+        if seen is not None and seen[0] is snapshot:
+            return seen[1]
+        version = content_version(snapshot)
+        self._versions[snapshot.symbol] = (snapshot, version)
+        return version
 
     async def post(self, symbol: str, view: View, *, chat_id: int = 0) -> Post:
         """Render ``view`` of the current ``symbol`` market."""
@@ -281,7 +291,7 @@ class MarketService:
             known = self._last_snapshot.get(symbol)
             return known.as_of if known is not None else None
         self._last_snapshot[snapshot.symbol] = snapshot
-        analysed = self._analysed.get((snapshot.symbol, content_version(snapshot)))
+        analysed = self._analysed.get((snapshot.symbol, self._version(snapshot)))
         return analysed.snapshot.as_of if analysed is not None else snapshot.as_of
 
     async def chart(self, symbol: str, timeframe: str) -> Chart:

@@ -73,6 +73,7 @@ class CcxtSource:
         self._tapes: dict[tuple[str, str], TradeTape] = {}
         self._whales = WhaleWatch(settings, self._cache)
         self._clients: dict[str, VenueClient] = {}
+        self._starting: asyncio.Future[None] | None = None
         self._building: dict[str, asyncio.Task[MarketSnapshot]] = {}
         #: symbol → (last snapshot built, cache time until which all of its parts are fresh)
         self._built: dict[str, tuple[MarketSnapshot, float]] = {}
@@ -90,15 +91,22 @@ class CcxtSource:
 
     async def start(self) -> None:
         """Create one exchange per venue, with its market list from disk when kept there;
-        lists absent or old are fetched in the background (nothing here waits for a venue)."""
-        if self._clients:
-            return
+        lists absent or old are fetched in the background (nothing here waits for a venue).
+        Concurrent callers share one start."""
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._start())
+        await asyncio.shield(self._starting)
+
+    async def _start(self) -> None:
         for venue in self._venues():
             spot = venue == self._settings.venues.spot
             perp = venue in self._settings.venues.derivatives or venue == WHALE_VENUE
             client = VenueClient(venue, self._settings, spot, perp, self._store, self.health)
             self._clients[venue] = client
             client.warm()
+            # let this venue's market-list request go out while the next one is built
+            # (a ccxt exchange takes ~0.1 s of CPU to construct)
+            await asyncio.sleep(0)
 
     async def markets_ready(self, timeout_seconds: float) -> tuple[str, ...]:
         """Wait up to ``timeout_seconds`` for market lists still loading (warm starts for
@@ -345,5 +353,8 @@ class CcxtSource:
         for task in list(self._building.values()):
             task.cancel()
         await self._cache.close()
+        if self._starting is not None:
+            await asyncio.gather(self._starting, return_exceptions=True)
         await asyncio.gather(*(c.close() for c in self._clients.values()))
         self._clients.clear()
+        self._starting = None
