@@ -18,7 +18,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -261,6 +261,27 @@ async def _interactive(chat: ConsoleChat) -> None:
         save()
 
 
+@contextlib.asynccontextmanager
+async def console_session(settings: Settings, source: MarketSource, out: TextIO
+                          ) -> AsyncIterator[tuple[ConsoleChat, BotService]]:
+    """A started console chat printing to ``out`` (and its service), closed on exit."""
+    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
+    chart_dir = Path(tempfile.mkdtemp(prefix="commentator-charts-"))
+    printer = ConsolePrinter(out, chart_dir)
+    request = RecordingRequest(on_call=printer)
+    # one user, one request at a time (each line waits for its answer): no rate window
+    service = BotService(settings, source, storage, flavour="text",
+                         flood=paced_guard(settings.telegram.per_user_concurrency))
+    app = build_application(settings, source, storage, token=CONSOLE_TOKEN, flavour="text",
+                            request=request, service=service, rate_limited=False)
+    try:
+        async with app:
+            await start_up(app)
+            yield ConsoleChat(app, printer), service
+    finally:
+        await storage.close()
+
+
 async def run_console(settings: Settings, source: MarketSource, say: list[str] | None,
                       *, out: TextIO | None = None) -> int:
     """Chat with the bot in the terminal (``say``: scripted lines, then exit). Returns 0.
@@ -268,27 +289,13 @@ async def run_console(settings: Settings, source: MarketSource, say: list[str] |
     The caller owns ``source`` (starts and closes it).
     """
     stream = out or sys.stdout
-    storage = await Storage.open(":memory:", codec=ANALYSIS_CODEC)
-    chart_dir = Path(tempfile.mkdtemp(prefix="commentator-charts-"))
-    printer = ConsolePrinter(stream, chart_dir)
-    request = RecordingRequest(on_call=printer)
-    # one user, one request at a time (each line waits for its answer): no rate window
-    service = BotService(settings, source, storage, flavour="text",
-                         flood=paced_guard(settings.telegram.per_user_concurrency))
-    app = build_application(settings, source, storage, token=CONSOLE_TOKEN, flavour="text",
-                            request=request, service=service)
-    try:
-        async with app:
-            await start_up(app)
-            chat = ConsoleChat(app, printer)
-            if say is not None:
-                for line in say:
-                    print(PROMPT + line, file=stream, flush=True)
-                    await chat.say(line)
-            else:
-                print(console_text("intro", username=BOT_USER["username"]), file=stream,
-                      flush=True)
-                await _interactive(chat)
-    finally:
-        await storage.close()
+    async with console_session(settings, source, stream) as (chat, _service):
+        if say is not None:
+            for line in say:
+                print(PROMPT + line, file=stream, flush=True)
+                await chat.say(line)
+        else:
+            print(console_text("intro", username=BOT_USER["username"]), file=stream,
+                  flush=True)
+            await _interactive(chat)
     return 0

@@ -15,9 +15,9 @@ from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
-import talib
 
 from bot.analysis.model import IndicatorSet, MacdValue
+from bot.analysis.talib_lean import talib
 from bot.config import IndicatorSettings
 from bot.market.models import TIMEFRAME_MS, CandleSeries, FloatArray
 

@@ -28,7 +28,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.analysis import Analysis
-from bot.app.service import UNSTORED_POST, MarketService
+from bot.app.service import UNSTORED_POST, CurrentMarket, MarketService
 from bot.app.views import PostButtons, View, alert_levels
 from bot.commentary import MESSAGE_LIMIT, RelatedQuestion, RenderedPost, render_article, utf16_len
 from bot.commentary.posts import reheadline
@@ -165,31 +165,41 @@ class Fanout:
 
     async def _render_all(self, keys: Sequence[RenderKey], report: FanoutReport
                           ) -> dict[RenderKey, SharedRender]:
-        analyses: dict[str, Analysis] = {}
-        post_ids: dict[str, int] = {}
+        """Every article of the round: the symbols' markets fetched concurrently, then
+        each article rendered concurrently (off the event loop)."""
+        symbols = list(dict.fromkeys(key.symbol for key in keys))
+        found = await asyncio.gather(*(self._published(symbol, keys) for symbol in symbols))
+        markets = {s: current for s, current in zip(symbols, found, strict=True) if current}
+        wanted = [key for key in keys if key.symbol in markets]
+        built = await asyncio.gather(*(self._render(key, markets[key.symbol])
+                                       for key in wanted))
         renders: dict[RenderKey, SharedRender] = {}
-        for key in keys:
-            try:
-                if key.symbol not in analyses:
-                    current = await self.service.published(key.symbol)
-                    analyses[key.symbol] = current.analysis
-                    post_ids[key.symbol] = current.post_id
-            except (UnknownSymbolError, VenueError, DataError) as e:
-                log.warning("digest of %s at %s not built: %s", key.symbol, key.slot, e)
-                continue
-            analysis = analyses[key.symbol]
-            post = await asyncio.to_thread(render_article, analysis, chat_id=0,
-                                           flavour=self.service.flavour)
-            post = replace(post, messages=await self.service.cite_track_record(
-                key.symbol, post.messages))
-            view = build_view(analysis)
-            markup = post.headline_markup
-            renders[key] = SharedRender(analysis, view, post, metrics_of(analysis), markup,
-                                        post_ids[key.symbol])
-            self._buttons_of[post_ids[key.symbol]] = _buttons(post_ids[key.symbol], analysis,
-                                                              post.related)
+        for key, shared in zip(wanted, built, strict=True):
+            renders[key] = shared
+            self._buttons_of[shared.post_id] = _buttons(shared.post_id, shared.analysis,
+                                                        shared.post.related)
             report.renders += 1
         return renders
+
+    async def _published(self, symbol: str, keys: Sequence[RenderKey]
+                         ) -> CurrentMarket | None:
+        """The market behind ``symbol``'s articles (``None``, logged, when unavailable)."""
+        try:
+            return await self.service.published(symbol)
+        except (UnknownSymbolError, VenueError, DataError) as e:
+            slots = sorted({str(k.slot) for k in keys if k.symbol == symbol})
+            log.warning("digest of %s at %s not built: %s", symbol, ", ".join(slots), e)
+            return None
+
+    async def _render(self, key: RenderKey, current: CurrentMarket) -> SharedRender:
+        """The shared article of ``key`` (the chat-specific headline is chosen later)."""
+        analysis = current.analysis
+        post = await asyncio.to_thread(render_article, analysis, chat_id=0,
+                                       flavour=self.service.flavour)
+        post = replace(post, messages=await self.service.cite_track_record(
+            key.symbol, post.messages))
+        return SharedRender(analysis, build_view(analysis), post, metrics_of(analysis),
+                            post.headline_markup, current.post_id)
 
     async def _worker(self, queue: asyncio.Queue[ChatDelivery],
                       renders: dict[RenderKey, SharedRender],

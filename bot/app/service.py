@@ -1,8 +1,9 @@
 """The market use cases behind every entry point: snapshot → analysis → rendering → storage.
 
-Handlers stay thin: they parse, call one method here and reply. One analysis per
-(symbol, snapshot time) is computed, stored once and reused by every chat and by the
-digest rounds. Nothing here knows how a message is sent.
+Handlers stay thin: they parse, call one method here and reply. Caches are keyed by the
+data, not the clock: one analysis per (symbol, content version) is computed, stored once
+and reused — with each rendered post and chart — by every chat, button and digest round
+until the data changes (``bot.market.version``). Nothing here knows how a message is sent.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from bot.market.coverage import coverage_of
 from bot.market.health import VenueState
 from bot.market.liquidations import StreamState
 from bot.market.models import MarketSnapshot
-from bot.market.source import MarketSource, VenueListing, VenueReporting
+from bot.market.source import KeepsWarm, MarketSource, VenueListing, VenueReporting
+from bot.market.version import Version, content_version
 from bot.storage import Storage, StoredPost
 from bot.storage.leader import Leadership, SoleLeader
 from bot.symbols import SymbolResolver, use_listing
@@ -55,6 +57,8 @@ CALL_VIEWS: frozenset[View] = frozenset({"quick", "digest"})
 UNSTORED_POST = 0
 #: Rendered posts kept (per post id, view and — for digests — chat).
 _POST_CACHE_SIZE = 512
+#: Chart images kept (per symbol, version, timeframe and flavour): ~100 kB each.
+_CHART_CACHE_SIZE = 64
 #: Coins one /price answers (more are named as left out).
 MAX_PRICES = 5
 #: How close a mistyped command must be to one we know to be suggested.
@@ -84,6 +88,8 @@ class Chart:
     timeframe: str
     png: bytes
     caption: str
+    #: (symbol, content version, timeframe, flavour): equal keys are equal images
+    key: tuple[str, Version, str, str] = ("", (0, 0), "", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,8 @@ class CurrentMarket:
     snapshot: MarketSnapshot
     analysis: Analysis
     post_id: int
+    #: the snapshot's content version (``bot.market.version``)
+    version: Version = (0, 0)
 
 
 @dataclass
@@ -134,9 +142,13 @@ class MarketService:
             use_listing(settings, source.listing)
         self.symbols = SymbolResolver(settings)
         self.counters = Counters()
-        self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()
-        self._posts: OrderedDict[tuple[int, str, int], Post] = OrderedDict()
+        self._analysed: OrderedDict[tuple[str, Version], CurrentMarket] = OrderedDict()
+        self._posts: OrderedDict[tuple[str, Version, str, int], Post] = OrderedDict()
+        self._charts: OrderedDict[tuple[str, Version, str, str], Chart] = OrderedDict()
+        #: charts drawn (a cache hit draws none)
+        self.chart_renders = 0
         self._last_snapshot: dict[str, MarketSnapshot] = {}
+        self._versions: dict[str, tuple[MarketSnapshot, Version]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.calls = CallBook(storage.calls)
         #: who runs the scheduled jobs (the entry point sets the PostgreSQL lease)
@@ -145,14 +157,16 @@ class MarketService:
     # -- market ------------------------------------------------------------------------
 
     async def analysed(self, symbol: str) -> CurrentMarket:
-        """Current snapshot and its analysis (computed and stored once per snapshot)."""
+        """Current snapshot and its analysis (computed and stored once per content version:
+        a newer snapshot of the same data answers with the first one and its post)."""
         try:
             snapshot = await self.source.snapshot(symbol)
         except (VenueError, DataError) as e:
             e.about(symbol)
             raise
         self._last_snapshot[snapshot.symbol] = snapshot
-        key = (snapshot.symbol, snapshot.as_of)
+        version = self._version(snapshot)
+        key = (snapshot.symbol, version)
         cached = self._analysed.get(key)
         if cached is not None:
             self._analysed.move_to_end(key)
@@ -168,19 +182,29 @@ class MarketService:
                 except StorageError as e:  # answer anyway; its buttons will say "stale"
                     log.warning("answering %s without storing its analysis: %s",
                                 snapshot.symbol, e)
-                    return CurrentMarket(snapshot, analysis, UNSTORED_POST)
-                cached = CurrentMarket(snapshot, analysis, post_id)
+                    return CurrentMarket(snapshot, analysis, UNSTORED_POST, version)
+                cached = CurrentMarket(snapshot, analysis, post_id, version)
                 self._analysed[key] = cached
                 while len(self._analysed) > _CACHE_SIZE:
                     self._analysed.popitem(last=False)
         return cached
+
+    def _version(self, snapshot: MarketSnapshot) -> Version:
+        """``snapshot``'s content version (not hashed again for the snapshot seen last)."""
+        seen = self._versions.get(snapshot.symbol)
+        if seen is not None and seen[0] is snapshot:
+            return seen[1]
+        version = content_version(snapshot)
+        self._versions[snapshot.symbol] = (snapshot, version)
+        return version
 
     async def post(self, symbol: str, view: View, *, chat_id: int = 0) -> Post:
         """Render ``view`` of the current ``symbol`` market."""
         current = await self.analysed(symbol)
         # one rendering per (post, view) serves every chat; only the digest's headline is
         # chosen per chat
-        key = (current.post_id, view, chat_id if view == "digest" else 0)
+        key = (current.snapshot.symbol, current.version, view,
+               chat_id if view == "digest" else 0)
         cached = self._posts.get(key)
         if cached is not None:
             self._posts.move_to_end(key)
@@ -199,6 +223,13 @@ class MarketService:
         while len(self._posts) > _POST_CACHE_SIZE:
             self._posts.popitem(last=False)
         return post
+
+    async def refresh_hot(self) -> None:
+        """Refresh the configured symbols' market data in the background (concurrently), so
+        a reader's reply never waits for the network. Analyses are not made here: one is
+        stored per data version a reader asks for, not per refresh."""
+        if isinstance(self.source, KeepsWarm):
+            await self.source.keep_warm(self.settings.symbol_names)
 
     async def prices_text(self, asked: list[str]) -> str:
         """One line per coin asked (at most ``MAX_PRICES``), each coin's failure as its code."""
@@ -259,18 +290,27 @@ class MarketService:
         return with_line(messages, self.text(LINE_TEMPLATE, record=record))
 
     async def current_as_of(self, symbol: str) -> datetime | None:
-        """As-of time of the latest snapshot of ``symbol`` (``None`` when unavailable)."""
+        """As-of time of the latest data of ``symbol`` (``None`` when unavailable): the
+        first snapshot of its content version when that one was analysed."""
         try:
             snapshot = await self.source.snapshot(symbol)
         except (VenueError, DataError):
             known = self._last_snapshot.get(symbol)
             return known.as_of if known is not None else None
         self._last_snapshot[snapshot.symbol] = snapshot
-        return snapshot.as_of
+        analysed = self._analysed.get((snapshot.symbol, self._version(snapshot)))
+        return analysed.snapshot.as_of if analysed is not None else snapshot.as_of
 
     async def chart(self, symbol: str, timeframe: str) -> Chart:
-        """A candle chart of ``symbol`` on ``timeframe`` with a short caption."""
+        """A candle chart of ``symbol`` on ``timeframe`` with a short caption; drawn once
+        per content version, timeframe and flavour, then served from memory."""
         current = await self.analysed(symbol)
+        key = (current.snapshot.symbol, current.version, timeframe, self.flavour)
+        cached = self._charts.get(key)
+        if cached is not None:
+            self._charts.move_to_end(key)
+            return cached
+        self.chart_renders += 1
         png = await views.render_chart(current.snapshot, current.analysis, timeframe,
                                        self.settings.indicators.dmi)
         caption = render_template(
@@ -282,7 +322,11 @@ class MarketService:
             bias=current.analysis.bias.label if current.analysis.bias else None,
             as_of=current.snapshot.as_of,
         )
-        return Chart(current.post_id, current.snapshot.symbol, timeframe, png, caption)
+        chart = Chart(current.post_id, current.snapshot.symbol, timeframe, png, caption, key)
+        self._charts[key] = chart
+        while len(self._charts) > _CHART_CACHE_SIZE:
+            self._charts.popitem(last=False)
+        return chart
 
     async def stored(self, post_id: int) -> StoredPost | None:
         """A stored post (``None`` when unknown, pruned or undecodable)."""

@@ -11,7 +11,7 @@ import re
 from functools import cache, partial
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from bot.commentary import formatting
 from bot.commentary.claims import HOOKS, recording_filter
@@ -50,6 +50,8 @@ def _environment(flavour: Flavour, locale: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # compiled once per process: no stat() of the file per render
+        cache_size=-1,  # every template stays compiled (there are a few hundred at most)
     )
     for name, fn in {**formatting.NUMBER_FILTERS, **formatting.TIME_FILTERS}.items():
         env.filters[name] = recording_filter(name, partial(fn, locale=locale))
@@ -99,4 +101,10 @@ def render_messages(name: str, flavour: Flavour, **context: Any) -> tuple[str, .
 
 def render_string(source: str, flavour: Flavour, **context: Any) -> str:
     """Render a short template string (a phrase-bank variant) in ``flavour``."""
-    return tidy(environment(flavour).from_string(source).render(**context))
+    return tidy(_compiled(source, flavour, _settings["locale"]).render(**context))
+
+
+@cache
+def _compiled(source: str, flavour: Flavour, locale: str) -> Template:
+    """``source`` compiled once per process (phrase banks are a fixed set of strings)."""
+    return environment(flavour, locale).from_string(source)

@@ -7,11 +7,17 @@
   value younger than ``stale_max_seconds`` exists, that value is returned with
   its age and ``stale=True``; permanent errors are remembered for one TTL so a
   broken venue is not asked again by every caller.
+
+``collect_expiries()`` lets a caller learn until when everything it read stays fresh:
+every ``get`` in that context (and in tasks started from it) notes when its value expires
+(a stale value or an error: now), so a snapshot built from cached parts can be reused
+until its first part would be fetched again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
@@ -21,6 +27,22 @@ from bot.errors import VenueError
 
 T = TypeVar("T")
 Clock = Callable[[], float]
+_EXPIRIES: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar(
+    "cache_expiries", default=None)
+
+
+def collect_expiries() -> list[float]:
+    """From now on in this context, every cache read appends when its value expires here."""
+    expiries: list[float] = []
+    _EXPIRIES.set(expiries)
+    return expiries
+
+
+def note_expiry(expires_at: float) -> None:
+    """Tell the collector of this context (if any) that what was read expires at ``expires_at``."""
+    expiries = _EXPIRIES.get()
+    if expiries is not None:
+        expiries.append(expires_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +85,11 @@ class TtlCache:
         now = self._clock()
         entry = self._entries.get(key)
         if entry is not None and now - entry.stored_at < ttl:
+            note_expiry(entry.stored_at + ttl)
             return Cached(entry.value, now - entry.stored_at)
         failure = self._failures.get(key)
         if failure is not None and not failure.error.temporary and now - failure.failed_at < ttl:
+            note_expiry(failure.failed_at + ttl)
             return self._stale_or_raise(key, failure.error)
         task = self._inflight.get(key)
         if task is None:
@@ -74,9 +98,15 @@ class TtlCache:
             self._inflight[key] = task
         try:
             value = await asyncio.shield(task)
-        except VenueError as e:
+        except VenueError as e:  # a temporary failure is asked again next time
+            note_expiry(self._clock() + (0.0 if e.temporary else ttl))
             return self._stale_or_raise(key, e)
+        note_expiry(self._clock() + ttl)
         return Cached(value, 0.0)
+
+    def now(self) -> float:
+        """The cache's clock (what ``collect_expiries`` times are measured on)."""
+        return self._clock()
 
     async def _fetch(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
         self.upstream_calls += 1

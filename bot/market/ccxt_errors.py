@@ -15,8 +15,6 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-import ccxt.async_support as ccxt
-
 from bot.errors import (
     MissingReason,
     PermanentVenueError,
@@ -29,6 +27,7 @@ from bot.errors import (
     VenueSymbolError,
     VenueTimeoutError,
 )
+from bot.market.ccxt_lean import errors as ccxt
 from bot.market.deadline import Deadline, current
 from bot.market.units import optional_number as optional_number  # re-exported
 

@@ -6,8 +6,12 @@ background. A snapshot fetches the spot candles and ticker, every derivatives
 venue, the tracked whales and the large-trade tapes concurrently under one
 deadline (``timeout_seconds``) shared by everything, market list included; all
 upstream calls go through one TTL/single-flight/stale-while-error cache, and
-concurrent ``snapshot()`` calls for one symbol share a single build. With no
-spot price the perpetual venues' median mark price stands in (``price_basis``).
+concurrent ``snapshot()`` calls for one symbol share a single build. A built snapshot
+is reused until the first of its parts expires in the cache (nothing would change
+before); for the symbols kept warm (``keep_warm``, the bot's configured ones) a request
+within one ticker TTL after that gets the last snapshot at once while the next one is
+built. With no spot price the perpetual venues' median mark price stands in
+(``price_basis``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from types import MappingProxyType
 
 from bot.config import Settings, SymbolSettings
 from bot.errors import MissingReason, TemporaryVenueError, VenueError, VenueSymbolError
-from bot.market.cache import TtlCache
+from bot.market.cache import TtlCache, collect_expiries
 from bot.market.catalog import listed_bases, symbol_for
 from bot.market.ccxt_errors import translate
 from bot.market.deadline import Deadline
@@ -69,7 +73,12 @@ class CcxtSource:
         self._tapes: dict[tuple[str, str], TradeTape] = {}
         self._whales = WhaleWatch(settings, self._cache)
         self._clients: dict[str, VenueClient] = {}
+        self._starting: asyncio.Future[None] | None = None
         self._building: dict[str, asyncio.Task[MarketSnapshot]] = {}
+        #: symbol → (last snapshot built, cache time until which all of its parts are fresh)
+        self._built: dict[str, tuple[MarketSnapshot, float]] = {}
+        #: symbols refreshed in the background (their readers never wait for a rebuild)
+        self._warm: set[str] = set()
         self._store = MarketsStore(settings.markets_cache_path())
         self.health = VenueHealth(clock)
         self._listing: tuple[int, Listing] | None = None
@@ -82,15 +91,22 @@ class CcxtSource:
 
     async def start(self) -> None:
         """Create one exchange per venue, with its market list from disk when kept there;
-        lists absent or old are fetched in the background (nothing here waits for a venue)."""
-        if self._clients:
-            return
+        lists absent or old are fetched in the background (nothing here waits for a venue).
+        Concurrent callers share one start."""
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._start())
+        await asyncio.shield(self._starting)
+
+    async def _start(self) -> None:
         for venue in self._venues():
             spot = venue == self._settings.venues.spot
             perp = venue in self._settings.venues.derivatives or venue == WHALE_VENUE
             client = VenueClient(venue, self._settings, spot, perp, self._store, self.health)
             self._clients[venue] = client
             client.warm()
+            # let this venue's market-list request go out while the next one is built
+            # (a ccxt exchange takes ~0.1 s of CPU to construct)
+            await asyncio.sleep(0)
 
     async def markets_ready(self, timeout_seconds: float) -> tuple[str, ...]:
         """Wait up to ``timeout_seconds`` for market lists still loading (warm starts for
@@ -146,17 +162,42 @@ class CcxtSource:
         now = datetime.now(UTC)
         for client in self._clients.values():
             client.refresh_if_old(now)
+        built = self._built.get(cfg.name)
+        if built is not None and self._cache.now() < built[1]:
+            return built[0]
         task = self._building.get(cfg.name)
         if task is None:
             task = asyncio.get_running_loop().create_task(self._build(cfg))
             self._building[cfg.name] = task
             task.add_done_callback(partial(self._forget_build, cfg.name))
+        grace = self._settings.cache.ticker_ttl
+        if (built is not None and cfg.name in self._warm
+                and self._cache.now() < built[1] + grace):
+            return built[0]  # kept warm: the rebuild runs on, this reader does not wait
         return await asyncio.shield(task)
+
+    async def keep_warm(self, symbols: tuple[str, ...]) -> None:
+        """Build ``symbols``' snapshots now (concurrently); from then on a reader of one of
+        them does not wait for its rebuild within a ticker TTL of its expiry."""
+        results = await asyncio.gather(*(self.snapshot(s) for s in symbols),
+                                       return_exceptions=True)
+        for symbol, result in zip(symbols, results, strict=True):
+            if isinstance(result, MarketSnapshot):
+                self._warm.add(result.symbol)
+            elif isinstance(result, Exception):
+                log.info("%s not refreshed in the background: %s", symbol, result)
 
     def _forget_build(self, name: str, _task: asyncio.Task[MarketSnapshot]) -> None:
         self._building.pop(name, None)
 
     async def _build(self, cfg: SymbolSettings) -> MarketSnapshot:
+        expiries = collect_expiries()  # this task's context: every part's cache read
+        snapshot = await self._assemble(cfg)
+        if expiries:
+            self._built[cfg.name] = (snapshot, min(expiries))
+        return snapshot
+
+    async def _assemble(self, cfg: SymbolSettings) -> MarketSnapshot:
         now = self._clock()
         deadline = Deadline.after(self._settings.venues.timeout_seconds)
         derivative_venues = self._settings.venues.derivatives
@@ -326,5 +367,8 @@ class CcxtSource:
         for task in list(self._building.values()):
             task.cancel()
         await self._cache.close()
+        if self._starting is not None:
+            await asyncio.gather(self._starting, return_exceptions=True)
         await asyncio.gather(*(c.close() for c in self._clients.values()))
         self._clients.clear()
+        self._starting = None

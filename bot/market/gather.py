@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from bot.errors import VenueError, VenueTimeoutError
-from bot.market.cache import Cached, TtlCache
+from bot.market.cache import Cached, TtlCache, note_expiry
 from bot.market.ccxt_errors import call_translated, translate
 from bot.market.deadline import Deadline, context_with
 
@@ -50,6 +50,7 @@ async def gather_metrics(
                 outcomes[metric] = translate(venue, error)
             continue
         task.cancel()
+        note_expiry(cache.now())  # cut at the deadline: ask again next time
         stale = cache.last_good(jobs[metric][0])
         outcomes[metric] = stale if stale is not None else VenueTimeoutError(
             venue, "deadline passed"

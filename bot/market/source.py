@@ -54,6 +54,16 @@ class VenueReporting(Protocol):
 
 
 @runtime_checkable
+class KeepsWarm(Protocol):
+    """A source that can keep symbols' snapshots fresh in the background."""
+
+    async def keep_warm(self, symbols: tuple[str, ...]) -> None:
+        """Build fresh snapshots of ``symbols`` now; from then on a request for one of them
+        whose snapshot just expired gets it at once while a new one is built."""
+        ...
+
+
+@runtime_checkable
 class VenueListing(Protocol):
     """A source that knows which bases its spot venue lists (once its market list is in)."""
 

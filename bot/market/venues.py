@@ -24,8 +24,6 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-import ccxt.async_support as ccxt_async
-
 from bot.config import Settings
 from bot.errors import (
     VenueBadResponseError,
@@ -36,6 +34,8 @@ from bot.errors import (
     VenueTimeoutError,
 )
 from bot.market.ccxt_errors import call_translated, call_with_retry, translate
+from bot.market.ccxt_lean import errors as ccxt_errors
+from bot.market.ccxt_lean import exchange_class
 from bot.market.deadline import Deadline, current, fresh_context
 from bot.market.health import VenueHealth
 from bot.market.markets_store import MarketsStore
@@ -60,9 +60,16 @@ class VenueProfile:
     ratio_period: str = "5m"
     bulk_context: bool = False
     interval_lookup: bool = False
+    #: the window (ms) over which the venue publishes its request limit: ccxt's rolling
+    #: window limiter lets a burst of that budget through instead of one request per
+    #: ``rateLimit`` ms (its default leaky bucket holds no burst at all)
+    rate_window_ms: int = 60_000
 
 
 PROFILES: Mapping[str, VenueProfile] = MappingProxyType({
+    # Published limits: Binance spot 6,000 weight a minute, USD-M 2,400 a minute;
+    # OKX 20 requests per 2 s per public endpoint; Bybit 600 requests per 5 s per IP;
+    # Hyperliquid 1,200 weight a minute. ccxt's costs are in units of ``rateLimit`` ms.
     "binance": VenueProfile("binance", "spot", None),
     # Binance's funding answer has no interval; symbols off the 8h default are listed
     # by fetch_funding_intervals (/fapi/v1/fundingInfo).
@@ -73,9 +80,11 @@ PROFILES: Mapping[str, VenueProfile] = MappingProxyType({
     "okx": VenueProfile(
         "okx", "spot", "swap", 8.0,
         "publicGetRubikStatContractsLongShortPositionRatioContractTopTrader",
+        rate_window_ms=2_000,
     ),
     # ccxt passes the long/short period through unchanged; Bybit spells it "5min".
-    "bybit": VenueProfile("bybit", "spot", "linear", 8.0, ratio_period="5min"),
+    "bybit": VenueProfile("bybit", "spot", "linear", 8.0, ratio_period="5min",
+                          rate_window_ms=5_000),
     # Hyperliquid funds hourly; its public trades exist only over websocket.
     # OI, ticker and funding come from one asset-context answer (see venue_derivatives).
     "hyperliquid": VenueProfile(
@@ -118,10 +127,12 @@ class VenueClient:
 
     def _new_exchange(self) -> Any:
         venues = self._settings.venues
-        exchange_cls = getattr(ccxt_async, self.profile.ccxt_id)
-        exchange = exchange_cls(
-            {"enableRateLimit": True, "timeout": int(venues.timeout_seconds * 1000)}
-        )
+        exchange_cls = exchange_class(self.profile.ccxt_id)
+        exchange = exchange_cls({
+            "enableRateLimit": True, "timeout": int(venues.timeout_seconds * 1000),
+            "rateLimiterAlgorithm": "rollingWindow",
+            "rollingWindowSize": self.profile.rate_window_ms,
+        })
         options = exchange.options
         fetch_markets = dict(options.get("fetchMarkets") or {})
         fetch_markets["types"] = list(self._types)
@@ -215,14 +226,20 @@ class VenueClient:
         budget = venues.timeout_seconds * (venues.retries + 1) + venues.backoff_seconds * (
             2 ** venues.retries)
         deadline = Deadline.after(budget)
-        currencies = None
+        # currencies, markets and the funding intervals' raw list need none of the others
+        # (only Hyperliquid's hip3 markets, not loaded here, read the currencies): one trip
+        jobs: list[Callable[[], Awaitable[Any]]] = [self.exchange.fetch_markets]
         if self.exchange.has.get("fetchCurrencies") is True:
-            currencies = await self._retried(self.exchange.fetch_currencies, deadline)
-            self.exchange.options["cachedCurrencies"] = currencies
+            jobs.append(self.exchange.fetch_currencies)
+        intervals = (asyncio.ensure_future(self._retried(self._raw_intervals, deadline))
+                     if self.profile.interval_lookup else None)
         try:
-            markets = await self._retried(self.exchange.fetch_markets, deadline)
-        finally:
-            self.exchange.options.pop("cachedCurrencies", None)
+            markets, *rest = await asyncio.gather(*(self._retried(j, deadline) for j in jobs))
+        except BaseException:
+            if intervals is not None:
+                intervals.cancel()
+            raise
+        currencies = rest[0] if rest else None
         try:
             self.exchange.set_markets(markets, currencies)
         except Exception as e:
@@ -234,8 +251,18 @@ class VenueClient:
         self.health.success(self.venue)
         self._store.save(self.venue, self._types, dict(self.exchange.markets),
                          dict(self.exchange.currencies or {}), now)
-        if self.profile.interval_lookup:
-            await self._load_intervals()
+        if intervals is not None:
+            try:
+                self._set_intervals(self.exchange.parse_funding_rates(await intervals, None))
+            except VenueError as e:
+                log.warning("%s: funding intervals not loaded: %s", self.venue, e.reason)
+            except Exception as e:
+                log.warning("%s: funding intervals not loaded: %s", self.venue,
+                            translate(self.venue, e).reason)
+
+    async def _raw_intervals(self) -> Any:
+        """The venue's funding-interval list as it answers it (Binance USD-M fundingInfo)."""
+        return await self.exchange.fapiPublicGetFundingInfo({})
 
     async def _load_intervals(self) -> None:
         try:
@@ -277,14 +304,18 @@ class VenueClient:
                 return
             rows = await self._retried(self.exchange.fetch_funding_intervals)
             try:
-                self._intervals = {
-                    sym: interval_hours(row.get("interval"), self.profile.funding_hours)
-                    for sym, row in (rows or {}).items()
-                    if isinstance(row, dict)
-                }
+                self._set_intervals(rows)
             except Exception as e:
                 raise translate(self.venue, e) from e
-            self._intervals_at = time.monotonic()
+
+    def _set_intervals(self, rows: Any) -> None:
+        """Keep ``{symbol: hours}`` from ccxt's funding-interval structures."""
+        self._intervals = {
+            sym: interval_hours(row.get("interval"), self.profile.funding_hours)
+            for sym, row in (rows or {}).items()
+            if isinstance(row, dict)
+        }
+        self._intervals_at = time.monotonic()
 
     async def call(self, fn: Callable[[], Awaitable[T]]) -> T:
         """Run ``fn`` once markets are loaded, translated, retried within the deadline."""
@@ -308,7 +339,7 @@ class VenueClient:
             self._retry_after = None
             try:
                 return await fn()
-            except (ccxt_async.RateLimitExceeded, ccxt_async.DDoSProtection) as e:
+            except (ccxt_errors.RateLimitExceeded, ccxt_errors.DDoSProtection) as e:
                 raise VenueRateLimitedError(
                     self.venue, str(e)[:300], retry_after=self._retry_after) from e
 

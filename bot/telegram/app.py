@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import importlib.util
 import logging
 import os
 import signal
+import sys
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 from types import ModuleType
@@ -51,6 +53,11 @@ from bot.telegram.services import BotService
 from bot.telegram.shutdown import shut_down
 
 log = logging.getLogger(__name__)
+# httpcore asks ``import sniffio`` on every request; when it is not installed each ask is a
+# failed search of sys.path (~12 a reply, the larger part of a warm reply's time). Marking
+# it absent once makes that ask fail at once; httpcore then assumes asyncio, as it should.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 CONCURRENT_UPDATES = 256
 MENU_HIDDEN = {"status"}
 #: Messages per second overall, paced evenly (burst of one): a one-second window holds at
@@ -174,9 +181,11 @@ def build_application(
     extra_modules: Sequence[ModuleType] = (),
     service: BotService | None = None,
     leadership: Leadership | None = None,
+    rate_limited: bool = True,
 ) -> Application:
     """The configured Application (not yet initialised); its jobs run only while
-    ``leadership`` leads (always, by default: one process)."""
+    ``leadership`` leads (always, by default: one process); ``rate_limited=False`` (the
+    offline console, which talks to no Telegram) sends without Telegram's flood pacing."""
     bot_token = token or telegram_token()
     if not bot_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN: expected the bot token in the environment")
@@ -195,9 +204,10 @@ def build_application(
         .defaults(defaults)
         .concurrent_updates(InboxProcessor(storage.inbox, CONCURRENT_UPDATES))
         .update_queue(InboxQueue(storage.inbox))
-        .rate_limiter(rate_limiter())
         .job_queue(LeaderJobQueue(leadership or SoleLeader()))
     )
+    if rate_limited:
+        builder = builder.rate_limiter(rate_limiter())
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:

@@ -45,6 +45,8 @@ class RecordingRequest(BaseRequest):
         self.texts: dict[tuple[int, int], str] = {}
         #: id(call) → message id the bot got back, for building replies and taps in tests
         self.message_ids: dict[int, int] = {}
+        #: file_id → bytes of each photo uploaded (a photo sent again by id finds them)
+        self.photos: dict[str, bytes] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -75,6 +77,8 @@ class RecordingRequest(BaseRequest):
             for name, value in request_data.multipart_data.items():
                 content = value[1]
                 files[name] = content if isinstance(content, bytes) else content.read()
+        if api_method == "sendPhoto" and "photo" not in files:
+            files["photo"] = self.photos.get(str(params.get("photo")), b"")
         call = Call(api_method, params, files)
         self.calls.append(call)
         ok, result = self._answer(call)
@@ -95,8 +99,13 @@ class RecordingRequest(BaseRequest):
         if call.method in ("sendMessage", "sendPhoto"):
             message = self._message(int(p["chat_id"]), next(self._ids))
             if call.method == "sendPhoto":
-                message["photo"] = [{"file_id": "f", "file_unique_id": "u", "width": 1,
-                                     "height": 1}]
+                if not call.files.get("photo"):
+                    return False, "Bad Request: wrong file identifier/HTTP URL specified"
+                file_id = str(p["photo"]) if str(p.get("photo")) in self.photos else (
+                    f"console-photo-{len(self.photos) + 1}")
+                self.photos[file_id] = call.files["photo"]
+                message["photo"] = [{"file_id": file_id, "file_unique_id": file_id,
+                                     "width": 1, "height": 1}]
                 message["caption"] = p.get("caption", "")
             else:
                 message["text"] = p["text"]

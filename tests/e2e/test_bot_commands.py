@@ -152,3 +152,21 @@ async def test_a_stalled_venue_does_not_hold_up_other_chats(
         await api.wait_sent(PRIVATE, 1)
     assert "/chart BTC 4h" in help_.text
     assert waiting == 0
+
+
+async def test_a_chart_already_uploaded_is_sent_again_by_its_file_id(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    async with running_bot(api, bot_settings(settings, tmp_path / "db"), demo_source(settings)):
+        api.send_text(PRIVATE, "/chart btc")
+        await api.wait_sent(PRIVATE, 1)
+        api.send_text(GROUP, "/chart btc")
+        await api.wait_sent(GROUP, 1)
+        api.send_text(PRIVATE, "/chart btc 1d")
+        await api.wait_sent(PRIVATE, 2)
+    [first, other_tf] = api.sent_to(PRIVATE)
+    [again] = api.sent_to(GROUP)
+    assert not first.by_file_id and again.by_file_id
+    assert again.file_id == first.file_id and again.photo == first.photo
+    assert again.text == first.text and again.text.startswith("<b>BTC 4h</b>")
+    assert not other_tf.by_file_id and other_tf.file_id != first.file_id

@@ -42,6 +42,8 @@ class FakeBotApi(InlineMethods, BotApiMethods):
     port: int = 0
     long_poll_cap: float = 0.25  # seconds a getUpdates may hang (short: fast shutdowns)
     limits: SendLimits | None = None  # Telegram's flood limits (429 + retry_after) when set
+    delivered: dict[int, float] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []

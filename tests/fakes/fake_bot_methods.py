@@ -33,6 +33,9 @@ class Sent:
     photo: bytes | None = None
     reply_to: int | None = None
     edits: int = 0
+    #: the photo's ``file_id``, and whether it was sent by that id (no upload)
+    file_id: str = ""
+    by_file_id: bool = False
     at: float = field(default_factory=time.perf_counter)
 
     @property
@@ -87,6 +90,10 @@ class BotApiMethods:
     _new_update: asyncio.Event
     _confirmed: int
     _message_ids: dict[int, itertools.count[int]]
+    #: update id → when a getUpdates answer first carried it (perf_counter)
+    delivered: dict[int, float]
+    #: file_id → bytes of every photo uploaded (a photo sent again by id is looked up here)
+    files: dict[str, bytes]
 
     def _next_id(self, chat_id: int) -> int:
         counter = self._message_ids.setdefault(chat_id, itertools.count(1))
@@ -100,7 +107,8 @@ class BotApiMethods:
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot", "username": BOT_USERNAME},
         }
         if sent.photo is not None:
-            message["photo"] = [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]
+            message["photo"] = [{"file_id": sent.file_id, "file_unique_id": sent.file_id[-8:],
+                                 "width": 1, "height": 1}]
             message["caption"] = sent.text
         else:
             message["text"] = sent.text
@@ -118,7 +126,11 @@ class BotApiMethods:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), min(timeout, self.long_poll_cap))
         limit = int(p.get("limit") or 100)
-        return self._updates[:limit]
+        batch = self._updates[:limit]
+        now = time.perf_counter()
+        for update in batch:  # when the bot got each update (benches: the bot's own time)
+            self.delivered.setdefault(update["update_id"], now)
+        return batch
 
     async def _api_getme(self, p: dict[str, Any]) -> dict[str, Any]:
         return {"id": BOT_ID, "is_bot": True, "first_name": "Commentator",
@@ -183,8 +195,15 @@ class BotApiMethods:
     async def _api_sendphoto(self, p: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
         chat = self._chat(p)
         photo = files.get("photo")
+        by_id = photo is None and isinstance(p.get("photo"), str)
+        if by_id:
+            photo = self.files.get(p["photo"])
+            if photo is None:
+                raise Reject("Bad Request: wrong file identifier/HTTP URL specified")
         if not photo or not (photo.startswith(b"\x89PNG") or photo.startswith(b"\xff\xd8")):
             raise Reject("Bad Request: IMAGE_PROCESS_FAILED")
+        file_id = p["photo"] if by_id else f"AgACAgIAAxk-{len(self.files) + 1:06d}"
+        self.files[file_id] = photo
         caption = p.get("caption", "")
         if caption:
             require(rules.check_text(caption, p.get("parse_mode"), limit=rules.MAX_CAPTION,
@@ -192,7 +211,7 @@ class BotApiMethods:
         markup = parse_json(p.get("reply_markup"))
         require(rules.check_reply_markup(markup))
         sent = Sent("sendPhoto", chat["id"], self._next_id(chat["id"]), caption, markup,
-                    photo=photo, reply_to=reply_to_id(p))
+                    photo=photo, reply_to=reply_to_id(p), file_id=file_id, by_file_id=by_id)
         self.sent.append(sent)
         return self._as_update_message(sent)
 

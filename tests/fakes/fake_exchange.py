@@ -25,6 +25,7 @@ import asyncio
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -82,6 +83,8 @@ class FakeVenue:
     closing: asyncio.Event
     latency: float = 0.0
     requests: list[str] = field(default_factory=list)
+    #: when each request arrived (``time.perf_counter``), in the order of ``requests``
+    arrivals: list[float] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     hidden: set[str] = field(default_factory=set)
     url: str = ""
@@ -95,6 +98,7 @@ class FakeVenue:
             params = await request.json()
             key = str(params.get("type"))
         self.requests.append(key)
+        self.arrivals.append(time.perf_counter())
         delay = self.latency + sum(
             f.seconds for f in self.faults
             if f.kind == "latency" and (f.match is None or f.match in key)
@@ -253,6 +257,13 @@ class FakeExchange:
         """Forget the requests seen so far."""
         for venue in self.venues.values():
             venue.requests.clear()
+            venue.arrivals.clear()
+
+    def request_waves(self, gap: float) -> int:
+        """Bursts of requests (arrivals ``gap`` seconds apart or more start a new one): with
+        every answer ``gap`` late or later, the round trips of a dependency chain."""
+        times = sorted(t for v in self.venues.values() for t in v.arrivals)
+        return sum(1 for a, b in zip([-gap * 2, *times], times, strict=False) if b - a >= gap)
 
 
 @asynccontextmanager

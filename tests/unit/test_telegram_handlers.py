@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from bot.app.codec import ANALYSIS_CODEC
 from bot.config import Settings
 from bot.market.demo import DemoSource
 from bot.storage import Storage
+from bot.telegram.handlers.common import TYPING_AFTER_SECONDS
 from tests.fakes.flaky_source import FlakySource
 from tests.fakes.telegram_harness import ANONYMOUS_ADMIN, harness
 
@@ -84,11 +86,21 @@ async def test_btc_sends_an_html_post_with_refresh_and_chart_buttons(
         assert stored is not None and stored.symbol == "BTC"
 
 
-async def test_typing_action_precedes_a_market_reply(settings: Settings, demo: FlakySource) -> None:
+async def test_typing_action_precedes_a_slow_market_reply_and_not_a_quick_one(
+    settings: Settings, demo: FlakySource
+) -> None:
     async with harness(settings, demo) as h:
-        await h.send("/eth")
+        demo.gate = asyncio.Event()
+        slow = asyncio.create_task(h.send("/eth"))
+        await asyncio.sleep(TYPING_AFTER_SECONDS * 3)
+        demo.gate.set()
+        await slow
         methods = [c.method for c in h.request.calls]
+        h.request.calls.clear()
+        await h.send("/eth")  # from memory now
+        quick = [c.method for c in h.request.calls]
     assert methods.index("sendChatAction") < methods.index("sendMessage")
+    assert "sendMessage" in quick and "sendChatAction" not in quick
 
 
 async def test_price_of_unknown_symbol_is_refused_and_typo_gets_a_suggestion(

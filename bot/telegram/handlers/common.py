@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -27,6 +29,8 @@ Context = ContextTypes.DEFAULT_TYPE
 SERVICE_KEY = "market_service"
 #: ``bot_data`` key of a list of ``async (app) -> None`` that ``start_up`` runs (features).
 STARTUP_HOOKS = "startup_hooks"
+#: A reply not sent by then shows "typing…" (one from memory is sent sooner and shows none).
+TYPING_AFTER_SECONDS = 0.2
 
 
 def service_of(context: Context) -> BotService:
@@ -105,7 +109,9 @@ async def heavy_work(update: Update, context: Context, action: str = ChatAction.
     """Guard slow work: heavy replies in flight per user, and the typing action.
 
     Yields ``False`` when the user has too many in flight (the block must do nothing). The
-    request rate is checked once for every request, in the gate.
+    request rate is checked once for every request, in the gate. The typing action is sent
+    only when the block is still busy after ``TYPING_AFTER_SECONDS`` (a reply read from
+    memory goes out without a round trip before it).
     """
     service = service_of(context)
     user = sender_id(update)
@@ -116,12 +122,27 @@ async def heavy_work(update: Update, context: Context, action: str = ChatAction.
             yield False
             return
         chat = update.effective_chat
-        if chat is not None:
-            try:
-                await context.bot.send_chat_action(chat.id, action)
-            except TelegramError as e:  # the typing hint is cosmetic
-                log.debug("chat action failed: %s", e)
-        yield True
+        waiting = asyncio.Event()
+        hint = (asyncio.create_task(_chat_action_after(context, chat.id, action, waiting))
+                if chat is not None else None)
+        try:
+            yield True
+        finally:
+            if hint is not None and not waiting.is_set():
+                hint.cancel()  # still in its pause: nothing was sent
+                with contextlib.suppress(asyncio.CancelledError):
+                    await hint
+
+
+async def _chat_action_after(context: Context, chat_id: int, action: str,
+                             started: asyncio.Event) -> None:
+    """Send ``action`` to ``chat_id`` after ``TYPING_AFTER_SECONDS`` (``started`` once sent)."""
+    await asyncio.sleep(TYPING_AFTER_SECONDS)
+    started.set()
+    try:
+        await context.bot.send_chat_action(chat_id, action)
+    except TelegramError as e:  # the typing hint is cosmetic
+        log.debug("chat action failed: %s", e)
 
 
 def command_of(update: Update) -> str:

@@ -10,6 +10,8 @@ from bot.app.views import View
 from bot.errors import UnknownSymbolError
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
+    SERVICE_KEY,
+    STARTUP_HOOKS,
     Context,
     command_of,
     heavy_work,
@@ -22,6 +24,8 @@ from bot.telegram.keyboards import CHART_TIMEFRAMES
 from bot.telegram.services import BotService
 
 DEFAULT_CHART_TIMEFRAME = "4h"
+#: Shortest pause between two background refreshes of the configured symbols (seconds).
+MIN_REFRESH_SECONDS = 1.0
 
 
 async def _symbol_view(update: Update, context: Context, view: View, *, required: bool) -> None:
@@ -115,12 +119,27 @@ async def send_chart(update: Update, context: Context, symbol: str, timeframe: s
         if not go or message is None:
             return
         result = await service.chart(symbol, timeframe)
-        sent = await message.reply_photo(result.png, caption=result.caption)
+        sent = await service.reply_chart(message, result)
         await link_message(service, sent.chat_id, sent.message_id, result.post_id, view="chart")
 
 
+async def _refresh_hot(context: Context) -> None:
+    """Job: the configured symbols' market data refreshed, so replies read memory."""
+    await service_of(context).refresh_hot()
+
+
+async def start_refreshing(app: Application) -> None:
+    """Start the background refresh of the configured symbols, every ticker TTL."""
+    service: BotService = app.bot_data[SERVICE_KEY]
+    if app.job_queue is not None:
+        every = max(MIN_REFRESH_SECONDS, service.settings.cache.ticker_ttl)
+        app.job_queue.run_repeating(_refresh_hot, interval=every, first=0.0,
+                                    name="refresh-hot")
+
+
 def register_handlers(app: Application, service: BotService) -> None:
-    """Register the market commands."""
+    """Register the market commands (and the background refresh of their symbols)."""
+    app.bot_data.setdefault(STARTUP_HOOKS, []).append(start_refreshing)
     names = [n.lower() for s in service.settings.symbols for n in (s.name, *s.aliases)
              if n.isascii() and n.replace("_", "").isalnum() and len(n) <= 32]
     app.add_handler(CommandHandler(names, symbol_command, filters=NEW_MESSAGES))
