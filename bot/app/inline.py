@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -76,10 +76,10 @@ class InlineDesk:
     """Answers inline queries from one market service."""
 
     def __init__(self, service: MarketService,
-                 chart_file_id: Callable[[str, str], str | None] | None = None) -> None:
+                 chart_file_id: Callable[[Hashable], str | None] | None = None) -> None:
         self.service = service
-        #: the Telegram ``file_id`` of the current chart of (symbol, timeframe), if sent before
-        self.chart_file_id = chart_file_id or (lambda symbol, timeframe: None)
+        #: the Telegram ``file_id`` of a drawn chart (by its key), if it was sent before
+        self.chart_file_id = chart_file_id or (lambda key: None)
 
     async def answer(self, text: str) -> tuple[InlineCard, ...]:
         """The cards for query ``text`` (at most :data:`MAX_RESULTS`)."""
@@ -132,14 +132,13 @@ class InlineDesk:
         to get the chart."""
         quick = await self.service.post(coin, "quick")
         timeframe = CHART_TIMEFRAME
-        file_id = self.chart_file_id(quick.symbol, timeframe)
-        title = self.service.text(TEMPLATE, flavour="text", what="title", view="chart",
-                                  symbol=quick.symbol, timeframe=timeframe)
-        if file_id is not None:
+        drawn = await self.service.drawn_chart(coin, timeframe)
+        file_id = self.chart_file_id(drawn.key) if drawn is not None else None
+        if drawn is not None and file_id is not None:
+            title = self.service.text(TEMPLATE, flavour="text", what="title", view="chart",
+                                      symbol=quick.symbol, timeframe=timeframe)
             return [InlineCard(_card_id("chart", quick.symbol, quick.post_id), "chart", title,
-                               "", self.service.text(TEMPLATE, what="chart_caption",
-                                                     symbol=quick.symbol, timeframe=timeframe,
-                                                     as_of=quick.as_of), file_id)]
+                               "", drawn.caption, file_id)]
         card = self._post_card(quick)
         return [InlineCard(card.id, "post", card.title, self.service.text(
             TEMPLATE, flavour="text", what="chart_not_ready", symbol=quick.symbol,

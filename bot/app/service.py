@@ -301,11 +301,18 @@ class MarketService:
         analysed = self._analysed.get((snapshot.symbol, self._version(snapshot)))
         return analysed.snapshot.as_of if analysed is not None else snapshot.as_of
 
+    def _chart_key(self, current: CurrentMarket, timeframe: str) -> tuple[str, Version, str, str]:
+        return (current.snapshot.symbol, current.version, timeframe, self.flavour)
+
+    async def drawn_chart(self, symbol: str, timeframe: str) -> Chart | None:
+        """The chart of the current ``symbol`` market if it is already drawn (never draws)."""
+        return self._charts.get(self._chart_key(await self.analysed(symbol), timeframe))
+
     async def chart(self, symbol: str, timeframe: str) -> Chart:
         """A candle chart of ``symbol`` on ``timeframe`` with a short caption; drawn once
         per content version, timeframe and flavour, then served from memory."""
         current = await self.analysed(symbol)
-        key = (current.snapshot.symbol, current.version, timeframe, self.flavour)
+        key = self._chart_key(current, timeframe)
         cached = self._charts.get(key)
         if cached is not None:
             self._charts.move_to_end(key)

@@ -76,3 +76,19 @@ async def test_a_misspelt_or_unknown_coin_gets_did_you_mean_or_a_plain_card(
     assert quick["type"] == "article" and quick["title"] == "SOL quick take"
     assert "No 4h chart of SOL to share yet" in quick["description"]
     assert not api.violations
+
+
+async def test_a_chart_someone_opened_is_shared_inline_as_that_photo(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.sqlite3"
+    async with running_app(api, bot_settings(settings, db), demo_source(settings), db):
+        api.send_text(PRIVATE, "/chart btc 4h")
+        [sent] = await api.wait_sent(PRIVATE, 1)
+        results, _ = await _ask(api, "btc chart")
+    [photo] = results
+    uploaded = api.method_calls("sendPhoto")
+    assert photo["type"] == "photo" and photo["title"] == "BTC chart 4h"
+    assert photo["photo_file_id"] == sent.file_id
+    assert photo["caption"] == sent.text and len(uploaded) == 1  # nothing uploaded again
+    assert not api.violations

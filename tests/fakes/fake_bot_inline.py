@@ -3,7 +3,7 @@
 A mixin of ``FakeBotApi``: ``inline_query`` pushes an ``inline_query`` update as Telegram
 sends it, and ``answerInlineQuery`` is validated by Telegram's rules (a known, unanswered
 query; at most 50 results; unique ids of 1–64 bytes; titles; message texts valid HTML within
-4096 characters; photos by a file id; a cache time) before it is recorded.
+4096 characters; photos by a file id the fake handed out; a cache time) before it is recorded.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class InlineMethods:
     """``inline_query`` (test API) and ``answerInlineQuery`` (Bot API)."""
 
     inline_answers: dict[str, dict[str, Any]]
+    files: dict[str, bytes]
     _inline_queries: dict[str, str]
 
     def _push(self, body: dict[str, Any]) -> int:  # provided by FakeBotApi
@@ -58,7 +59,7 @@ class InlineMethods:
         if len(set(ids)) != len(ids):
             raise Reject("Bad Request: RESULT_ID_DUPLICATE")
         for result in results:
-            _check_result(result)
+            _check_result(result, self.files)
         cache_time = p.get("cache_time")
         if cache_time is not None and int(cache_time) < 0:
             raise Reject("Bad Request: cache_time must be positive")
@@ -66,7 +67,7 @@ class InlineMethods:
         return True
 
 
-def _check_result(result: dict[str, Any]) -> None:
+def _check_result(result: dict[str, Any], files: dict[str, bytes]) -> None:
     kind = result.get("type")
     if kind == "article":
         if not str(result.get("title") or "").strip():
@@ -75,8 +76,8 @@ def _check_result(result: dict[str, Any]) -> None:
         require(rules.check_text(content.get("message_text"), content.get("parse_mode"),
                                  limit=rules.MAX_TEXT, field="message_text"))
     elif kind == "photo":
-        if not str(result.get("photo_file_id") or "").strip():
-            raise Reject("Bad Request: PHOTO_INVALID (a cached photo needs its file id)")
+        if str(result.get("photo_file_id") or "") not in files:
+            raise Reject("Bad Request: wrong file identifier/HTTP URL specified")
         caption = result.get("caption")
         if caption:
             require(rules.check_text(caption, result.get("parse_mode"),

@@ -52,7 +52,8 @@ async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
-    desk = desk_in(context, DESK_KEY, InlineDesk, InlineDesk)
+    desk = desk_in(context, DESK_KEY, InlineDesk,
+                   lambda service: InlineDesk(service, service.chart_file_ids.get))
     cards = await desk.answer(query.query)
     try:
         await query.answer([as_result(c) for c in cards], cache_time=CACHE_SECONDS,
