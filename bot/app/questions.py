@@ -28,6 +28,7 @@ from bot.qa.match import Match, match_question
 from bot.qa.pair_answer import pair_text
 from bot.qa.talk import MAX_PARTS, classify, split_questions
 from bot.storage import StoredPost
+from bot.symbols import is_demo
 
 log = logging.getLogger(__name__)
 #: ``post_messages.view`` prefix of an answer message: ``answer:<intent>[:<topic>]``.
@@ -122,7 +123,8 @@ async def _body(service: MarketService, resolution: Resolution, stored: StoredPo
         market = await service.analysed(resolution.symbol)
         analysis, post_id = market.analysis, market.post_id
     body = answer_question(resolution, analysis, service.flavour,
-                           service.settings.symbol_names, standalone=standalone)
+                           service.settings.symbol_names, standalone=standalone,
+                           demo=is_demo(service.settings))
     return body, post_id, stale_as_of
 
 

@@ -216,7 +216,7 @@ class MarketService:
         unique = list(dict.fromkeys(asked))
         rows = await asyncio.gather(*(row(raw) for raw in unique[:MAX_PRICES]))
         return self.text("telegram/prices.j2", rows=rows, limit=MAX_PRICES,
-                         left_out=unique[MAX_PRICES:])
+                         left_out=unique[MAX_PRICES:], simulated=self.settings.symbol_names)
 
     async def published(self, symbol: str) -> CurrentMarket:
         """The current market of a post about to be published (its calls recorded)."""
