@@ -26,7 +26,7 @@ from bot.qa.context import ChatContext, RepliedPost, Resolution, remember, resol
 from bot.qa.intents import PAIR_INTENTS, UNKNOWN
 from bot.qa.match import Match, match_question
 from bot.qa.pair_answer import pair_text
-from bot.qa.talk import MAX_PARTS, classify, split_questions
+from bot.qa.talk import MAX_PARTS, classify, fallback, several_prices, split_questions
 from bot.storage import StoredPost
 from bot.symbols import is_demo
 
@@ -143,10 +143,12 @@ async def _remember(service: MarketService, chat_id: int, resolution: Resolution
 
 async def answer(service: MarketService, chat_id: int, resolution: Resolution,
                  stored: StoredPost | None, previous: ChatContext | None,
-                 question: str | None = None, opinion: bool = False) -> Answer:
+                 question: str | None = None, opinion: bool = False,
+                 understood: bool = False) -> Answer:
     """Answer ``resolution`` from ``stored`` (else the current snapshot); remember it.
 
     ``opinion``: the question asked for a trade call; the answer says it is not advice.
+    ``understood``: the question was not placed exactly; the answer says what it answers.
     """
     body, post_id, stale_as_of = await _body(service, resolution, stored)
     text = service.text(
@@ -154,6 +156,7 @@ async def answer(service: MarketService, chat_id: int, resolution: Resolution,
         answer=Markup(body) if service.flavour == "html" else body,
         question=question, as_of=stale_as_of, hint=resolution.intent == UNKNOWN,
         opinion=opinion and resolution.needs_market,
+        understood=resolution.symbol if understood and resolution.needs_market else None,
     )
     await _remember(service, chat_id, resolution, previous)
     return Answer(text, post_id, answer_view(resolution.intent, resolution.topic))
@@ -200,12 +203,21 @@ async def converse(service: MarketService, chat_id: int, text: str, replied: Rep
     ``None``: ``text`` is one ordinary question, for the matcher.
     """
     parts = split_questions(text, service.settings)
+    coins = several_prices(text, parts, service.settings)
+    if coins:
+        return Answer(await service.prices_text(coins), None, ANSWER_VIEW)
     if len(parts) > 1:
         return await _compound(service, chat_id, parts, replied, last, default)
     talk = classify(text)
+    match = match_question(text, service.settings)
+    if talk is None and match.intent == UNKNOWN and not match.is_followup_same_intent:
+        talk = fallback(text, match)
     if talk is None:
         return None
-    match = match_question(text, service.settings)
+    if talk.kind == "nearest":
+        nearest = replace(match, intent="price", topic=None, confidence=0.5)
+        resolution = resolve(nearest, replied.post if replied else None, last, default)
+        return await answer(service, chat_id, resolution, None, last, understood=True)
     if talk.kind != "opinion":
         line = talk_text(talk, _coin(match, default), service.flavour)
         return Answer(line, None, ANSWER_VIEW)

@@ -263,7 +263,8 @@ _SPECS: tuple[IntentSpec, ...] = (
         "whales",
         _kw(METRIC, "whale", "whales", "smart money", "big players", "big wallets",
             "big trades", "big money", "big boys", "big guys", "big fish", "large trades",
-            "whale alert", "institutions", "funds", "big holders", "sharks", "insiders",
+            "whale alert", "institutions", "funds", "big holders", "large holders", "sharks",
+            "insiders",
             "big orders", "large orders", "big positions", "large positions",
             "whale positions")
         + _kw(STRONG, "wallets", "big buyers", "big sellers", "accumulating", "accumulation",

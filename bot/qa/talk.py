@@ -16,17 +16,22 @@ from typing import Literal
 
 from bot.config import Settings
 from bot.errors import BadArgumentError
+from bot.qa import cues
 from bot.qa.intents import UNKNOWN
-from bot.qa.match import match_question
+from bot.qa.match import Match, match_question
+from bot.qa.pairs import find_pair
+from bot.qa.symbols import coins_in
 from bot.scheduling.schedule import parse_schedule
+from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
-                   "news", "portfolio", "far_future", "index", "subscribe"]
+                   "news", "portfolio", "far_future", "index", "subscribe", "advice",
+                   "offtopic", "nearest"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
 SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
 CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future",
-                                          "index", "subscribe"})
+                                          "index", "subscribe", "advice", "offtopic"})
 #: At most this many questions of one message are answered.
 MAX_PARTS = 3
 #: Questions beyond those named as skipped (the rest are not read).
@@ -50,11 +55,21 @@ _SMALL_TALK: dict[str, TalkKind] = {
                      "sleep well", "bye", "cya", "see ya", "later", "laters"), "goodnight"),
     **dict.fromkeys(("thanks", "thank you", "thank u", "thanx", "thx", "ty", "tysm", "tyvm",
                      "appreciate it", "appreciated", "appreciate", "cheers", "ta",
-                     "much appreciated", "merci", "gracias", "danke"), "thanks"),
+                     "much appreciated", "merci", "gracias", "danke", "teşekkürler",
+                     "teşekkür ederim", "teşekkür", "tesekkurler", "sağol", "sağ ol", "sagol",
+                     "eyvallah", "спасибо", "спс", "благодарю", "obrigado", "obrigada",
+                     "vielen dank", "muchas gracias", "thank you very much"), "thanks"),
     **dict.fromkeys(("gm", "gmgm", "gmm", "hi", "hii", "hey", "heya", "hello", "helo",
                      "hallo", "yo", "hiya", "howdy", "hola", "good morning", "morning",
                      "good evening", "good afternoon", "sup", "wassup", "whats up", "gud morning",
-                     "greetings", "ello"), "greeting"),
+                     "greetings", "ello", "selam", "merhaba", "selamlar", "günaydın",
+                     "привет", "здравствуйте", "здорово", "доброе утро", "добрый день",
+                     "buenos días", "buenos dias", "buenas", "olá", "ola", "oi", "bom dia",
+                     "boa tarde", "guten morgen", "guten tag", "servus", "moin",
+                     "how are you", "how are you doing", "how are you today", "how r you",
+                     "how is it going",
+                     "how are things", "how you doing", "nasılsın", "как дела",
+                     "qué tal", "que tal", "wie geht es", "wie gehts", "tudo bem"), "greeting"),
     **dict.fromkeys(("ok", "okay", "k", "kk", "okey", "cool", "nice", "nice one", "great",
                      "got it", "gotcha", "lol", "lmao", "lmfao", "haha", "hahaha", "rofl",
                      "kek", "based", "wagmi", "ngmi", "fair", "fair enough", "sure", "alright",
@@ -67,7 +82,8 @@ _SMALL_TALK_ORDER: tuple[TalkKind, ...] = ("goodnight", "thanks", "greeting", "a
 _FILLER = frozenset({"bot", "ser", "sir", "fren", "frens", "friend", "friends", "fam", "bro",
                      "mate", "man", "guys", "all", "everyone", "there", "so", "much", "very",
                      "again", "a", "lot", "mr", "buddy", "anon", "gang", "and", "for", "that",
-                     "the", "nfa", "dyor", "imo"})
+                     "the", "nfa", "dyor", "imo", "today", "abi", "hocam", "kanka", "бро",
+                     "братан", "amigo", "hermano", "irmão", "dir", "ederim"})
 
 
 def _words(text: str) -> list[str]:
@@ -77,7 +93,7 @@ def _words(text: str) -> list[str]:
         clean = clean.replace(emoji, word)
     clean = re.sub(r"@\w+", " ", clean)
     clean = re.sub(r"\bwhat'?s\b", "whats", clean)
-    return re.findall(r"[a-z0-9]+", clean)
+    return re.findall(r"[^\W_]+", clean)
 
 
 def _small_talk(text: str) -> TalkKind | None:
@@ -111,20 +127,48 @@ _TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|\d{1,2}h)"
 _SUBSCRIBE = (r"\b(?:every|each)\s+(?:day|morning|evening|night|hour|\d+\s*h\w*|week\w*|"
               r"afternoon)\b|\bdaily\b.*\b(?:updates?|posts?|digests?|reports?)\b|"
               r"\b(?:updates?|posts?|digests?|reports?)\b.*\b(?:daily|every day|each day)\b|"
-              r"\bsend\b.*\bat\s+" + _TIME + r"\b")
+              r"\bsend\b.*\bat\s+" + _TIME + r"\b|\btwice a day\b|\bmorning and evening\b")
+# Schedule words of other languages, read as English before the patterns above.
+_SCHEDULE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bher sabah\b|каждое утро|по утрам|cada mañana|todas las mañanas|toda manhã|"
+     r"todas as manhãs|jeden morgen", "every morning"),
+    (r"\bher akşam\b|каждый вечер|por las noches|toda noite|jeden abend", "every evening"),
+    (r"\bher gün\b|каждый день|ежедневно|todos los días|cada día|todos os dias|todo dia|"
+     r"jeden tag|täglich", "every day"),
+    (r"(\d{1,2})\s*'?\s*(?:de|da|te|ta)\b|\bв (\d{1,2})\b|\ba las (\d{1,2})\b|"
+     r"\bàs (\d{1,2})\b|\bum (\d{1,2})\b", r" at \1\2\3\4\5 "),
+    (r"\bdos veces al día|duas vezes por dia|zweimal (?:am|pro) tag|два раза в день|"
+     r"günde iki", "twice a day"),
+)
+
+
+def schedule_words(text: str) -> str:
+    """``text`` with schedule words of other languages in English ("her sabah 8'de")."""
+    low = unicodedata.normalize("NFKC", text).lower()
+    for pattern, english in _SCHEDULE_WORDS:
+        low = re.sub(pattern, english, low)
+    return low
 _ALERT = (r"(?<!whale )\balerts?\b|\bnotify\b|\bping me\b|\bremind me\b|\bwarn me\b|"
           r"\bnotification when\b|\b(?:tell|let|dm|message|text|wake) me\s+(?:know\s+)?"
           r"(?:when|if|once|as soon as)\b.*\b(?:hits?|reach\w*|drops?|dips?|breaks?|goes|"
           r"falls?|cross\w*|touch\w*|gets? (?:to|below|above|under|over)|below|above|under|"
           r"over|\d+k?)\b")
-_NEWS = r"\bnews\b|\bheadlines?\b|\bannouncements?\b|\bwhat happened\b"
+_NEWS = (r"\bnews\b|\bheadlines?\b|\bannouncements?\b|\bwhat happened\b|\blisting\b|"
+         r"\bget(?:s|ting)? listed\b|\bairdrops?\b|\betf\b|\bsec\b")
+_ADVICE = (r"\btax(?:es)?\b|\bvergi\b|\bналог\w*|\bimpuestos?\b|\bsteuer\w*|"
+           r"\b(?:which|what|best|safest|safe|good|recommend\w*)\b.*\b(?:exchanges?|wallets?|"
+           r"brokers?|apps?)\b|\bexchanges?\b.*\b(?:safe|safest|best|recommend\w*|trust\w*)\b|"
+           r"\bsignals?\b|\bvip\b|\b(?:group|channel) link\b|\bseed phrase\b|\bscam\b|"
+           r"\bwithdraw\w*\b|\bdeposits?\b|\bkyc\b|\bmanage my\b|\btrade for me\b")
 _PORTFOLIO = (r"\bportfolio\b|\bmy (?:bags?|holdings?|positions?|pnl|wallet|balance|coins|"
-              r"stack|trades?)\b")
+              r"stack|trades?|profits?|losses|gains)\b|\b(?:profit|loss|lose|lost|gain\w*|make|made"
+              r"|earn\w*) did i\b|\bdid i (?:make|lose|earn|gain)\b|\bam i (?:up|down|in profit)\b")
 _FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|forecast)\s+"
                r"20[3-9]\d\b|\b20[3-9]\d\s+(?:prediction|forecast|target|price)\b|"
                r"\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)\s+years?\b|"
                r"\bdecade\b|\bnext year\b|\bend of (?:the )?year\b|\beoy\b|"
-               r"\b\d+\s*years? from now\b|\bby 20[2-9]\d\b")
+               r"\b\d+\s*years? from now\b|\bby 20[2-9]\d\b|\bend of 20[2-9]\d\b|"
+               r"\b(?:in|for|of) (?:the )?(?:year )?20(?:2[8-9]|[3-9]\d)\b|\blong term target\b")
 _INDEX = (r"\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|\bbtc\s?d\b|\baltseason index\b|"
           r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
 _OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
@@ -134,7 +178,13 @@ _OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
             r"\b(?:short|sell) or (?:long|buy|hold)\b|\bgood (?:entry|buy|time to|moment)\b|"
             r"\bmoon (?:soon|when)\b|\bwen moon\b|\bgoing to moon\b|\b(?:a|still a) buy\b|"
             r"\bworth (?:buying|a buy)\b|\bape (?:in|into)\b|\btoo late to\b|"
-            r"\b(?:bullish|bull) or (?:bearish|bear)\b")
+            r"\b(?:bullish|bull) or (?:bearish|bear)\b|\byes (?:or )?no\b|"
+            r"\b(?:short|long|buy|sell)(?:ing)? (?!ratio|positions?|interest|squeeze)\w+ "
+            r"(?:here|now)\b|"
+            r"\bready to (?:explode|pump|moon|"
+            r"dump|run|fly|break\w*)\b|\b(?:explode|send it)\b|\bhold or\b|\bstill hold\b|"
+            r"\bkeep holding\b|\bshould (?:i|we) (?:keep|wait)\b|\bthis cycle\b|\bgood idea\b|"
+            r"\bworth it\b|\b(?:buy|sell) now\b")
 
 
 def _hour(match: re.Match[str] | None, default: int) -> int:
@@ -150,6 +200,8 @@ def subscription_schedule(text: str) -> str:
     """The ``/subscribe`` schedule a natural request asks for ("every morning at 8")."""
     low = text.lower()
     interval = re.search(r"\bevery\s+(\d+)\s*h", low)
+    if _has(r"\btwice a day\b|\bmorning and evening\b", low):
+        return "twice a day"  # 08:00 and 20:00
     if interval is not None:
         schedule = f"every {interval.group(1)}h"
     else:
@@ -169,7 +221,7 @@ def classify(text: str) -> Talk | None:
     small = _small_talk(text)
     if small is not None:
         return Talk(small)
-    low = " ".join(_words(text))
+    low = " ".join(_words(schedule_words(text)))
     if _has(_STOP, low):
         return Talk("stop")
     if _has(_INDEX, low):
@@ -177,12 +229,43 @@ def classify(text: str) -> Talk | None:
     if _has(_SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
         return Talk("subscribe", subscription_schedule(low))
     for kind, pattern in (("alert", _ALERT), ("news", _NEWS), ("portfolio", _PORTFOLIO),
-                          ("far_future", _FAR_FUTURE)):
+                          ("far_future", _FAR_FUTURE), ("advice", _ADVICE)):
         if _has(pattern, low):
             return Talk(kind)  # type: ignore[arg-type]
     if _has(_OPINION, low):
         return Talk("opinion")
     return None
+
+
+def fallback(text: str, match: Match) -> Talk | None:
+    """For a message the matcher cannot place: ``offtopic`` (a subject the bot does not
+    track: one honest line), ``nearest`` (a coin or market word: the coin's price, saying
+    so), or ``None`` for text with nothing recognisable (the short "not sure" list)."""
+    words = set(_words(text)) | set(" ".join(_words(text)).split())
+    low = " ".join(_words(text))
+    off = cues.OUT_OF_SCOPE + cues.VENUE_NAMES
+    if any(_has(r"\b" + re.escape(p) + r"\b", low) for p in off):
+        return Talk("offtopic")
+    if match.symbol is not None or words & cues.MARKET_WORDS:
+        return Talk("nearest")
+    return None
+
+
+#: Intents a list of coins can ask for together ("btc, eth and xrp prices", "sol avax sui?").
+_PRICE_LIKE = frozenset({"price", "change", UNKNOWN})
+
+
+def several_prices(text: str, parts: list[str], settings: Settings) -> list[str]:
+    """The coins of a message asking only for several coins' prices, else ``[]``."""
+    coins = coins_in(text, symbol_book(settings))
+    if len(coins) < 2 or find_pair(text, symbol_book(settings)) is not None:
+        return []
+    for part in parts or [text]:
+        match = match_question(part, settings)
+        if classify(part) is not None or not (match.intent in _PRICE_LIKE
+                                              or match.is_followup_same_intent):
+            return []
+    return coins
 
 
 _LEADING = re.compile(r"^\s*(?:and|also|plus|&|then|oh and|ok and|,)\s+", re.IGNORECASE)
