@@ -26,9 +26,10 @@ from bot.qa.context import ChatContext, RepliedPost, Resolution, remember, resol
 from bot.qa.intents import PAIR_INTENTS, UNKNOWN
 from bot.qa.match import Match, match_question
 from bot.qa.pair_answer import pair_text
+from bot.qa.symbols import coins_in
 from bot.qa.talk import MAX_PARTS, classify, fallback, several_prices, split_questions
 from bot.storage import StoredPost
-from bot.symbols import is_demo
+from bot.symbols import is_demo, symbol_book
 
 log = logging.getLogger(__name__)
 #: ``post_messages.view`` prefix of an answer message: ``answer:<intent>[:<topic>]``.
@@ -77,6 +78,8 @@ def repeated_view(match: Match, replied: Replied | None, last: ChatContext | Non
     question in the chat gets the quick take. Otherwise ``None``: the question is answered.
     """
     if not (match.is_followup_same_intent and match.symbol and match.symbol_supported):
+        return None
+    if match.timeframe is not None:  # "the one-hour picture for sol": that chart's reading
         return None
     if replied is not None and replied.post.intent is None:
         return cast(View, replied.view) if replied.view in VIEWS else QUICK
@@ -144,11 +147,12 @@ async def _remember(service: MarketService, chat_id: int, resolution: Resolution
 async def answer(service: MarketService, chat_id: int, resolution: Resolution,
                  stored: StoredPost | None, previous: ChatContext | None,
                  question: str | None = None, opinion: bool = False,
-                 understood: bool = False) -> Answer:
+                 understood: str | None = None) -> Answer:
     """Answer ``resolution`` from ``stored`` (else the current snapshot); remember it.
 
     ``opinion``: the question asked for a trade call; the answer says it is not advice.
-    ``understood``: the question was not placed exactly; the answer says what it answers.
+    ``understood``: the question was not placed exactly: "price" (the answer says it gives
+    the coin's price) or a currency it cannot convert into (it answers in dollars).
     """
     body, post_id, stale_as_of = await _body(service, resolution, stored)
     text = service.text(
@@ -156,7 +160,7 @@ async def answer(service: MarketService, chat_id: int, resolution: Resolution,
         answer=Markup(body) if service.flavour == "html" else body,
         question=question, as_of=stale_as_of, hint=resolution.intent == UNKNOWN,
         opinion=opinion and resolution.needs_market,
-        understood=resolution.symbol if understood and resolution.needs_market else None,
+        understood=understood if resolution.needs_market else None, coin=resolution.symbol,
     )
     await _remember(service, chat_id, resolution, previous)
     return Answer(text, post_id, answer_view(resolution.intent, resolution.topic))
@@ -214,10 +218,14 @@ async def converse(service: MarketService, chat_id: int, text: str, replied: Rep
         talk = fallback(text, match)
     if talk is None:
         return None
-    if talk.kind == "nearest":
-        nearest = replace(match, intent="price", topic=None, confidence=0.5)
+    if talk.kind in ("nearest", "fiat"):
+        book = symbol_book(service.settings)
+        coin = next((c for c in coins_in(text, book) if c != talk.unit), None)
+        nearest = replace(match, intent="price", topic=None, confidence=0.5, pair=None,
+                          symbol=coin, symbol_supported=coin is None or book.is_configured(coin))
         resolution = resolve(nearest, replied.post if replied else None, last, default)
-        return await answer(service, chat_id, resolution, None, last, understood=True)
+        return await answer(service, chat_id, resolution, None, last,
+                            understood=talk.unit or "price")
     if talk.kind != "opinion":
         line = talk_text(talk, _coin(match, default), service.flavour)
         return Answer(line, None, ANSWER_VIEW)

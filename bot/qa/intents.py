@@ -355,6 +355,7 @@ TIMEFRAME_WORDS: Mapping[str, str] = MappingProxyType({
     "4h": "4h", "h4": "4h", "4hr": "4h", "4hour": "4h", "240m": "4h",
     "1d": "1d", "d1": "1d", "daily": "1d", "1day": "1d",
     "1w": "1w", "w1": "1w", "weekly": "1w", "1week": "1w",
+    "monthly": "1M", "1month": "1M",
 })
 #: Intents that read differently per timeframe (a timeframe follow-up repeats them).
 TIMEFRAME_INTENTS: frozenset[str] = frozenset({"trend", "bias", "support", "resistance"})

@@ -130,21 +130,23 @@ def _in_coin_place(i: int, lowered: list[str], ticker: str) -> bool:
     return after in _COIN_NEAR or before in _COIN_AFTER
 
 
-def _lowercase_coins(toks: list[str], lowered: list[str], book: SymbolBook) -> list[SymbolHit]:
+def _lowercase_coins(toks: list[str], lowered: list[str], book: SymbolBook,
+                     taken: set[int]) -> list[SymbolHit]:
     """Word-like tickers written in lower case where a coin stands ("ton price", "how is near
-    doing", "should i buy ton"): read only when no other coin is named."""
+    doing", "should i buy ton", "ton in btc terms")."""
+    hits = []
     for i, word in enumerate(lowered):
         ticker = book.tickers.get(word)
-        if ticker is None or len(ticker) <= 2 or not toks[i][:1].isalpha():
+        if i in taken or ticker is None or len(ticker) <= 2 or not toks[i][:1].isalpha():
             continue
         if _in_coin_place(i, lowered, ticker):
-            return [SymbolHit(ticker, i, i + 1)]
-    return []
+            hits.append(SymbolHit(ticker, i, i + 1))
+    return hits
 
 
 def find_symbols(tokens: Iterable[str], book: SymbolBook) -> list[SymbolHit]:
     """Every symbol mentioned in ``tokens``, in order of appearance (a lower-case word-like
-    ticker in a coin's place counts when no other coin is named)."""
+    ticker counts in a coin's place)."""
     toks = list(tokens)
     lowered = [t.lower().lstrip("$#") for t in toks]
     hits: list[SymbolHit] = []
@@ -161,7 +163,9 @@ def find_symbols(tokens: Iterable[str], book: SymbolBook) -> list[SymbolHit]:
             i += named[1]
             continue
         i += 1
-    return hits or _lowercase_coins(toks, lowered, book)
+    taken = {i for hit in hits for i in range(hit.start, hit.stop)}
+    more = _lowercase_coins(toks, lowered, book, taken)
+    return sorted(hits + more, key=lambda hit: hit.start) if more else hits
 
 
 def coins_in(text: str, book: SymbolBook) -> list[str]:

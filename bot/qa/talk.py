@@ -26,7 +26,7 @@ from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
                    "news", "portfolio", "far_future", "index", "subscribe", "advice",
-                   "offtopic", "nearest"]
+                   "offtopic", "nearest", "fiat"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
 SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
@@ -44,6 +44,7 @@ class Talk:
 
     kind: TalkKind
     schedule: str | None = None
+    unit: str | None = None
 
 
 _EMOJI = {"👍": " ok ", "👌": " ok ", "🙏": " thanks ", "🙌": " thanks ", "❤": " thanks ",
@@ -216,8 +217,27 @@ def subscription_schedule(text: str) -> str:
         return "daily 08:00"
 
 
+# Currencies other than the dollar: a conversion into one gets the dollar price, saying so.
+_FIATS = {"try": "TRY", "tl": "TRY", "lira": "TRY", "liras": "TRY", "eur": "EUR", "euro": "EUR",
+          "euros": "EUR", "€": "EUR", "rub": "RUB", "рубл": "RUB", "руб": "RUB", "gbp": "GBP",
+          "pounds": "GBP", "£": "GBP", "brl": "BRL", "reais": "BRL", "real": "BRL",
+          "ars": "ARS", "mxn": "MXN", "pesos": "MXN", "uah": "UAH", "грн": "UAH",
+          "inr": "INR", "rupees": "INR", "jpy": "JPY", "yen": "JPY", "cad": "CAD", "aud": "AUD"}
+_FIAT = re.compile(r"(?:\d\s*|\b(?:in|to|into|в|en|em|a|para|auf)\s+)(" + "|".join(
+    sorted(map(re.escape, _FIATS), key=len, reverse=True)) + r")(?!\w)")
+
+
+def fiat_asked(text: str) -> str | None:
+    """The non-dollar currency a conversion names ("5000 try to btc", "eth in euros")."""
+    found = _FIAT.search(unicodedata.normalize("NFKC", text).lower())
+    return _FIATS[found.group(1)] if found is not None else None
+
+
 def classify(text: str) -> Talk | None:
     """The conversational kind of ``text``, or ``None`` for a market question."""
+    fiat = fiat_asked(text)
+    if fiat is not None:
+        return Talk("fiat", unit=fiat)
     small = _small_talk(text)
     if small is not None:
         return Talk(small)
@@ -280,7 +300,7 @@ def question_parts(text: str) -> list[str]:
 
 def and_split(part: str) -> list[str]:
     """``part`` cut at "and" / "&" (the caller keeps the cut only when both sides ask)."""
-    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n)\s+", part)]
+    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n)\s+|\s*\+\s*", part)]
     return [p for p in pieces if p]
 
 
