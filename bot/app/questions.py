@@ -178,8 +178,12 @@ async def _compound(service: MarketService, chat_id: int, parts: list[str],
     settings, flavour = service.settings, service.flavour
     answered: list[tuple[str, str]] = []
     previous, post_id, view, opinion = last, None, ANSWER_VIEW, False
+    book, named = symbol_book(settings), None
     for part in parts[:MAX_PARTS]:
         talk, match = classify(part), match_question(part, settings)
+        if match.symbol is None and named is not None:  # "ton price? and the trend?"
+            match = replace(match, symbol=named, symbol_supported=book.is_configured(named))
+        named = match.symbol or named
         coin = _coin(match, previous.symbol if previous is not None else default)
         if talk is not None and talk.kind != "opinion":
             answered.append((part, talk_text(talk, coin, flavour)))

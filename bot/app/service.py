@@ -125,8 +125,8 @@ class MarketService:
         self.source = source
         self.storage = storage
         self.flavour: Flavour = flavour
-        if isinstance(source, VenueListing):  # any coin the spot venue lists resolves
-            use_listing(settings, source.listing)
+        # any coin the spot venue lists resolves (a source without a listing clears it)
+        use_listing(settings, source.listing if isinstance(source, VenueListing) else None)
         self.symbols = SymbolResolver(settings)
         self.counters = Counters()
         self._analysed: OrderedDict[tuple[str, datetime], CurrentMarket] = OrderedDict()

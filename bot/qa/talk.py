@@ -65,7 +65,7 @@ _SMALL_TALK: dict[str, TalkKind] = {
                      "good evening", "good afternoon", "sup", "wassup", "whats up", "gud morning",
                      "greetings", "ello", "selam", "merhaba", "selamlar", "günaydın",
                      "привет", "здравствуйте", "здорово", "доброе утро", "добрый день",
-                     "buenos días", "buenos dias", "buenas", "olá", "ola", "oi", "bom dia",
+                     "buenos días", "buenos dias", "buenas", "olá", "ola", "bom dia",
                      "boa tarde", "guten morgen", "guten tag", "servus", "moin",
                      "how are you", "how are you doing", "how are you today", "how r you",
                      "how is it going",
@@ -84,7 +84,7 @@ _FILLER = frozenset({"bot", "ser", "sir", "fren", "frens", "friend", "friends", 
                      "mate", "man", "guys", "all", "everyone", "there", "so", "much", "very",
                      "again", "a", "lot", "mr", "buddy", "anon", "gang", "and", "for", "that",
                      "the", "nfa", "dyor", "imo", "today", "abi", "hocam", "kanka", "бро",
-                     "братан", "amigo", "hermano", "irmão", "dir", "ederim"})
+                     "братан", "amigo", "hermano", "irmão", "dir", "ederim", "бот", "bota"})
 
 
 def _words(text: str) -> list[str]:
@@ -105,7 +105,7 @@ def _small_talk(text: str) -> TalkKind | None:
     found: set[TalkKind] = set()
     i = 0
     while i < len(words):
-        for size in (3, 2, 1):
+        for size in (4, 3, 2, 1):
             phrase = " ".join(words[i:i + size])
             if len(words[i:i + size]) == size and phrase in _SMALL_TALK:
                 found.add(_SMALL_TALK[phrase])
@@ -300,7 +300,7 @@ def question_parts(text: str) -> list[str]:
 
 def and_split(part: str) -> list[str]:
     """``part`` cut at "and" / "&" (the caller keeps the cut only when both sides ask)."""
-    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n)\s+|\s*\+\s*", part)]
+    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n|ve|и|y|e|und)\s+|\s*\+\s*", part)]
     return [p for p in pieces if p]
 
 

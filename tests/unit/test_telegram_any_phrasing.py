@@ -1,0 +1,147 @@
+"""What people type, through the real handlers on the offline demo market: any coin they
+name, casual or foreign phrasing, several coins at once, requests the bot cannot do.
+
+Phrasings are written for these tests (not taken from the blind evaluation batches); each
+asserts on the text the user sees.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings
+from bot.market.demo import DemoSource
+from bot.telegram.recording import Call
+from tests.fakes.telegram_harness import harness
+
+NOT_SURE = "I'm not sure what you're asking"
+
+
+def _texts(calls: list[Call]) -> list[str]:
+    return [str(c.params.get("text", "")) for c in calls if c.method == "sendMessage"]
+
+
+def _demo_no_data(coin: str) -> str:
+    return (f"The offline demo market only simulates BTC, ETH and SOL, so I have no <b>{coin}</b>"
+            f" data here; with live data {coin} works.")
+
+
+@pytest.fixture
+def demo(settings: Settings) -> DemoSource:
+    return DemoSource(settings)
+
+
+async def _say(settings: Settings, demo: DemoSource, *messages: str) -> list[str]:
+    async with harness(settings, demo) as h:
+        replies = []
+        for text in messages:
+            [reply] = _texts(await h.send(text))
+            replies.append(reply)
+    return replies
+
+
+@pytest.mark.parametrize(("text", "coin"), [
+    ("/shib", "SHIB"), ("/price wld", "WLD"), ("how's pepe today", "PEPE"),
+    ("where is ton trading", "TON"), ("near price pls", "NEAR"), ("should i sell dot now?", "DOT"),
+    ("/price dogecoin", "DOGE"), ("/subscribe ada daily 08:00", "ADA"),
+])
+async def test_a_real_coin_the_demo_does_not_simulate_is_said_to_have_no_demo_data(
+    settings: Settings, demo: DemoSource, text: str, coin: str
+) -> None:
+    [reply] = await _say(settings, demo, text)
+    assert reply.startswith(_demo_no_data(coin))
+    assert "Bitcoin" not in reply and "don't cover" not in reply
+
+
+async def test_typos_and_made_up_coins_are_not_told_as_missing_demo_data(
+    settings: Settings, demo: DemoSource
+) -> None:
+    typo, made_up = await _say(settings, demo, "/etherium", "/price zzqx")
+    assert "did you mean" in typo and "/eth" in typo
+    assert made_up == "I don't cover <b>ZZQX</b>. I can talk about BTC, ETH, SOL."
+
+
+async def test_several_coins_in_one_message_get_one_price_line_each(
+    settings: Settings, demo: DemoSource
+) -> None:
+    bare, listed = await _say(settings, demo, "eth sol btc?", "prices for sol, eth and xrp")
+    assert [line.split(" ")[0] for line in bare.splitlines()[:3]] == [
+        "<b>ETH</b>", "<b>SOL</b>", "<b>BTC</b>"]
+    assert "$3,496" in bare and "$201.51" in bare and "$99,400" in bare
+    assert "<b>SOL</b> $201.51" in listed and "<b>ETH</b> $3,496" in listed
+    assert ("<b>XRP</b>: no data — the offline demo market only simulates BTC, ETH, SOL"
+            in listed)
+
+
+@pytest.mark.parametrize("text", ["merhaba", "спасибо бро", "buenos dias", "how are you doing?",
+                                  "obrigado!", "danke dir"])
+async def test_greetings_and_thanks_in_other_languages_get_one_friendly_line(
+    settings: Settings, demo: DemoSource, text: str
+) -> None:
+    [reply] = await _say(settings, demo, text)
+    assert "\n" not in reply and NOT_SURE not in reply
+    assert reply.startswith(("Hey", "Anytime"))
+
+
+@pytest.mark.parametrize("text", ["best exchange for euros?", "what tax do i pay on crypto gains",
+                                  "can i join your premium signals chat"])
+async def test_advice_the_bot_does_not_give_gets_one_honest_line_and_the_nearest_offer(
+    settings: Settings, demo: DemoSource, text: str
+) -> None:
+    [reply] = await _say(settings, demo, text)
+    assert reply.startswith("That's outside what I do") and "<code>/btc</code>" in reply
+    assert "\n" not in reply
+
+
+async def test_a_market_message_the_matcher_cannot_place_gets_the_price_saying_so(
+    settings: Settings, demo: DemoSource
+) -> None:
+    market, deal, noise = await _say(settings, demo, "crypto market status?",
+                                     "what's the deal with eth lately", "blorp fizz wibble")
+    assert deal.startswith("<i>I read that as a question about ETH&#39;s price and move")
+    assert "Ethereum trades at <b>$3,496</b>" in deal
+    assert "Bitcoin trades at <b>$99,400</b>" in market
+    assert noise.startswith(NOT_SURE)
+
+
+async def test_a_conversion_into_another_currency_is_answered_in_dollars_saying_so(
+    settings: Settings, demo: DemoSource
+) -> None:
+    [reply] = await _say(settings, demo, "3 sol in euros?")
+    assert reply.startswith("I convert in US dollars only — I have no EUR rate")
+    assert "Solana trades at <b>$201.51</b>" in reply
+
+
+async def test_timeframes_in_words_read_that_chart_or_say_the_nearest(
+    settings: Settings, demo: DemoSource
+) -> None:
+    monthly, four_hour = await _say(settings, demo, "what about the monthly for eth",
+                                    "give me the four hour view of btc")
+    assert monthly.startswith("I don't compute a monthly chart")
+    assert "Here is the daily" in monthly
+    assert four_hour.startswith("On the four-hour chart")
+
+
+async def test_questions_joined_with_plus_are_each_answered(
+    settings: Settings, demo: DemoSource
+) -> None:
+    [reply] = await _say(settings, demo, "btc funding + oi + whales")
+    assert reply.count("💬") == 3
+    assert "Funding on Bitcoin" in reply and "Open interest in Bitcoin" in reply
+
+
+async def test_schedules_in_other_languages_echo_the_schedule_understood(
+    settings: Settings, demo: DemoSource
+) -> None:
+    german, twice = await _say(settings, demo, "jeden morgen um 7 eth schicken bitte",
+                               "could you post sol morning and evening")
+    assert "ETH updates daily 07:00" in german
+    assert "SOL updates twice a day" in twice
+
+
+async def test_a_city_after_subscribe_sets_the_zone_of_the_digest(
+    settings: Settings, demo: DemoSource
+) -> None:
+    [reply] = await _say(settings, demo, "/subscribe sol daily 07:30 berlin")
+    assert reply.startswith("Subscribed <b>#1</b>: SOL digests, <code>daily 07:30</code> in "
+                            "Europe/Berlin.")
