@@ -27,7 +27,14 @@ from bot.qa.intents import PAIR_INTENTS, UNKNOWN
 from bot.qa.match import Match, match_question
 from bot.qa.pair_answer import pair_text
 from bot.qa.symbols import coins_in
-from bot.qa.talk import MAX_PARTS, classify, fallback, several_prices, split_questions
+from bot.qa.talk import (
+    MAX_PARTS,
+    WHOLE_MESSAGE_KINDS,
+    classify,
+    fallback,
+    several_prices,
+    split_questions,
+)
 from bot.storage import StoredPost
 from bot.symbols import is_demo, symbol_book
 
@@ -210,13 +217,18 @@ async def converse(service: MarketService, chat_id: int, text: str, replied: Rep
 
     ``None``: ``text`` is one ordinary question, for the matcher.
     """
+    whole = classify(text)
+    if whole is not None and whole.kind in WHOLE_MESSAGE_KINDS:  # "twice a day, btc and sol"
+        named = coins_in(text, symbol_book(service.settings))
+        coin = ",".join(named) if whole.kind == "subscribe" and named else default
+        return Answer(talk_text(whole, coin, service.flavour), None, ANSWER_VIEW)
     parts = split_questions(text, service.settings)
     coins = several_prices(text, parts, service.settings)
     if coins:
         return Answer(await service.prices_text(coins), None, ANSWER_VIEW)
     if len(parts) > 1:
         return await _compound(service, chat_id, parts, replied, last, default)
-    talk = classify(text)
+    talk = whole
     match = match_question(text, service.settings)
     if talk is None and match.intent == UNKNOWN and not match.is_followup_same_intent:
         talk = fallback(text, match)
@@ -224,9 +236,10 @@ async def converse(service: MarketService, chat_id: int, text: str, replied: Rep
         return None
     if talk.kind in ("nearest", "fiat"):
         book = symbol_book(service.settings)
-        coin = next((c for c in coins_in(text, book) if c != talk.unit), None)
+        asked = next((c for c in coins_in(text, book) if c != talk.unit), None)
         nearest = replace(match, intent="price", topic=None, confidence=0.5, pair=None,
-                          symbol=coin, symbol_supported=coin is None or book.is_configured(coin))
+                          symbol=asked,
+                          symbol_supported=asked is None or book.is_configured(asked))
         resolution = resolve(nearest, replied.post if replied else None, last, default)
         return await answer(service, chat_id, resolution, None, last,
                             understood=talk.unit or "price")

@@ -17,21 +17,25 @@ from typing import Literal
 from bot.config import Settings
 from bot.errors import BadArgumentError
 from bot.qa import cues
+from bot.qa import talk_words as tw
 from bot.qa.intents import UNKNOWN
 from bot.qa.match import Match, match_question
 from bot.qa.pairs import find_pair
 from bot.qa.symbols import coins_in
 from bot.scheduling.schedule import parse_schedule
+from bot.scheduling.timezones import parse_timezone
 from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
                    "news", "portfolio", "far_future", "index", "subscribe", "advice",
-                   "offtopic", "nearest", "fiat"]
+                   "offtopic", "nearest", "fiat", "about", "timezone"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
 SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
 CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future",
-                                          "index", "subscribe", "advice", "offtopic"})
+                                          "index", "subscribe", "advice", "offtopic", "about"})
+#: Kinds that speak for the whole message, never split into questions.
+WHOLE_MESSAGE_KINDS: frozenset[str] = frozenset({"subscribe", "stop", "about", "timezone"})
 #: At most this many questions of one message are answered.
 MAX_PARTS = 3
 #: Questions beyond those named as skipped (the rest are not read).
@@ -45,6 +49,7 @@ class Talk:
     kind: TalkKind
     schedule: str | None = None
     unit: str | None = None
+    zone: str | None = None
 
 
 _EMOJI = {"👍": " ok ", "👌": " ok ", "🙏": " thanks ", "🙌": " thanks ", "❤": " thanks ",
@@ -59,7 +64,9 @@ _SMALL_TALK: dict[str, TalkKind] = {
                      "much appreciated", "merci", "gracias", "danke", "teşekkürler",
                      "teşekkür ederim", "teşekkür", "tesekkurler", "sağol", "sağ ol", "sagol",
                      "eyvallah", "спасибо", "спс", "благодарю", "obrigado", "obrigada",
-                     "vielen dank", "muchas gracias", "thank you very much"), "thanks"),
+                     "vielen dank", "muchas gracias", "thank you very much", "ur best",
+                     "you are best", "you re best", "best bot", "legend", "you rock",
+                     "love you", "ur great", "you are great", "great job"), "thanks"),
     **dict.fromkeys(("gm", "gmgm", "gmm", "hi", "hii", "hey", "heya", "hello", "helo",
                      "hallo", "yo", "hiya", "howdy", "hola", "good morning", "morning",
                      "good evening", "good afternoon", "sup", "wassup", "whats up", "gud morning",
@@ -120,74 +127,6 @@ def _has(pattern: str, text: str) -> bool:
     return re.search(pattern, text) is not None
 
 
-_STOP = (r"\bunsub(?:scribe)?\b|\bstop\b.*\b(?:send|sending|messag\w*|post\w*|updates?|"
-         r"notif\w*|digests?|spam\w*|dms?|stuff|texting|pinging|alerts?)\b|"
-         r"\b(?:mute|turn off|no more|opt out)\b.*\b(?:posts?|updates?|messages?|notif\w*|"
-         r"digests?)\b|\bleave me alone\b")
-_TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|\d{1,2}h)"
-_SUBSCRIBE = (r"\b(?:every|each)\s+(?:day|morning|evening|night|hour|\d+\s*h\w*|week\w*|"
-              r"afternoon)\b|\bdaily\b.*\b(?:updates?|posts?|digests?|reports?)\b|"
-              r"\b(?:updates?|posts?|digests?|reports?)\b.*\b(?:daily|every day|each day)\b|"
-              r"\bsend\b.*\bat\s+" + _TIME + r"\b|\btwice a day\b|\bmorning and evening\b")
-# Schedule words of other languages, read as English before the patterns above.
-_SCHEDULE_WORDS: tuple[tuple[str, str], ...] = (
-    (r"\bher sabah\b|каждое утро|по утрам|cada mañana|todas las mañanas|toda manhã|"
-     r"todas as manhãs|jeden morgen", "every morning"),
-    (r"\bher akşam\b|каждый вечер|por las noches|toda noite|jeden abend", "every evening"),
-    (r"\bher gün\b|каждый день|ежедневно|todos los días|cada día|todos os dias|todo dia|"
-     r"jeden tag|täglich", "every day"),
-    (r"(\d{1,2})\s*'?\s*(?:de|da|te|ta)\b|\bв (\d{1,2})\b|\ba las (\d{1,2})\b|"
-     r"\bàs (\d{1,2})\b|\bum (\d{1,2})\b", r" at \1\2\3\4\5 "),
-    (r"\bdos veces al día|duas vezes por dia|zweimal (?:am|pro) tag|два раза в день|"
-     r"günde iki", "twice a day"),
-)
-
-
-def schedule_words(text: str) -> str:
-    """``text`` with schedule words of other languages in English ("her sabah 8'de")."""
-    low = unicodedata.normalize("NFKC", text).lower()
-    for pattern, english in _SCHEDULE_WORDS:
-        low = re.sub(pattern, english, low)
-    return low
-_ALERT = (r"(?<!whale )\balerts?\b|\bnotify\b|\bping me\b|\bremind me\b|\bwarn me\b|"
-          r"\bnotification when\b|\b(?:tell|let|dm|message|text|wake) me\s+(?:know\s+)?"
-          r"(?:when|if|once|as soon as)\b.*\b(?:hits?|reach\w*|drops?|dips?|breaks?|goes|"
-          r"falls?|cross\w*|touch\w*|gets? (?:to|below|above|under|over)|below|above|under|"
-          r"over|\d+k?)\b")
-_NEWS = (r"\bnews\b|\bheadlines?\b|\bannouncements?\b|\bwhat happened\b|\blisting\b|"
-         r"\bget(?:s|ting)? listed\b|\bairdrops?\b|\betf\b|\bsec\b")
-_ADVICE = (r"\btax(?:es)?\b|\bvergi\b|\bналог\w*|\bimpuestos?\b|\bsteuer\w*|"
-           r"\b(?:which|what|best|safest|safe|good|recommend\w*)\b.*\b(?:exchanges?|wallets?|"
-           r"brokers?|apps?)\b|\bexchanges?\b.*\b(?:safe|safest|best|recommend\w*|trust\w*)\b|"
-           r"\bsignals?\b|\bvip\b|\b(?:group|channel) link\b|\bseed phrase\b|\bscam\b|"
-           r"\bwithdraw\w*\b|\bdeposits?\b|\bkyc\b|\bmanage my\b|\btrade for me\b")
-_PORTFOLIO = (r"\bportfolio\b|\bmy (?:bags?|holdings?|positions?|pnl|wallet|balance|coins|"
-              r"stack|trades?|profits?|losses|gains)\b|\b(?:profit|loss|lose|lost|gain\w*|make|made"
-              r"|earn\w*) did i\b|\bdid i (?:make|lose|earn|gain)\b|\bam i (?:up|down|in profit)\b")
-_FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|forecast)\s+"
-               r"20[3-9]\d\b|\b20[3-9]\d\s+(?:prediction|forecast|target|price)\b|"
-               r"\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)\s+years?\b|"
-               r"\bdecade\b|\bnext year\b|\bend of (?:the )?year\b|\beoy\b|"
-               r"\b\d+\s*years? from now\b|\bby 20[2-9]\d\b|\bend of 20[2-9]\d\b|"
-               r"\b(?:in|for|of) (?:the )?(?:year )?20(?:2[8-9]|[3-9]\d)\b|\blong term target\b")
-_INDEX = (r"\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|\bbtc\s?d\b|\baltseason index\b|"
-          r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
-_OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
-            r"\b(?:dip|time|moment) to (?:buy|sell|short|long|enter)\b|\bbuy the dip\b|"
-            r"\bshould (?:i|we) (?:short|long|buy|sell|ape|enter|get in|get out|dca|hold|"
-            r"exit|add|take profit)\b|\b(?:long|buy) or (?:short|sell|wait)\b|"
-            r"\b(?:short|sell) or (?:long|buy|hold)\b|\bgood (?:entry|buy|time to|moment)\b|"
-            r"\bmoon (?:soon|when)\b|\bwen moon\b|\bgoing to moon\b|\b(?:a|still a) buy\b|"
-            r"\bworth (?:buying|a buy)\b|\bape (?:in|into)\b|\btoo late to\b|"
-            r"\b(?:bullish|bull) or (?:bearish|bear)\b|\byes (?:or )?no\b|"
-            r"\b(?:short|long|buy|sell)(?:ing)? (?!ratio|positions?|interest|squeeze)\w+ "
-            r"(?:here|now)\b|"
-            r"\bready to (?:explode|pump|moon|"
-            r"dump|run|fly|break\w*)\b|\b(?:explode|send it)\b|\bhold or\b|\bstill hold\b|"
-            r"\bkeep holding\b|\bshould (?:i|we) (?:keep|wait)\b|\bthis cycle\b|\bgood idea\b|"
-            r"\bworth it\b|\b(?:buy|sell) now\b")
-
-
 def _hour(match: re.Match[str] | None, default: int) -> int:
     if match is None:
         return default
@@ -220,10 +159,10 @@ def subscription_schedule(text: str) -> str:
 # Currencies other than the dollar: a conversion into one gets the dollar price, saying so.
 _FIATS = {"try": "TRY", "tl": "TRY", "lira": "TRY", "liras": "TRY", "eur": "EUR", "euro": "EUR",
           "euros": "EUR", "€": "EUR", "rub": "RUB", "рубл": "RUB", "руб": "RUB", "gbp": "GBP",
-          "pounds": "GBP", "£": "GBP", "brl": "BRL", "reais": "BRL", "real": "BRL",
+          "pounds": "GBP", "£": "GBP", "brl": "BRL", "reais": "BRL",
           "ars": "ARS", "mxn": "MXN", "pesos": "MXN", "uah": "UAH", "грн": "UAH",
           "inr": "INR", "rupees": "INR", "jpy": "JPY", "yen": "JPY", "cad": "CAD", "aud": "AUD"}
-_FIAT = re.compile(r"(?:\d\s*|\b(?:in|to|into|в|en|em|a|para|auf)\s+)(" + "|".join(
+_FIAT = re.compile(r"(?:\d\s*|\b(?:in|to|into|в|en|em|para|auf)\s+)(" + "|".join(
     sorted(map(re.escape, _FIATS), key=len, reverse=True)) + r")(?!\w)")
 
 
@@ -231,6 +170,27 @@ def fiat_asked(text: str) -> str | None:
     """The non-dollar currency a conversion names ("5000 try to btc", "eth in euros")."""
     found = _FIAT.search(unicodedata.normalize("NFKC", text).lower())
     return _FIATS[found.group(1)] if found is not None else None
+
+
+def zone_named(text: str) -> str | None:
+    """The time zone a message names ("utc+3", "new york time", "in istanbul"), as written."""
+    low = unicodedata.normalize("NFKC", text).lower()
+    candidates: list[str] = []
+    for m in re.finditer(r"\b(?:is|in|from|to|tz|zone|based in|live in)\s+", low):
+        after = re.findall(r"[\w+:-]+", low[m.end():])
+        candidates += [" ".join(after[:size]) for size in (3, 2, 1) if len(after) >= size]
+    for m in re.finditer(r"\s+time\b", low):
+        before = re.findall(r"[\w+:-]+", low[:m.start()])
+        candidates += [" ".join(before[-size:]) for size in (2, 1) if len(before) >= size]
+    for phrase in candidates:
+        if phrase in ("the", "my", "a", "utc time"):
+            continue
+        try:
+            parse_timezone(phrase)
+        except BadArgumentError:
+            continue
+        return phrase
+    return None
 
 
 def classify(text: str) -> Talk | None:
@@ -241,18 +201,22 @@ def classify(text: str) -> Talk | None:
     small = _small_talk(text)
     if small is not None:
         return Talk(small)
-    low = " ".join(_words(schedule_words(text)))
-    if _has(_STOP, low):
+    low = " ".join(_words(tw.schedule_words(text)))
+    if _has(tw.STOP, low):
         return Talk("stop")
-    if _has(_INDEX, low):
+    if _has(tw.ABOUT, low):
+        return Talk("about")
+    if _has(tw.ZONE, low) and not _has(tw.SUBSCRIBE, low):
+        return Talk("timezone", zone=zone_named(text))
+    if _has(tw.INDEX, low):
         return Talk("index")
-    if _has(_SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
-        return Talk("subscribe", subscription_schedule(low))
-    for kind, pattern in (("alert", _ALERT), ("news", _NEWS), ("portfolio", _PORTFOLIO),
-                          ("far_future", _FAR_FUTURE), ("advice", _ADVICE)):
+    if _has(tw.SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
+        return Talk("subscribe", subscription_schedule(low), zone=zone_named(text))
+    for kind, pattern in (("alert", tw.ALERT), ("news", tw.NEWS), ("portfolio", tw.PORTFOLIO),
+                          ("far_future", tw.FAR_FUTURE), ("advice", tw.ADVICE)):
         if _has(pattern, low):
             return Talk(kind)  # type: ignore[arg-type]
-    if _has(_OPINION, low):
+    if _has(tw.OPINION, low):
         return Talk("opinion")
     return None
 
@@ -300,7 +264,7 @@ def question_parts(text: str) -> list[str]:
 
 def and_split(part: str) -> list[str]:
     """``part`` cut at "and" / "&" (the caller keeps the cut only when both sides ask)."""
-    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n|ve|и|y|e|und)\s+|\s*\+\s*", part)]
+    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n|ve|и|y|e|und)\s+|\s+\+\s*", part)]
     return [p for p in pieces if p]
 
 

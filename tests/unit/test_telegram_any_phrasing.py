@@ -145,3 +145,23 @@ async def test_a_city_after_subscribe_sets_the_zone_of_the_digest(
     [reply] = await _say(settings, demo, "/subscribe sol daily 07:30 berlin")
     assert reply.startswith("Subscribed <b>#1</b>: SOL digests, <code>daily 07:30</code> in "
                             "Europe/Berlin.")
+
+
+async def test_questions_about_the_bot_and_stated_zones_get_one_line(
+    settings: Settings, demo: DemoSource
+) -> None:
+    who, zone, city = await _say(settings, demo, "are you a human or a bot?",
+                                 "my time zone is UTC-5", "i am based in tokyo")
+    assert who.startswith("I'm a bot that comments on the crypto market") and "\n" not in who
+    assert zone == ("I understood the time zone utc-5: send <code>/timezone utc-5</code> to use "
+                    "it for this chat's digests.")
+    assert "<code>/timezone tokyo</code>" in city
+
+
+async def test_a_schedule_request_with_several_coins_and_a_city_is_echoed_whole(
+    settings: Settings, demo: DemoSource
+) -> None:
+    both, city = await _say(settings, demo, "twice a day for eth and sol please",
+                            "send btc every evening at 7pm london time")
+    assert "ETH,SOL updates twice a day" in both and "💬" not in both
+    assert "<code>/subscribe btc daily 19:00 london</code>" in city
