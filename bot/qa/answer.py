@@ -106,7 +106,8 @@ def timeframe_text(intent: str, timeframe: str, analysis: Analysis, flavour: Fla
     """``intent`` read on ``timeframe``: the trend on that chart (a bias question gets it
     too); levels are one set across charts, and an uncomputed chart (weekly) is said so,
     with the daily instead."""
-    shown = timeframe if timeframe in COMPUTED_TIMEFRAMES else "1d"
+    shorter = timeframe.endswith("m")  # minutes: the hourly is the nearest computed chart
+    shown = timeframe if timeframe in COMPUTED_TIMEFRAMES else ("1h" if shorter else "1d")
     if intent in ("support", "resistance"):
         body = render_answer(intent, analysis, flavour, standalone=False)
     else:

@@ -356,6 +356,7 @@ TIMEFRAME_WORDS: Mapping[str, str] = MappingProxyType({
     "1d": "1d", "d1": "1d", "daily": "1d", "1day": "1d",
     "1w": "1w", "w1": "1w", "weekly": "1w", "1week": "1w",
     "monthly": "1M", "1month": "1M",
+    "5m": "5m", "15m": "15m", "30m": "30m", "5min": "5m", "15min": "15m", "30min": "30m",
 })
 #: Intents that read differently per timeframe (a timeframe follow-up repeats them).
 TIMEFRAME_INTENTS: frozenset[str] = frozenset({"trend", "bias", "support", "resistance"})

@@ -47,15 +47,19 @@ COMMON_WORD_TICKERS: frozenset[str] = frozenset(
     {"NOT", "ONE", "HIGH", "PEOPLE", "ACT", "ACE", "HOT", "ALT", "NEAR", "SKY", "BAND", "MASK",
      "FLOW", "ROSE", "DASH", "MAGIC", "PORTAL", "SAGA", "EDU", "HOOK", "COMP", "OCEAN", "BAT",
      "SAND", "GRASS", "RAY", "WAVES", "ZEN", "LEO", "AUDIO", "POL", "BAL", "GAS", "OP",
-     "APE", "DOGS", "TAO", "UNI", "LINK", "GOAT", "SUSHI", "CAKE", "ALGO"})
+     "APE", "DOGS", "TAO", "LINK", "GOAT", "SUSHI", "CAKE", "ALGO"})
+# Everyday words never read as a coin just for standing next to one ("btc not eth").
+_NEVER_LISTED: frozenset[str] = frozenset({"NOT", "ONE", "HIGH", "PEOPLE", "ACT", "ACE", "HOT",
+                                           "ALT", "NEAR", "OP"})
 # Words right after a lower-case coin that make it one ("ton price", "near doing", "bonk 24h").
 _COIN_BEFORE: frozenset[str] = frozenset(
-    {"price", "prices", "chart", "coin", "token", "doing", "24h", "usd", "usdt", "priced"})
+    {"price", "prices", "chart", "coin", "token", "doing", "24h", "usd", "usdt", "priced", "px"})
 # Weaker neighbours: enough only for tickers that are not everyday words ("hype at today").
 _COIN_NEAR: frozenset[str] = frozenset(
     {"at", "now", "today", "pump", "pumping", "pumped", "dump", "dumping", "dumped", "going",
      "looks", "looking", "moon", "mooning", "trend", "support", "resistance", "whales",
      "funding", "outlook", "levels", "bullish", "bearish", "chart", "ratio", "in", "terms",
+     "trading", "sitting", "holding", "breaking", "bouncing", "dipping", "rallying",
      "vs", "or", "and"})
 _COIN_AFTER: frozenset[str] = frozenset(
     {"buy", "sell", "short", "long", "hold", "holding", "bought", "sold", "shorting", "longing",
@@ -134,13 +138,16 @@ def _lowercase_coins(toks: list[str], lowered: list[str], book: SymbolBook,
                      taken: set[int]) -> list[SymbolHit]:
     """Word-like tickers written in lower case where a coin stands ("ton price", "how is near
     doing", "should i buy ton", "ton in btc terms")."""
-    hits = []
-    for i, word in enumerate(lowered):
-        ticker = book.tickers.get(word)
-        if i in taken or ticker is None or len(ticker) <= 2 or not toks[i][:1].isalpha():
-            continue
-        if _in_coin_place(i, lowered, ticker):
-            hits.append(SymbolHit(ticker, i, i + 1))
+    hits: list[SymbolHit] = []
+    for _ in range(2):  # a second pass reads lists: "link, avax, dot" next to a coin found
+        coins = taken | {hit.start for hit in hits}
+        for i, word in enumerate(lowered):
+            ticker = book.tickers.get(word)
+            if i in coins or ticker is None or len(ticker) <= 2 or not toks[i][:1].isalpha():
+                continue
+            listed = ticker not in _NEVER_LISTED and bool({i - 1, i + 1} & coins)
+            if listed or _in_coin_place(i, lowered, ticker):
+                hits.append(SymbolHit(ticker, i, i + 1))
     return hits
 
 

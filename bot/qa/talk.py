@@ -28,7 +28,7 @@ from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
                    "news", "portfolio", "far_future", "index", "subscribe", "advice",
-                   "offtopic", "nearest", "fiat", "about", "timezone"]
+                   "offtopic", "nearest", "fiat", "about", "timezone", "digest_when"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
 SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
@@ -67,6 +67,8 @@ _SMALL_TALK: dict[str, TalkKind] = {
                      "vielen dank", "muchas gracias", "thank you very much", "ur best",
                      "you are best", "you re best", "best bot", "legend", "you rock",
                      "love you", "ur great", "you are great", "great job"), "thanks"),
+    **dict.fromkeys(("alive", "you alive", "are you alive", "you there", "are you there",
+                     "you up", "anyone here", "ping"), "greeting"),
     **dict.fromkeys(("gm", "gmgm", "gmm", "hi", "hii", "hey", "heya", "hello", "helo",
                      "hallo", "yo", "hiya", "howdy", "hola", "good morning", "morning",
                      "good evening", "good afternoon", "sup", "wassup", "whats up", "gud morning",
@@ -127,13 +129,14 @@ def _has(pattern: str, text: str) -> bool:
     return re.search(pattern, text) is not None
 
 
-def _hour(match: re.Match[str] | None, default: int) -> int:
+def _clock(match: re.Match[str] | None, default: int) -> str:
+    """"HH:MM" of a matched time (hour, minutes, am/pm groups); ``default`` o'clock if none."""
     if match is None:
-        return default
+        return f"{default:02d}:00"
     hour = int(match.group(1)) % 24
-    if match.group(2) == "pm" and hour < 12:
+    if match.group(3) == "pm" and hour < 12:
         hour += 12
-    return hour
+    return f"{hour:02d}:{int(match.group(2) or 0) % 60:02d}"
 
 
 def subscription_schedule(text: str) -> str:
@@ -145,11 +148,13 @@ def subscription_schedule(text: str) -> str:
     if interval is not None:
         schedule = f"every {interval.group(1)}h"
     else:
-        when = re.search(r"\bat\s+(\d{1,2})(?::\d{2})?\s*(am|pm)?\b", low) or re.search(
-            r"\b(\d{1,2})\s*(am|pm)\b", low)
+        when = (re.search(r"\b(?:at|like|around|by)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b",
+                          low)
+                or re.search(r"\b(\d{1,2})[:.](\d{2})\s*(am|pm)?\b", low)
+                or re.search(r"\b(\d{1,2})()\s*(am|pm)\b", low))
         default = 18 if _has(r"\bevening\b|\bnight\b", low) else 8
-        keyword = "weekdays" if _has(r"\bweekdays?\b", low) else "daily"
-        schedule = f"{keyword} {_hour(when, default):02d}:00"
+        keyword = "weekdays" if _has(r"\bweekdays?\b|\bmarket open\b", low) else "daily"
+        schedule = f"{keyword} {_clock(when, default)}"
     try:
         return parse_schedule(schedule).text
     except BadArgumentError:
@@ -206,12 +211,17 @@ def classify(text: str) -> Talk | None:
         return Talk("stop")
     if _has(tw.ABOUT, low):
         return Talk("about")
+    if _has(tw.COMPLIMENT, low):
+        return Talk("thanks")
+    if _has(tw.DIGEST_WHEN, low):
+        return Talk("digest_when")
     if _has(tw.ZONE, low) and not _has(tw.SUBSCRIBE, low):
         return Talk("timezone", zone=zone_named(text))
     if _has(tw.INDEX, low):
         return Talk("index")
     if _has(tw.SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
-        return Talk("subscribe", subscription_schedule(low), zone=zone_named(text))
+        return Talk("subscribe", subscription_schedule(tw.schedule_words(text)),
+                    zone=zone_named(text))
     for kind, pattern in (("alert", tw.ALERT), ("news", tw.NEWS), ("portfolio", tw.PORTFOLIO),
                           ("far_future", tw.FAR_FUTURE), ("advice", tw.ADVICE)):
         if _has(pattern, low):
@@ -235,6 +245,8 @@ def fallback(text: str, match: Match) -> Talk | None:
     return None
 
 
+#: Words besides the coins a price list may have ("please give me the latest figures for").
+MAX_LIST_WORDS = 9
 #: Intents a list of coins can ask for together ("btc, eth and xrp prices", "sol avax sui?").
 _PRICE_LIKE = frozenset({"price", "change", UNKNOWN})
 
@@ -243,6 +255,8 @@ def several_prices(text: str, parts: list[str], settings: Settings) -> list[str]
     """The coins of a message asking only for several coins' prices, else ``[]``."""
     coins = coins_in(text, symbol_book(settings))
     if len(coins) < 2 or find_pair(text, symbol_book(settings)) is not None:
+        return []
+    if len(_words(text)) > len(coins) + MAX_LIST_WORDS:  # a long message asks more than prices
         return []
     for part in parts or [text]:
         match = match_question(part, settings)
@@ -264,7 +278,8 @@ def question_parts(text: str) -> list[str]:
 
 def and_split(part: str) -> list[str]:
     """``part`` cut at "and" / "&" (the caller keeps the cut only when both sides ask)."""
-    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n|ve|и|y|e|und)\s+|\s+\+\s*", part)]
+    cuts = r"\s+(?:and|&|n|ve|и|y|e|und)\s+|\s+\+\s*|\s*,\s*"
+    pieces = [p.strip(" ,.!") for p in re.split(cuts, part)]
     return [p for p in pieces if p]
 
 

@@ -16,7 +16,9 @@ TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|\d{1,2}h)"
 SUBSCRIBE = (r"\b(?:every|each)\s+(?:day|morning|evening|night|hour|\d+\s*h\w*|week\w*|"
              r"afternoon)\b|\bdaily\b.*\b(?:updates?|posts?|digests?|reports?)\b|"
              r"\b(?:updates?|posts?|digests?|reports?)\b.*\b(?:daily|every day|each day)\b|"
-             r"\bsend\b.*\bat\s+" + TIME + r"\b|\btwice a day\b|\bmorning and evening\b")
+             r"\bsend\b.*\bat\s+" + TIME + r"\b|\btwice a day\b|\bmorning and evening\b|"
+             r"\b(?:updates?|digests?|reports?|summar\w+)\b.*\b(?:weekdays?|mornings?|evenings?|"
+             r"(?:at|around) \d)")
 # Schedule words of other languages, read as English before the patterns above.
 SCHEDULE_WORDS: tuple[tuple[str, str], ...] = (
     (r"\bher sabah\b|каждое утро|по утрам|cada mañana|todas las mañanas|toda manhã|"
@@ -43,22 +45,31 @@ ALERT = (r"(?<!whale )\balerts?\b|\bnotify\b|\bping me\b|\bremind me\b|\bwarn me
          r"falls?|cross\w*|touch\w*|gets? (?:to|below|above|under|over)|below|above|under|"
          r"over|\d+k?)\b")
 NEWS = (r"\bnews\b|\bheadlines?\b|\bannouncements?\b|\bwhat happened\b|\blisting\b|"
-        r"\bget(?:s|ting)? listed\b|\bairdrops?\b|\betf\b|\bsec\b")
+        r"\bget(?:s|ting)? listed\b|\bairdrops?\b|\betf\b|\bsec\b|\bftx\b|\bcollaps\w*\b|"
+        r"\bhack(?:s|ed)?\b|\bbankrupt\w*\b|\bwhy did\b.*\b(?:crash|fail|die|go down)\b")
 ADVICE = (r"\btax(?:es)?\b|\bvergi\b|\bналог\w*|\bimpuestos?\b|\bsteuer\w*|"
           r"\b(?:which|what|best|safest|safe|good|recommend\w*)\b.*\b(?:exchanges?|wallets?|"
           r"brokers?|apps?)\b|\bexchanges?\b.*\b(?:safe|safest|best|recommend\w*|trust\w*)\b|"
           r"\bsignals?\b|\bvip\b|\b(?:group|channel) link\b|\bseed phrase\b|\bscam\b|"
-          r"\bwithdraw\w*\b|\bdeposits?\b|\bkyc\b|\bmanage my\b|\btrade for me\b")
+          r"\bwithdraw\w*\b|\b(?:next )?\d+x gem\b|\bgems?\b|\bmoonshots?\b|"
+          r"\bwhich coin (?:should|to|will)\b|\bbest coin\b|\bdeposits?\b|\bkyc\b|"
+          r"\bmanage my\b|\btrade for me\b|\b(?:open|place|close|execute|put)\b.*\b(?:long|"
+          r"short|trade|order|position)\b.*\bfor me\b|\bapi keys?\b")
 PORTFOLIO = (r"\bportfolio\b|\bmy (?:bags?|holdings?|positions?|pnl|wallet|balance|coins|"
              r"stack|trades?|profits?|losses|gains)\b|\b(?:profit|loss|lose|lost|gain\w*|make|made"
              r"|earn\w*) did i\b|\bdid i (?:make|lose|earn|gain)\b|\bam i (?:up|down|in profit)\b")
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|forecast)\s+"
               r"20[3-9]\d\b|\b20[3-9]\d\s+(?:prediction|forecast|target|price)\b|"
               r"\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)\s+years?\b|"
               r"\bdecade\b|\bnext year\b|\bend of (?:the )?year\b|\beoy\b|"
-              r"\b\d+\s*years? from now\b|\bby 20[2-9]\d\b|\bend of 20[2-9]\d\b|"
+              r"\b\d+\s*years? from now\b|\b(?:" + _MONTHS + r")\w* \d{1,2}(?:st|nd|rd|th)?,? "
+              r"20(?:2[7-9]|[3-9]\d)\b|\b\d{1,2}(?:st|nd|rd|th)? (?:" + _MONTHS + r")\w*,? "
+              r"20(?:2[7-9]|[3-9]\d)\b|\bby 20[2-9]\d\b|"
+              r"\bend of 20[2-9]\d\b|"
               r"\b(?:in|for|of) (?:the )?(?:year )?20(?:2[8-9]|[3-9]\d)\b|\blong term target\b")
-INDEX = (r"\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|\bbtc\s?d\b|\baltseason index\b|"
+INDEX = (r"\balt ?coin season\b|\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|"
+         r"\bbtc\s?d\b|\baltseason index\b|"
          r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
 OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
            r"\b(?:dip|time|moment) to (?:buy|sell|short|long|enter)\b|\bbuy the dip\b|"
@@ -82,3 +93,10 @@ ABOUT = (r"\bwho (?:made|built|created|owns|runs) you\b|\bare you (?:a )?(?:bot|
         r"person|ai)\b|\bwho are you\b|\bwhat are you\b|\breal person\b|\bwhat can you do\b")
 # A time zone stated or asked ("my timezone is UTC+3", "i'm in istanbul", "set my tz").
 ZONE = (r"\b(?:my )?time ?zone\b|\btz\b|\bi(?: am| m|m) (?:in|based in|from)\b|\bi live in\b")
+# Compliments ("you're way better than the last bot"): thanked like thanks.
+COMPLIMENT = (r"\b(?:you re|youre|you are|ur) (?:\w+ ){0,2}(?:better|the best|great|awesome|goated|"
+              r"amazing|legend|smart)\b|\b(?:love|like) (?:this|the|you) bot\b|\bgood bot\b")
+# When this chat's digests go out ("when does the daily digest go out here?").
+DIGEST_WHEN = (r"\b(?:when|what time)\b.*\b(?:digests?|updates?|reports?)\b.*\b(?:go out|come|"
+               r"sent|arrive|"
+               r"post\w*|scheduled)\b|\bwhat (?:digests?|subscriptions?)\b.*\b(?:have|set)\b")

@@ -165,3 +165,34 @@ async def test_a_schedule_request_with_several_coins_and_a_city_is_echoed_whole(
                             "send btc every evening at 7pm london time")
     assert "ETH,SOL updates twice a day" in both and "💬" not in both
     assert "<code>/subscribe btc daily 19:00 london</code>" in city
+
+
+async def test_lists_compliments_and_requests_to_trade_are_understood(
+    settings: Settings, demo: DemoSource
+) -> None:
+    listed, praise, trade, alive = await _say(
+        settings, demo, "px for uni, link and wif",
+        "honestly you are so much better than my broker",
+        "please place a 5x short on sol for me", "hello?? anyone here")
+    assert "<b>LINK</b>: no data" in listed and "<b>WIF</b>: no data" in listed
+    assert praise == "Anytime! Ask again whenever you like."
+    assert trade.startswith("That's outside what I do")
+    assert alive.startswith("Hey")
+
+
+async def test_far_years_minute_charts_and_digest_times_are_answered_honestly(
+    settings: Settings, demo: DemoSource
+) -> None:
+    year, minutes, when = await _say(settings, demo, "sol on 31 dec 2031?", "eth 30m chart pls",
+                                     "what time do the digests go out here?")
+    assert year.startswith("I don't predict that far ahead")
+    assert minutes.startswith("I don't compute a 30-minute chart")
+    assert "Here is the hourly" in minutes
+    assert when.startswith("<code>/subscriptions</code> lists this chat's digests")
+
+
+async def test_a_schedule_with_minutes_and_weekdays_is_echoed_exactly(
+    settings: Settings, demo: DemoSource
+) -> None:
+    [reply] = await _say(settings, demo, "could i get eth updates on weekdays around 7.45 pm")
+    assert "ETH updates weekdays 19:45" in reply
