@@ -60,6 +60,8 @@ class SubscriptionDesk:
     def _zone_of(self, words: Sequence[str]) -> tuple[tuple[str, ...], ZoneInfo | None]:
         """``words`` without a trailing city or offset naming a time zone ("istanbul",
         "new york", "utc+3"), and that zone; coins always win over zones."""
+        if words and words[-1].lower() == "time":  # "8am berlin time"
+            words = words[:-1]
         for start in range(max(0, len(words) - 3), len(words)):
             tail = words[start:]
             if any(self._is_coin(w) for w in tail):

@@ -67,6 +67,7 @@ FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|fore
               r"20(?:2[7-9]|[3-9]\d)\b|\b\d{1,2}(?:st|nd|rd|th)? (?:" + _MONTHS + r")\w*,? "
               r"20(?:2[7-9]|[3-9]\d)\b|\bby 20[2-9]\d\b|"
               r"\bend of 20[2-9]\d\b|"
+              r"\b(?:price|target|prediction|forecast)\s+(?:in |for |by )?20[34]\d\b|"
               r"\b(?:in|for|of) (?:the )?(?:year )?20(?:2[8-9]|[3-9]\d)\b|\blong term target\b")
 INDEX = (r"\balt ?coin season\b|\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|"
          r"\bbtc\s?d\b|\baltseason index\b|"

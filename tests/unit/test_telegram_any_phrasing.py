@@ -196,3 +196,10 @@ async def test_a_schedule_with_minutes_and_weekdays_is_echoed_exactly(
 ) -> None:
     [reply] = await _say(settings, demo, "could i get eth updates on weekdays around 7.45 pm")
     assert "ETH updates weekdays 19:45" in reply
+
+
+async def test_a_city_followed_by_time_after_subscribe_is_the_zone(
+    settings: Settings, demo: DemoSource
+) -> None:
+    [reply] = await _say(settings, demo, "/subscribe eth weekdays 18:00 tokyo time")
+    assert "ETH digests, <code>weekdays 18:00</code> in Asia/Tokyo." in reply
