@@ -223,7 +223,8 @@ _SPECS: tuple[IntentSpec, ...] = (
             "next level up", "price ceiling", "resistance price", "price for reversal",
             "reversal price", "price to reclaim", "price to flip",
             *(f"{to} bullish" for to in ("for", "to", "be", "go", "turn", "become", "flips")),
-            "flips bullish", "flip it bullish",
+            "flips bullish", "flip it bullish", "flip your view bullish", "view bullish",
+            "make you bullish", "turn you bullish", "change your view",
             "flips it bullish", "break through", "breakthrough")
         + _kw(STRONG, "supply", "breakout", "break", "reversal", "flip", "sellers",
               "overhead", "cap", "capped", "reclaim", "retake", "break above",

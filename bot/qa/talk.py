@@ -178,7 +178,8 @@ def fiat_asked(text: str) -> str | None:
 
 
 def zone_named(text: str) -> str | None:
-    """The time zone a message names ("utc+3", "new york time", "in istanbul"), as written."""
+    """The time zone a message names: a city's IANA zone ("new york time", "in istanbul" →
+    "America/New_York", "Europe/Istanbul") or an offset as written ("utc+3")."""
     low = unicodedata.normalize("NFKC", text).lower()
     candidates: list[str] = []
     for m in re.finditer(r"\b(?:is|in|from|to|tz|zone|based in|live in)\s+", low):
@@ -191,10 +192,10 @@ def zone_named(text: str) -> str | None:
         if phrase in ("the", "my", "a", "utc time"):
             continue
         try:
-            parse_timezone(phrase)
+            key = parse_timezone(phrase).key
         except BadArgumentError:
             continue
-        return phrase
+        return phrase if key.startswith("Etc/") else key  # "utc+3" as written, a city's zone
     return None
 
 

@@ -155,7 +155,7 @@ async def test_questions_about_the_bot_and_stated_zones_get_one_line(
     assert who.startswith("I'm a bot that comments on the crypto market") and "\n" not in who
     assert zone == ("I understood the time zone utc-5: send <code>/timezone utc-5</code> to use "
                     "it for this chat's digests.")
-    assert "<code>/timezone tokyo</code>" in city
+    assert "<code>/timezone Asia/Tokyo</code>" in city
 
 
 async def test_a_schedule_request_with_several_coins_and_a_city_is_echoed_whole(
@@ -164,7 +164,7 @@ async def test_a_schedule_request_with_several_coins_and_a_city_is_echoed_whole(
     both, city = await _say(settings, demo, "twice a day for eth and sol please",
                             "send btc every evening at 7pm london time")
     assert "ETH,SOL updates twice a day" in both and "💬" not in both
-    assert "<code>/subscribe btc daily 19:00 london</code>" in city
+    assert "<code>/subscribe btc daily 19:00 Europe/London</code>" in city
 
 
 async def test_lists_compliments_and_requests_to_trade_are_understood(
