@@ -43,6 +43,8 @@ EXTRA_NAMES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "RNDR": ("rndr",),
     }
 )
+#: The venue named by the offline demo's listing (it lists nothing: it simulates a few coins).
+DEMO_VENUE = "demo"
 # Names never read as a coin: they name a venue or a data source in questions.
 NOT_COIN_NAMES: frozenset[str] = frozenset({"hyperliquid"})
 
@@ -74,6 +76,12 @@ def listing_of(settings: Settings) -> Listing | None:
     if entry is None or entry[0] is not settings:
         return None
     return entry[1]()
+
+
+def is_demo(settings: Settings) -> bool:
+    """Whether ``settings`` are served by the offline demo market (its listing says so)."""
+    listing = listing_of(settings)
+    return listing is not None and listing.venue == DEMO_VENUE
 
 
 def fold(text: str) -> str:
@@ -187,8 +195,19 @@ class SymbolResolver:
                                                                       listing.bases)
             if listed is not None:
                 return listed
+        if listing is not None and not listing.bases:  # the demo: real coins have no data
+            real = self._real_coin(key) or self._real_coin(pair_base(key))
+            if real is not None:
+                raise UnknownSymbolError(real, None, listing.venue)
+            listing = None
         raise UnknownSymbolError(key.upper(), self.suggest(key),
                                  listing.venue if listing is not None else None)
+
+    def _real_coin(self, key: str) -> str | None:
+        """The ticker of the real coin ``key`` spells (ticker or common name), if any."""
+        if key in self._tickers:
+            return self._tickers[key].ticker
+        return next((c.ticker for c in self._coins if c.name.lower() == key), None)
 
     def _listed(self, key: str, bases: frozenset[str]) -> str | None:
         """The listed base ``key`` spells: the ticker itself, or a coin's common name."""

@@ -26,8 +26,17 @@ from bot.qa.context import ChatContext, RepliedPost, Resolution, remember, resol
 from bot.qa.intents import PAIR_INTENTS, UNKNOWN
 from bot.qa.match import Match, match_question
 from bot.qa.pair_answer import pair_text
-from bot.qa.talk import MAX_PARTS, classify, split_questions
+from bot.qa.symbols import coins_in
+from bot.qa.talk import (
+    MAX_PARTS,
+    WHOLE_MESSAGE_KINDS,
+    classify,
+    fallback,
+    several_prices,
+    split_questions,
+)
 from bot.storage import StoredPost
+from bot.symbols import is_demo, symbol_book
 
 log = logging.getLogger(__name__)
 #: ``post_messages.view`` prefix of an answer message: ``answer:<intent>[:<topic>]``.
@@ -77,6 +86,8 @@ def repeated_view(match: Match, replied: Replied | None, last: ChatContext | Non
     """
     if not (match.is_followup_same_intent and match.symbol and match.symbol_supported):
         return None
+    if match.timeframe is not None:  # "the one-hour picture for sol": that chart's reading
+        return None
     if replied is not None and replied.post.intent is None:
         return cast(View, replied.view) if replied.view in VIEWS else QUICK
     return QUICK if replied is None and last is None else None
@@ -122,7 +133,8 @@ async def _body(service: MarketService, resolution: Resolution, stored: StoredPo
         market = await service.analysed(resolution.symbol)
         analysis, post_id = market.analysis, market.post_id
     body = answer_question(resolution, analysis, service.flavour,
-                           service.settings.symbol_names, standalone=standalone)
+                           service.settings.symbol_names, standalone=standalone,
+                           demo=is_demo(service.settings))
     return body, post_id, stale_as_of
 
 
@@ -141,10 +153,13 @@ async def _remember(service: MarketService, chat_id: int, resolution: Resolution
 
 async def answer(service: MarketService, chat_id: int, resolution: Resolution,
                  stored: StoredPost | None, previous: ChatContext | None,
-                 question: str | None = None, opinion: bool = False) -> Answer:
+                 question: str | None = None, opinion: bool = False,
+                 understood: str | None = None) -> Answer:
     """Answer ``resolution`` from ``stored`` (else the current snapshot); remember it.
 
     ``opinion``: the question asked for a trade call; the answer says it is not advice.
+    ``understood``: the question was not placed exactly: "price" (the answer says it gives
+    the coin's price) or a currency it cannot convert into (it answers in dollars).
     """
     body, post_id, stale_as_of = await _body(service, resolution, stored)
     text = service.text(
@@ -152,6 +167,7 @@ async def answer(service: MarketService, chat_id: int, resolution: Resolution,
         answer=Markup(body) if service.flavour == "html" else body,
         question=question, as_of=stale_as_of, hint=resolution.intent == UNKNOWN,
         opinion=opinion and resolution.needs_market,
+        understood=understood if resolution.needs_market else None, coin=resolution.symbol,
     )
     await _remember(service, chat_id, resolution, previous)
     return Answer(text, post_id, answer_view(resolution.intent, resolution.topic))
@@ -169,8 +185,12 @@ async def _compound(service: MarketService, chat_id: int, parts: list[str],
     settings, flavour = service.settings, service.flavour
     answered: list[tuple[str, str]] = []
     previous, post_id, view, opinion = last, None, ANSWER_VIEW, False
+    book, named = symbol_book(settings), None
     for part in parts[:MAX_PARTS]:
         talk, match = classify(part), match_question(part, settings)
+        if match.symbol is None and named is not None:  # "ton price? and the trend?"
+            match = replace(match, symbol=named, symbol_supported=book.is_configured(named))
+        named = match.symbol or named
         coin = _coin(match, previous.symbol if previous is not None else default)
         if talk is not None and talk.kind != "opinion":
             answered.append((part, talk_text(talk, coin, flavour)))
@@ -197,13 +217,32 @@ async def converse(service: MarketService, chat_id: int, text: str, replied: Rep
 
     ``None``: ``text`` is one ordinary question, for the matcher.
     """
+    whole = classify(text)
+    if whole is not None and whole.kind in WHOLE_MESSAGE_KINDS:  # "twice a day, btc and sol"
+        named = coins_in(text, symbol_book(service.settings))
+        coin = ",".join(named) if whole.kind == "subscribe" and named else default
+        return Answer(talk_text(whole, coin, service.flavour), None, ANSWER_VIEW)
     parts = split_questions(text, service.settings)
+    coins = several_prices(text, parts, service.settings)
+    if coins:
+        return Answer(await service.prices_text(coins), None, ANSWER_VIEW)
     if len(parts) > 1:
         return await _compound(service, chat_id, parts, replied, last, default)
-    talk = classify(text)
+    talk = whole
+    match = match_question(text, service.settings)
+    if talk is None and match.intent == UNKNOWN and not match.is_followup_same_intent:
+        talk = fallback(text, match)
     if talk is None:
         return None
-    match = match_question(text, service.settings)
+    if talk.kind in ("nearest", "fiat"):
+        book = symbol_book(service.settings)
+        asked = next((c for c in coins_in(text, book) if c != talk.unit), None)
+        nearest = replace(match, intent="price", topic=None, confidence=0.5, pair=None,
+                          symbol=asked,
+                          symbol_supported=asked is None or book.is_configured(asked))
+        resolution = resolve(nearest, replied.post if replied else None, last, default)
+        return await answer(service, chat_id, resolution, None, last,
+                            understood=talk.unit or "price")
     if talk.kind != "opinion":
         line = talk_text(talk, _coin(match, default), service.flavour)
         return Answer(line, None, ANSWER_VIEW)

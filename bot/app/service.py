@@ -138,8 +138,8 @@ class MarketService:
         self.stream_states: Callable[[], tuple[StreamState, ...]] | None = None
         self.storage = storage
         self.flavour: Flavour = flavour
-        if isinstance(source, VenueListing):  # any coin the spot venue lists resolves
-            use_listing(settings, source.listing)
+        # any coin the spot venue lists resolves (a source without a listing clears it)
+        use_listing(settings, source.listing if isinstance(source, VenueListing) else None)
         self.symbols = SymbolResolver(settings)
         self.counters = Counters()
         self._analysed: OrderedDict[tuple[str, Version], CurrentMarket] = OrderedDict()
@@ -254,7 +254,7 @@ class MarketService:
         unique = list(dict.fromkeys(asked))
         rows = await asyncio.gather(*(row(raw) for raw in unique[:MAX_PRICES]))
         return self.text("telegram/prices.j2", rows=rows, limit=MAX_PRICES,
-                         left_out=unique[MAX_PRICES:])
+                         left_out=unique[MAX_PRICES:], simulated=self.settings.symbol_names)
 
     async def published(self, symbol: str) -> CurrentMarket:
         """The current market of a post about to be published (its calls recorded)."""

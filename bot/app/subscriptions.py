@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app.digest_runner import DigestRunner
 from bot.app.requests import MAX_ID_DIGITS, Destination, Reply
@@ -56,10 +57,36 @@ class SubscriptionDesk:
             return True
         return False
 
+    def _zone_of(self, words: Sequence[str]) -> tuple[tuple[str, ...], ZoneInfo | None]:
+        """``words`` without a trailing city or offset naming a time zone ("istanbul",
+        "new york", "utc+3"), and that zone; coins always win over zones."""
+        if words and words[-1].lower() == "time":  # "8am berlin time"
+            words = words[:-1]
+        for start in range(max(0, len(words) - 3), len(words)):
+            tail = words[start:]
+            if any(self._is_coin(w) for w in tail):
+                continue
+            try:
+                return tuple(words[:start]), parse_timezone(" ".join(tail))
+            except BadArgumentError:
+                continue
+        return tuple(words), None
+
+    def _is_coin(self, word: str) -> bool:
+        try:
+            self.symbols.resolve(word)
+        except UnknownSymbolError as e:
+            return self.symbols.is_known_coin(word) or e.suggestion is not None
+        return True
+
     async def subscribe(self, to: Destination, words: Sequence[str], update_id: int) -> Reply:
-        """Digests of the coins in ``words`` on the schedule in ``words`` (config defaults)."""
+        """Digests of the coins in ``words`` on the schedule in ``words`` (config defaults);
+        a city or offset at the end sets the chat's time zone too."""
         try:
             coins, schedule = split_schedule_words(words)
+            coins, zone = self._zone_of(coins)
+            if zone is not None:
+                await self.store.set_timezone(to.chat_id, to.kind, zone.key)
             stray = [w for w in coins if self._schedule_like(w)]
             if schedule is None and stray:  # "* * *", "0 8 * *", "4h": a schedule, not coins
                 parse_schedule(" ".join(coins[coins.index(stray[0]):]))

@@ -46,7 +46,7 @@ from bot.market.models import (
     ms_from_utc,
 )
 from bot.market.source import configured_symbol
-from bot.symbols import SymbolResolver, normalise
+from bot.symbols import DEMO_VENUE, Listing, SymbolResolver, normalise
 
 __all__ = ["DEMO_END", "DEMO_EPISODES", "DEMO_FIRST_AT", "DemoSource"]
 
@@ -92,6 +92,10 @@ class DemoSource:
             )
         self.settings = settings
         self.as_of = when.astimezone(UTC)
+
+    def listing(self) -> Listing:
+        """No venue lists coins here: real coins resolve to "the demo has no data for X"."""
+        return Listing(DEMO_VENUE, frozenset())
 
     def at_time(self, at: datetime) -> DemoSource:
         """The same demo market seen at another moment (generated data is shared)."""

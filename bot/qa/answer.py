@@ -48,7 +48,7 @@ def not_sure_text(flavour: Flavour, symbols: Sequence[str]) -> str:
 def talk_text(talk: Talk, coin: str, flavour: Flavour) -> str:
     """The one line for small talk or a request the bot cannot do (``coin``: the chat's)."""
     return render_template("qa/talk.j2", flavour, kind=talk.kind, coin=coin.lower(),
-                           schedule=talk.schedule).strip()
+                           schedule=talk.schedule, zone=talk.zone).strip()
 
 
 def compound_text(parts: Sequence[tuple[str, str]], skipped: Sequence[str],
@@ -60,9 +60,12 @@ def compound_text(parts: Sequence[tuple[str, str]], skipped: Sequence[str],
                            opinion=opinion)
 
 
-def unsupported_text(symbol: str, flavour: Flavour, symbols: Sequence[str]) -> str:
-    """The reply to a question about a coin the bot does not follow."""
-    return render_template("qa/unsupported.j2", flavour, symbol=symbol, symbols=list(symbols))
+def unsupported_text(symbol: str, flavour: Flavour, symbols: Sequence[str],
+                     demo: bool = False) -> str:
+    """The reply to a question about a coin the bot does not follow (``demo``: the offline
+    demo market answers, which has no data for real coins it does not simulate)."""
+    return render_template("qa/unsupported.j2", flavour, symbol=symbol, symbols=list(symbols),
+                           demo=demo)
 
 
 def answer_question(
@@ -71,10 +74,12 @@ def answer_question(
     flavour: Flavour,
     symbols: Sequence[str] = (),
     standalone: bool = True,
+    demo: bool = False,
 ) -> str:
     """The answer text for ``match_result`` from ``analysis`` (``symbols``: coins followed).
 
-    ``standalone=False`` leaves out the as-of note (a part of a longer reply).
+    ``standalone=False`` leaves out the as-of note (a part of a longer reply); ``demo``: the
+    offline demo market answers (an unsupported coin has no data there).
     ``analysis`` may be ``None`` only when no market numbers are needed (unknown, help,
     unsupported coin); a catalog intent without analysis raises ``ValueError``.
     """
@@ -83,7 +88,7 @@ def answer_question(
     if intent == UNKNOWN:
         return not_sure_text(flavour, symbols)
     if symbol is not None and not match_result.symbol_supported:
-        return unsupported_text(symbol, flavour, symbols)
+        return unsupported_text(symbol, flavour, symbols, demo)
     if intent not in INTENTS:
         raise ValueError(f"unknown intent {intent!r}")
     if analysis is None:
@@ -101,7 +106,8 @@ def timeframe_text(intent: str, timeframe: str, analysis: Analysis, flavour: Fla
     """``intent`` read on ``timeframe``: the trend on that chart (a bias question gets it
     too); levels are one set across charts, and an uncomputed chart (weekly) is said so,
     with the daily instead."""
-    shown = timeframe if timeframe in COMPUTED_TIMEFRAMES else "1d"
+    shorter = timeframe.endswith("m")  # minutes: the hourly is the nearest computed chart
+    shown = timeframe if timeframe in COMPUTED_TIMEFRAMES else ("1h" if shorter else "1d")
     if intent in ("support", "resistance"):
         body = render_answer(intent, analysis, flavour, standalone=False)
     else:

@@ -95,3 +95,14 @@ FOLLOWUP_FILLERS: frozenset[str] = frozenset(
      "okay", "pls", "please", "but", "the", "with", "same for", "one", "plz", "so",
      "is", "of", "ser", "hmm", "k", "as", "well", "aswell", "either"}
 )
+
+# Words that make a message about the market even when no question is recognised: such a
+# message gets the nearest answer (the coin's price and move), never the "not sure" list.
+MARKET_WORDS: frozenset[str] = frozenset(
+    {"price", "prices", "market", "markets", "crypto", "coin", "coins", "token", "tokens",
+     "chart", "charts", "pump", "pumping", "dump", "dumping", "bull", "bear", "bullish",
+     "bearish", "trade", "trading", "trend", "candle", "candles", "rally", "dip", "crash",
+     "moon", "rekt", "hodl", "ath", "sats", "altcoins", "alts", "summary", "update",
+     "figures", "numbers", "situation", "picture", "overview", "status", "doing", "moving",
+     "move", "moves", "up", "down", "green", "red", "level", "levels", "going", "worth"}
+)

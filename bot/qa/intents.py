@@ -223,7 +223,8 @@ _SPECS: tuple[IntentSpec, ...] = (
             "next level up", "price ceiling", "resistance price", "price for reversal",
             "reversal price", "price to reclaim", "price to flip",
             *(f"{to} bullish" for to in ("for", "to", "be", "go", "turn", "become", "flips")),
-            "flips bullish", "flip it bullish",
+            "flips bullish", "flip it bullish", "flip your view bullish", "view bullish",
+            "make you bullish", "turn you bullish", "change your view",
             "flips it bullish", "break through", "breakthrough")
         + _kw(STRONG, "supply", "breakout", "break", "reversal", "flip", "sellers",
               "overhead", "cap", "capped", "reclaim", "retake", "break above",
@@ -263,7 +264,8 @@ _SPECS: tuple[IntentSpec, ...] = (
         "whales",
         _kw(METRIC, "whale", "whales", "smart money", "big players", "big wallets",
             "big trades", "big money", "big boys", "big guys", "big fish", "large trades",
-            "whale alert", "institutions", "funds", "big holders", "sharks", "insiders",
+            "whale alert", "institutions", "funds", "big holders", "large holders", "sharks",
+            "insiders",
             "big orders", "large orders", "big positions", "large positions",
             "whale positions")
         + _kw(STRONG, "wallets", "big buyers", "big sellers", "accumulating", "accumulation",
@@ -354,6 +356,8 @@ TIMEFRAME_WORDS: Mapping[str, str] = MappingProxyType({
     "4h": "4h", "h4": "4h", "4hr": "4h", "4hour": "4h", "240m": "4h",
     "1d": "1d", "d1": "1d", "daily": "1d", "1day": "1d",
     "1w": "1w", "w1": "1w", "weekly": "1w", "1week": "1w",
+    "monthly": "1M", "1month": "1M",
+    "5m": "5m", "15m": "15m", "30m": "30m", "5min": "5m", "15min": "15m", "30min": "30m",
 })
 #: Intents that read differently per timeframe (a timeframe follow-up repeats them).
 TIMEFRAME_INTENTS: frozenset[str] = frozenset({"trend", "bias", "support", "resistance"})

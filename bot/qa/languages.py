@@ -37,8 +37,10 @@ FOREIGN_WORDS: tuple[tuple[str, str], ...] = (
      r"|deine meinung|tu opini[oó]n|sua opini[aã]o", "your opinion"),
     (r"an[aá]lis[ie]s|analiz\w*|анализ\w*|analyse", "your read"),
     # price
+    (r"kaç dolar|kaç usd|в долларах|en d[oó]lares|em d[oó]lares|in dollar\w*", "in usd"),
     (r"курс\w*|kaç tl", "price"),
-    (r"wie steht|was kostet|wie viel kostet|kurs\w*|kaç dolar|kaç para", "price"),
+    (r"wie steht|was kostet|wie viel kostet|kurs\w*|kaç para|kaç oldu|kaçta|kaç\b|почем|"
+     r"сколько стоит|cu[aá]nto (?:est[aá]|vale|cuesta)", "price"),
     (r"fiyat\w*|цен[аыуе]", "price"),
     (r"ne kadar|сколько|насколько", "how much"),
     (r"quanto (?:está|esta|vale|custa)", "price"),

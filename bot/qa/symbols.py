@@ -41,6 +41,31 @@ WORDLIKE_NAMES: frozenset[str] = frozenset(
         "neo", "icon", "waves", "golem", "holo", "mantra", "bonk", "brett", "sei",
     }
 )
+# Everyday words among those tickers: lower case, only in a coin's place right next to
+# "price", "chart", "coin" ("not price", "near doing"), never after "buy"/"at".
+COMMON_WORD_TICKERS: frozenset[str] = frozenset(
+    {"NOT", "ONE", "HIGH", "PEOPLE", "ACT", "ACE", "HOT", "ALT", "NEAR", "SKY", "BAND", "MASK",
+     "FLOW", "ROSE", "DASH", "MAGIC", "PORTAL", "SAGA", "EDU", "HOOK", "COMP", "OCEAN", "BAT",
+     "SAND", "GRASS", "RAY", "WAVES", "ZEN", "LEO", "AUDIO", "POL", "BAL", "GAS", "OP",
+     "APE", "DOGS", "TAO", "LINK", "GOAT", "SUSHI", "CAKE", "ALGO"})
+# Everyday words never read as a coin just for standing next to one ("btc not eth").
+_NEVER_LISTED: frozenset[str] = frozenset({"NOT", "ONE", "HIGH", "PEOPLE", "ACT", "ACE", "HOT",
+                                           "ALT", "NEAR", "OP"})
+# Words right after a lower-case coin that make it one ("ton price", "near doing", "bonk 24h").
+_COIN_BEFORE: frozenset[str] = frozenset(
+    {"price", "prices", "chart", "coin", "token", "doing", "24h", "usd", "usdt", "priced", "px"})
+# Weaker neighbours: enough only for tickers that are not everyday words ("hype at today").
+_COIN_NEAR: frozenset[str] = frozenset(
+    {"at", "now", "today", "pump", "pumping", "pumped", "dump", "dumping", "dumped", "going",
+     "looks", "looking", "moon", "mooning", "trend", "support", "resistance", "whales",
+     "funding", "outlook", "levels", "bullish", "bearish", "chart", "ratio", "in", "terms",
+     "trading", "sitting", "holding", "breaking", "bouncing", "dipping", "rallying",
+     "vs", "or", "and"})
+_COIN_AFTER: frozenset[str] = frozenset(
+    {"buy", "sell", "short", "long", "hold", "holding", "bought", "sold", "shorting", "longing",
+     "ape", "about", "is", "on", "for", "of", "and", "or", "vs"})
+
+
 @dataclass(frozen=True, slots=True)
 class SymbolHit:
     """A symbol found in text: its ticker and the token positions it covered."""
@@ -95,8 +120,40 @@ def _name_of(words: list[str], raw: list[str], book: SymbolBook) -> tuple[str, i
     return (best[2], 1) if best else None
 
 
+def _in_coin_place(i: int, lowered: list[str], ticker: str) -> bool:
+    """Whether the lower-case word-like ticker at ``lowered[i]`` stands where a coin would."""
+    words = [w for w in lowered if w.strip("?!.,")]
+    if len(words) == 1:
+        return True  # "ton?", "hype"
+    after = lowered[i + 1] if i + 1 < len(lowered) else ""
+    before = lowered[i - 1] if i > 0 else ""
+    if after in _COIN_BEFORE or (before == "of" and i > 1 and lowered[i - 2] in _COIN_BEFORE):
+        return True
+    if ticker in COMMON_WORD_TICKERS:
+        return False
+    return after in _COIN_NEAR or before in _COIN_AFTER
+
+
+def _lowercase_coins(toks: list[str], lowered: list[str], book: SymbolBook,
+                     taken: set[int]) -> list[SymbolHit]:
+    """Word-like tickers written in lower case where a coin stands ("ton price", "how is near
+    doing", "should i buy ton", "ton in btc terms")."""
+    hits: list[SymbolHit] = []
+    for _ in range(2):  # a second pass reads lists: "link, avax, dot" next to a coin found
+        coins = taken | {hit.start for hit in hits}
+        for i, word in enumerate(lowered):
+            ticker = book.tickers.get(word)
+            if i in coins or ticker is None or len(ticker) <= 2 or not toks[i][:1].isalpha():
+                continue
+            listed = ticker not in _NEVER_LISTED and bool({i - 1, i + 1} & coins)
+            if listed or _in_coin_place(i, lowered, ticker):
+                hits.append(SymbolHit(ticker, i, i + 1))
+    return hits
+
+
 def find_symbols(tokens: Iterable[str], book: SymbolBook) -> list[SymbolHit]:
-    """Every symbol mentioned in ``tokens``, in order of appearance."""
+    """Every symbol mentioned in ``tokens``, in order of appearance (a lower-case word-like
+    ticker counts in a coin's place)."""
     toks = list(tokens)
     lowered = [t.lower().lstrip("$#") for t in toks]
     hits: list[SymbolHit] = []
@@ -113,4 +170,13 @@ def find_symbols(tokens: Iterable[str], book: SymbolBook) -> list[SymbolHit]:
             i += named[1]
             continue
         i += 1
-    return hits
+    taken = {i for hit in hits for i in range(hit.start, hit.stop)}
+    more = _lowercase_coins(toks, lowered, book, taken)
+    return sorted(hits + more, key=lambda hit: hit.start) if more else hits
+
+
+def coins_in(text: str, book: SymbolBook) -> list[str]:
+    """The different coins ``text`` names, in order ("btc, eth and xrp prices")."""
+    from bot.qa.text import tokens  # text normalisation, imported where used
+
+    return list(dict.fromkeys(hit.symbol for hit in find_symbols(tokens(text), book)))

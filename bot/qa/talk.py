@@ -16,17 +16,26 @@ from typing import Literal
 
 from bot.config import Settings
 from bot.errors import BadArgumentError
+from bot.qa import cues
+from bot.qa import talk_words as tw
 from bot.qa.intents import UNKNOWN
-from bot.qa.match import match_question
+from bot.qa.match import Match, match_question
+from bot.qa.pairs import find_pair
+from bot.qa.symbols import coins_in
 from bot.scheduling.schedule import parse_schedule
+from bot.scheduling.timezones import parse_timezone
+from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
-                   "news", "portfolio", "far_future", "index", "subscribe"]
+                   "news", "portfolio", "far_future", "index", "subscribe", "advice",
+                   "offtopic", "nearest", "fiat", "about", "timezone", "digest_when"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
 SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
 CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future",
-                                          "index", "subscribe"})
+                                          "index", "subscribe", "advice", "offtopic", "about"})
+#: Kinds that speak for the whole message, never split into questions.
+WHOLE_MESSAGE_KINDS: frozenset[str] = frozenset({"subscribe", "stop", "about", "timezone"})
 #: At most this many questions of one message are answered.
 MAX_PARTS = 3
 #: Questions beyond those named as skipped (the rest are not read).
@@ -39,6 +48,8 @@ class Talk:
 
     kind: TalkKind
     schedule: str | None = None
+    unit: str | None = None
+    zone: str | None = None
 
 
 _EMOJI = {"👍": " ok ", "👌": " ok ", "🙏": " thanks ", "🙌": " thanks ", "❤": " thanks ",
@@ -50,11 +61,25 @@ _SMALL_TALK: dict[str, TalkKind] = {
                      "sleep well", "bye", "cya", "see ya", "later", "laters"), "goodnight"),
     **dict.fromkeys(("thanks", "thank you", "thank u", "thanx", "thx", "ty", "tysm", "tyvm",
                      "appreciate it", "appreciated", "appreciate", "cheers", "ta",
-                     "much appreciated", "merci", "gracias", "danke"), "thanks"),
+                     "much appreciated", "merci", "gracias", "danke", "teşekkürler",
+                     "teşekkür ederim", "teşekkür", "tesekkurler", "sağol", "sağ ol", "sagol",
+                     "eyvallah", "спасибо", "спс", "благодарю", "obrigado", "obrigada",
+                     "vielen dank", "muchas gracias", "thank you very much", "ur best",
+                     "you are best", "you re best", "best bot", "legend", "you rock",
+                     "love you", "ur great", "you are great", "great job"), "thanks"),
+    **dict.fromkeys(("alive", "you alive", "are you alive", "you there", "are you there",
+                     "you up", "anyone here", "ping"), "greeting"),
     **dict.fromkeys(("gm", "gmgm", "gmm", "hi", "hii", "hey", "heya", "hello", "helo",
                      "hallo", "yo", "hiya", "howdy", "hola", "good morning", "morning",
                      "good evening", "good afternoon", "sup", "wassup", "whats up", "gud morning",
-                     "greetings", "ello"), "greeting"),
+                     "greetings", "ello", "selam", "merhaba", "selamlar", "günaydın",
+                     "привет", "здравствуйте", "здорово", "доброе утро", "добрый день",
+                     "buenos días", "buenos dias", "buenas", "olá", "ola", "bom dia",
+                     "boa tarde", "guten morgen", "guten tag", "servus", "moin",
+                     "how are you", "how are you doing", "how are you today", "how r you",
+                     "how is it going",
+                     "how are things", "how you doing", "nasılsın", "как дела",
+                     "qué tal", "que tal", "wie geht es", "wie gehts", "tudo bem"), "greeting"),
     **dict.fromkeys(("ok", "okay", "k", "kk", "okey", "cool", "nice", "nice one", "great",
                      "got it", "gotcha", "lol", "lmao", "lmfao", "haha", "hahaha", "rofl",
                      "kek", "based", "wagmi", "ngmi", "fair", "fair enough", "sure", "alright",
@@ -67,7 +92,8 @@ _SMALL_TALK_ORDER: tuple[TalkKind, ...] = ("goodnight", "thanks", "greeting", "a
 _FILLER = frozenset({"bot", "ser", "sir", "fren", "frens", "friend", "friends", "fam", "bro",
                      "mate", "man", "guys", "all", "everyone", "there", "so", "much", "very",
                      "again", "a", "lot", "mr", "buddy", "anon", "gang", "and", "for", "that",
-                     "the", "nfa", "dyor", "imo"})
+                     "the", "nfa", "dyor", "imo", "today", "abi", "hocam", "kanka", "бро",
+                     "братан", "amigo", "hermano", "irmão", "dir", "ederim", "бот", "bota"})
 
 
 def _words(text: str) -> list[str]:
@@ -77,7 +103,7 @@ def _words(text: str) -> list[str]:
         clean = clean.replace(emoji, word)
     clean = re.sub(r"@\w+", " ", clean)
     clean = re.sub(r"\bwhat'?s\b", "whats", clean)
-    return re.findall(r"[a-z0-9]+", clean)
+    return re.findall(r"[^\W_]+", clean)
 
 
 def _small_talk(text: str) -> TalkKind | None:
@@ -88,7 +114,7 @@ def _small_talk(text: str) -> TalkKind | None:
     found: set[TalkKind] = set()
     i = 0
     while i < len(words):
-        for size in (3, 2, 1):
+        for size in (4, 3, 2, 1):
             phrase = " ".join(words[i:i + size])
             if len(words[i:i + size]) == size and phrase in _SMALL_TALK:
                 found.add(_SMALL_TALK[phrase])
@@ -103,86 +129,142 @@ def _has(pattern: str, text: str) -> bool:
     return re.search(pattern, text) is not None
 
 
-_STOP = (r"\bunsub(?:scribe)?\b|\bstop\b.*\b(?:send|sending|messag\w*|post\w*|updates?|"
-         r"notif\w*|digests?|spam\w*|dms?|stuff|texting|pinging|alerts?)\b|"
-         r"\b(?:mute|turn off|no more|opt out)\b.*\b(?:posts?|updates?|messages?|notif\w*|"
-         r"digests?)\b|\bleave me alone\b")
-_TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|\d{1,2}h)"
-_SUBSCRIBE = (r"\b(?:every|each)\s+(?:day|morning|evening|night|hour|\d+\s*h\w*|week\w*|"
-              r"afternoon)\b|\bdaily\b.*\b(?:updates?|posts?|digests?|reports?)\b|"
-              r"\b(?:updates?|posts?|digests?|reports?)\b.*\b(?:daily|every day|each day)\b|"
-              r"\bsend\b.*\bat\s+" + _TIME + r"\b")
-_ALERT = (r"(?<!whale )\balerts?\b|\bnotify\b|\bping me\b|\bremind me\b|\bwarn me\b|"
-          r"\bnotification when\b|\b(?:tell|let|dm|message|text|wake) me\s+(?:know\s+)?"
-          r"(?:when|if|once|as soon as)\b.*\b(?:hits?|reach\w*|drops?|dips?|breaks?|goes|"
-          r"falls?|cross\w*|touch\w*|gets? (?:to|below|above|under|over)|below|above|under|"
-          r"over|\d+k?)\b")
-_NEWS = r"\bnews\b|\bheadlines?\b|\bannouncements?\b|\bwhat happened\b"
-_PORTFOLIO = (r"\bportfolio\b|\bmy (?:bags?|holdings?|positions?|pnl|wallet|balance|coins|"
-              r"stack|trades?)\b")
-_FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|forecast)\s+"
-               r"20[3-9]\d\b|\b20[3-9]\d\s+(?:prediction|forecast|target|price)\b|"
-               r"\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)\s+years?\b|"
-               r"\bdecade\b|\bnext year\b|\bend of (?:the )?year\b|\beoy\b|"
-               r"\b\d+\s*years? from now\b|\bby 20[2-9]\d\b")
-_INDEX = (r"\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|\bbtc\s?d\b|\baltseason index\b|"
-          r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
-_OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
-            r"\b(?:dip|time|moment) to (?:buy|sell|short|long|enter)\b|\bbuy the dip\b|"
-            r"\bshould (?:i|we) (?:short|long|buy|sell|ape|enter|get in|get out|dca|hold|"
-            r"exit|add|take profit)\b|\b(?:long|buy) or (?:short|sell|wait)\b|"
-            r"\b(?:short|sell) or (?:long|buy|hold)\b|\bgood (?:entry|buy|time to|moment)\b|"
-            r"\bmoon (?:soon|when)\b|\bwen moon\b|\bgoing to moon\b|\b(?:a|still a) buy\b|"
-            r"\bworth (?:buying|a buy)\b|\bape (?:in|into)\b|\btoo late to\b|"
-            r"\b(?:bullish|bull) or (?:bearish|bear)\b")
-
-
-def _hour(match: re.Match[str] | None, default: int) -> int:
+def _clock(match: re.Match[str] | None, default: int) -> str:
+    """"HH:MM" of a matched time (hour, minutes, am/pm groups); ``default`` o'clock if none."""
     if match is None:
-        return default
+        return f"{default:02d}:00"
     hour = int(match.group(1)) % 24
-    if match.group(2) == "pm" and hour < 12:
+    if match.group(3) == "pm" and hour < 12:
         hour += 12
-    return hour
+    return f"{hour:02d}:{int(match.group(2) or 0) % 60:02d}"
 
 
 def subscription_schedule(text: str) -> str:
     """The ``/subscribe`` schedule a natural request asks for ("every morning at 8")."""
     low = text.lower()
     interval = re.search(r"\bevery\s+(\d+)\s*h", low)
+    if _has(r"\btwice a day\b|\bmorning and evening\b", low):
+        return "twice a day"  # 08:00 and 20:00
     if interval is not None:
         schedule = f"every {interval.group(1)}h"
     else:
-        when = re.search(r"\bat\s+(\d{1,2})(?::\d{2})?\s*(am|pm)?\b", low) or re.search(
-            r"\b(\d{1,2})\s*(am|pm)\b", low)
+        when = (re.search(r"\b(?:at|like|around|by)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b",
+                          low)
+                or re.search(r"\b(\d{1,2})[:.](\d{2})\s*(am|pm)?\b", low)
+                or re.search(r"\b(\d{1,2})()\s*(am|pm)\b", low))
         default = 18 if _has(r"\bevening\b|\bnight\b", low) else 8
-        keyword = "weekdays" if _has(r"\bweekdays?\b", low) else "daily"
-        schedule = f"{keyword} {_hour(when, default):02d}:00"
+        keyword = "weekdays" if _has(r"\bweekdays?\b|\bmarket open\b", low) else "daily"
+        schedule = f"{keyword} {_clock(when, default)}"
     try:
         return parse_schedule(schedule).text
     except BadArgumentError:
         return "daily 08:00"
 
 
+# Currencies other than the dollar: a conversion into one gets the dollar price, saying so.
+_FIATS = {"try": "TRY", "tl": "TRY", "lira": "TRY", "liras": "TRY", "eur": "EUR", "euro": "EUR",
+          "euros": "EUR", "€": "EUR", "rub": "RUB", "рубл": "RUB", "руб": "RUB", "gbp": "GBP",
+          "pounds": "GBP", "£": "GBP", "brl": "BRL", "reais": "BRL",
+          "ars": "ARS", "mxn": "MXN", "pesos": "MXN", "uah": "UAH", "грн": "UAH",
+          "inr": "INR", "rupees": "INR", "jpy": "JPY", "yen": "JPY", "cad": "CAD", "aud": "AUD"}
+_FIAT = re.compile(r"(?:\d\s*|\b(?:in|to|into|в|en|em|para|auf)\s+)(" + "|".join(
+    sorted(map(re.escape, _FIATS), key=len, reverse=True)) + r")(?!\w)")
+
+
+def fiat_asked(text: str) -> str | None:
+    """The non-dollar currency a conversion names ("5000 try to btc", "eth in euros")."""
+    found = _FIAT.search(unicodedata.normalize("NFKC", text).lower())
+    return _FIATS[found.group(1)] if found is not None else None
+
+
+def zone_named(text: str) -> str | None:
+    """The time zone a message names: a city's IANA zone ("new york time", "in istanbul" →
+    "America/New_York", "Europe/Istanbul") or an offset as written ("utc+3")."""
+    low = unicodedata.normalize("NFKC", text).lower()
+    candidates: list[str] = []
+    for m in re.finditer(r"\b(?:is|in|from|to|tz|zone|based in|live in)\s+", low):
+        after = re.findall(r"[\w+:-]+", low[m.end():])
+        candidates += [" ".join(after[:size]) for size in (3, 2, 1) if len(after) >= size]
+    for m in re.finditer(r"\s+time\b", low):
+        before = re.findall(r"[\w+:-]+", low[:m.start()])
+        candidates += [" ".join(before[-size:]) for size in (2, 1) if len(before) >= size]
+    for phrase in candidates:
+        if phrase in ("the", "my", "a", "utc time"):
+            continue
+        try:
+            key = parse_timezone(phrase).key
+        except BadArgumentError:
+            continue
+        return phrase if key.startswith("Etc/") else key  # "utc+3" as written, a city's zone
+    return None
+
+
 def classify(text: str) -> Talk | None:
     """The conversational kind of ``text``, or ``None`` for a market question."""
+    fiat = fiat_asked(text)
+    if fiat is not None:
+        return Talk("fiat", unit=fiat)
     small = _small_talk(text)
     if small is not None:
         return Talk(small)
-    low = " ".join(_words(text))
-    if _has(_STOP, low):
+    low = " ".join(_words(tw.schedule_words(text)))
+    if _has(tw.STOP, low):
         return Talk("stop")
-    if _has(_INDEX, low):
+    if _has(tw.ABOUT, low):
+        return Talk("about")
+    if _has(tw.COMPLIMENT, low):
+        return Talk("thanks")
+    if _has(tw.DIGEST_WHEN, low):
+        return Talk("digest_when")
+    if _has(tw.ZONE, low) and not _has(tw.SUBSCRIBE, low):
+        return Talk("timezone", zone=zone_named(text))
+    if _has(tw.INDEX, low):
         return Talk("index")
-    if _has(_SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
-        return Talk("subscribe", subscription_schedule(low))
-    for kind, pattern in (("alert", _ALERT), ("news", _NEWS), ("portfolio", _PORTFOLIO),
-                          ("far_future", _FAR_FUTURE)):
+    if _has(tw.SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
+        return Talk("subscribe", subscription_schedule(tw.schedule_words(text)),
+                    zone=zone_named(text))
+    for kind, pattern in (("alert", tw.ALERT), ("news", tw.NEWS), ("portfolio", tw.PORTFOLIO),
+                          ("far_future", tw.FAR_FUTURE), ("advice", tw.ADVICE)):
         if _has(pattern, low):
             return Talk(kind)  # type: ignore[arg-type]
-    if _has(_OPINION, low):
+    if _has(tw.OPINION, low):
         return Talk("opinion")
     return None
+
+
+def fallback(text: str, match: Match) -> Talk | None:
+    """For a message the matcher cannot place: ``offtopic`` (a subject the bot does not
+    track: one honest line), ``nearest`` (a coin or market word: the coin's price, saying
+    so), or ``None`` for text with nothing recognisable (the short "not sure" list)."""
+    words = set(_words(text)) | set(" ".join(_words(text)).split())
+    low = " ".join(_words(text))
+    off = cues.OUT_OF_SCOPE + cues.VENUE_NAMES
+    if any(_has(r"\b" + re.escape(p) + r"\b", low) for p in off):
+        return Talk("offtopic")
+    if match.symbol is not None or words & cues.MARKET_WORDS:
+        return Talk("nearest")
+    return None
+
+
+#: Words besides the coins a price list may have ("please give me the latest figures for").
+MAX_LIST_WORDS = 9
+#: Intents a list of coins can ask for together ("btc, eth and xrp prices", "sol avax sui?").
+_PRICE_LIKE = frozenset({"price", "change", UNKNOWN})
+
+
+def several_prices(text: str, parts: list[str], settings: Settings) -> list[str]:
+    """The coins of a message asking only for several coins' prices, else ``[]``."""
+    coins = coins_in(text, symbol_book(settings))
+    if len(coins) < 2 or find_pair(text, symbol_book(settings)) is not None:
+        return []
+    if len(_words(text)) > len(coins) + MAX_LIST_WORDS:  # a long message asks more than prices
+        return []
+    for part in parts or [text]:
+        match = match_question(part, settings)
+        if classify(part) is not None or not (match.intent in _PRICE_LIKE
+                                              or match.is_followup_same_intent):
+            return []
+    return coins
 
 
 _LEADING = re.compile(r"^\s*(?:and|also|plus|&|then|oh and|ok and|,)\s+", re.IGNORECASE)
@@ -197,7 +279,8 @@ def question_parts(text: str) -> list[str]:
 
 def and_split(part: str) -> list[str]:
     """``part`` cut at "and" / "&" (the caller keeps the cut only when both sides ask)."""
-    pieces = [p.strip(" ,.!") for p in re.split(r"\s+(?:and|&|n)\s+", part)]
+    cuts = r"\s+(?:and|&|n|ve|и|y|e|und)\s+|\s+\+\s*|\s*,\s*"
+    pieces = [p.strip(" ,.!") for p in re.split(cuts, part)]
     return [p for p in pieces if p]
 
 

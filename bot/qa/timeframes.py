@@ -13,7 +13,8 @@ _NUMBERS = {"1": "1", "one": "1", "4": "4", "four": "4"}
 _CHART_WORDS = frozenset({"on", "chart", "charts", "timeframe", "tf", "candle", "candles",
                           "in", "at", "look", "looks", "like", "view", "same", "there",
                           "say", "says", "show", "shows", "check", "zoom", "out", "to", "does",
-                          "do", "looking", "switch", "higher"})
+                          "do", "looking", "switch", "higher", "picture", "me", "give",
+                          "please", "for", "frame", "time", "perspective"})
 
 
 def find_timeframe(words: Sequence[str]) -> tuple[str, frozenset[int]] | None:

@@ -134,7 +134,8 @@ async def test_bad_input_gets_clear_replies_and_changes_nothing(
     assert "needs a time of day such as 08:00" in bad_time
     assert "did you mean <code>/timezone Europe/Berlin</code>?" in unknown_zone
     assert "is a UTC offset" in offset
-    assert "I don't cover <b>DOGE</b>" in unknown_symbol
+    assert ("The offline demo market only simulates BTC, ETH and SOL, so I have no <b>DOGE</b> "
+            "data here" in unknown_symbol)
     assert "already has 1 digest subscription, the most I keep" in too_many
     assert "There is no subscription <b>99</b> in this chat. Its ids: 1." in unknown_id
     assert [(s.symbols, s.schedule) for s in subs] == [(("SOL",), "every 6h")]

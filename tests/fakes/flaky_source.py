@@ -8,6 +8,7 @@ import random
 from bot.errors import VenueNetworkError
 from bot.market.demo import DemoSource
 from bot.market.models import MarketSnapshot
+from bot.symbols import Listing
 
 
 class FlakySource:
@@ -37,6 +38,10 @@ class FlakySource:
             self.failures += 1
             raise VenueNetworkError("binance", "connection refused (test double)")
         return await self.demo.snapshot(symbol)
+
+    def listing(self) -> Listing:
+        """The demo's listing: real coins it does not simulate have no demo data."""
+        return self.demo.listing()
 
     async def close(self) -> None:
         """Nothing to release."""

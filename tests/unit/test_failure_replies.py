@@ -35,7 +35,8 @@ def test_replay_without_a_coins_files_names_the_folder() -> None:
 
 def test_the_demo_names_the_coins_it_simulates() -> None:
     text = _reply(NoDataError("DOGE", MissingReason.NOT_SIMULATED, offered=("BTC", "ETH")))
-    assert text.startswith("The demo market simulates BTC, ETH; DOGE isn't one of them.")
+    assert text.startswith("The offline demo market only simulates BTC and ETH, so I have no DOGE "
+                           "data here; with live data DOGE works.")
 
 
 def test_a_permanent_venue_refusal_is_not_told_as_an_outage() -> None:

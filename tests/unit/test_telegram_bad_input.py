@@ -291,7 +291,9 @@ async def test_a_coin_starting_with_a_digit_is_not_mistaken_for_a_schedule(
     async with harness(settings, demo) as h:
         text = await _say(h, "/subscribe 1inch")
         assert await _service(h).storage.subscriptions.count(5) == 0
-    assert text == "I don't cover <b>1INCH</b>. I can send digests of BTC, ETH, SOL."
+    assert text == ("The offline demo market only simulates BTC, ETH and SOL, so I have no "
+                    "<b>1INCH</b> data here; with live data 1INCH works. "
+                    "<code>/subscribe btc</code> works here.")
 
 
 async def test_simultaneous_subscribes_never_pass_the_cap_or_duplicate(

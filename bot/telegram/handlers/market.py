@@ -8,6 +8,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.app.views import View
 from bot.errors import UnknownSymbolError
+from bot.symbols import DEMO_VENUE
 from bot.telegram.handlers.common import (
     NEW_MESSAGES,
     SERVICE_KEY,
@@ -55,10 +56,11 @@ async def symbol_command(update: Update, context: Context) -> None:
 
 
 def _is_coin(service: BotService, text: str) -> bool:
+    """Whether ``text`` names a coin (also a real one the offline demo has no data for)."""
     try:
         service.symbols.resolve(text)
-    except UnknownSymbolError:
-        return False
+    except UnknownSymbolError as e:
+        return e.venue == DEMO_VENUE
     return True
 
 

@@ -1,0 +1,103 @@
+"""The patterns ``bot.qa.talk`` sorts messages with: stop requests, subscriptions in words
+(also in other languages), alerts, news, advice, portfolio, far-future, index and opinion
+questions, questions about the bot and statements of a time zone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+STOP = (r"\bunsub(?:scribe)?\b|\bstop\b.*\b(?:send|sending|messag\w*|post\w*|updates?|"
+        r"notif\w*|digests?|spam\w*|dms?|stuff|texting|pinging|alerts?)\b|"
+        r"\b(?:mute|turn off|no more|opt out)\b.*\b(?:posts?|updates?|messages?|notif\w*|"
+        r"digests?)\b|\bleave me alone\b")
+TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|\d{1,2}h)"
+SUBSCRIBE = (r"\b(?:every|each)\s+(?:day|morning|evening|night|hour|\d+\s*h\w*|week\w*|"
+             r"afternoon)\b|\bdaily\b.*\b(?:updates?|posts?|digests?|reports?)\b|"
+             r"\b(?:updates?|posts?|digests?|reports?)\b.*\b(?:daily|every day|each day)\b|"
+             r"\bsend\b.*\bat\s+" + TIME + r"\b|\btwice a day\b|\bmorning and evening\b|"
+             r"\b(?:updates?|digests?|reports?|summar\w+)\b.*\b(?:weekdays?|mornings?|evenings?|"
+             r"(?:at|around) \d)")
+# Schedule words of other languages, read as English before the patterns above.
+SCHEDULE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bher sabah\b|каждое утро|по утрам|cada mañana|todas las mañanas|toda manhã|"
+     r"todas as manhãs|jeden morgen", "every morning"),
+    (r"\bher akşam\b|каждый вечер|por las noches|toda noite|jeden abend", "every evening"),
+    (r"\bher gün\b|каждый день|ежедневно|todos los días|cada día|todos os dias|todo dia|"
+     r"jeden tag|täglich", "every day"),
+    (r"(\d{1,2})\s*'?\s*(?:de|da|te|ta)\b|\bв (\d{1,2})\b|\ba las (\d{1,2})\b|"
+     r"\bàs (\d{1,2})\b|\bum (\d{1,2})\b", r" at \1\2\3\4\5 "),
+    (r"\bdos veces al día|duas vezes por dia|zweimal (?:am|pro) tag|два раза в день|"
+     r"günde iki", "twice a day"),
+)
+
+
+def schedule_words(text: str) -> str:
+    """``text`` with schedule words of other languages in English ("her sabah 8'de")."""
+    low = unicodedata.normalize("NFKC", text).lower()
+    for pattern, english in SCHEDULE_WORDS:
+        low = re.sub(pattern, english, low)
+    return low
+ALERT = (r"(?<!whale )\balerts?\b|\bnotify\b|\bping me\b|\bremind me\b|\bwarn me\b|"
+         r"\bnotification when\b|\b(?:tell|let|dm|message|text|wake) me\s+(?:know\s+)?"
+         r"(?:when|if|once|as soon as)\b.*\b(?:hits?|reach\w*|drops?|dips?|breaks?|goes|"
+         r"falls?|cross\w*|touch\w*|gets? (?:to|below|above|under|over)|below|above|under|"
+         r"over|\d+k?)\b")
+NEWS = (r"\bnews\b|\bheadlines?\b|\bannouncements?\b|\bwhat happened\b|\blisting\b|"
+        r"\bget(?:s|ting)? listed\b|\bairdrops?\b|\betf\b|\bsec\b|\bftx\b|\bcollaps\w*\b|"
+        r"\bhack(?:s|ed)?\b|\bbankrupt\w*\b|\bwhy did\b.*\b(?:crash|fail|die|go down)\b")
+ADVICE = (r"\btax(?:es)?\b|\bvergi\b|\bналог\w*|\bimpuestos?\b|\bsteuer\w*|"
+          r"\b(?:which|what|best|safest|safe|good|recommend\w*)\b.*\b(?:exchanges?|wallets?|"
+          r"brokers?|apps?)\b|\bexchanges?\b.*\b(?:safe|safest|best|recommend\w*|trust\w*)\b|"
+          r"\bsignals?\b|\bvip\b|\b(?:group|channel) link\b|\bseed phrase\b|\bscam\b|"
+          r"\bwithdraw\w*\b|\b(?:next )?\d+x gem\b|\bgems?\b|\bmoonshots?\b|"
+          r"\bwhich coin (?:should|to|will)\b|\bbest coin\b|\bdeposits?\b|\bkyc\b|"
+          r"\bmanage my\b|\btrade for me\b|\b(?:open|place|close|execute|put)\b.*\b(?:long|"
+          r"short|trade|order|position)\b.*\bfor me\b|\bapi keys?\b")
+PORTFOLIO = (r"\bportfolio\b|\bmy (?:bags?|holdings?|positions?|pnl|wallet|balance|coins|"
+             r"stack|trades?|profits?|losses|gains)\b|\b(?:profit|loss|lose|lost|gain\w*|make|made"
+             r"|earn\w*) did i\b|\bdid i (?:make|lose|earn|gain)\b|\bam i (?:up|down|in profit)\b")
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|forecast)\s+"
+              r"20[3-9]\d\b|\b20[3-9]\d\s+(?:prediction|forecast|target|price)\b|"
+              r"\b(?:in|next|within|after)\s+(?:\d+|two|three|five|ten|few)\s+years?\b|"
+              r"\bdecade\b|\bnext year\b|\bend of (?:the )?year\b|\beoy\b|"
+              r"\b\d+\s*years? from now\b|\b(?:" + _MONTHS + r")\w* \d{1,2}(?:st|nd|rd|th)?,? "
+              r"20(?:2[7-9]|[3-9]\d)\b|\b\d{1,2}(?:st|nd|rd|th)? (?:" + _MONTHS + r")\w*,? "
+              r"20(?:2[7-9]|[3-9]\d)\b|\bby 20[2-9]\d\b|"
+              r"\bend of 20[2-9]\d\b|"
+              r"\b(?:price|target|prediction|forecast)\s+(?:in |for |by )?20[34]\d\b|"
+              r"\b(?:in|for|of) (?:the )?(?:year )?20(?:2[8-9]|[3-9]\d)\b|\blong term target\b")
+INDEX = (r"\balt ?coin season\b|\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|"
+         r"\bbtc\s?d\b|\baltseason index\b|"
+         r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
+OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
+           r"\b(?:dip|time|moment) to (?:buy|sell|short|long|enter)\b|\bbuy the dip\b|"
+           r"\bshould (?:i|we) (?:short|long|buy|sell|ape|enter|get in|get out|dca|hold|"
+           r"exit|add|take profit)\b|\b(?:long|buy) or (?:short|sell|wait)\b|"
+           r"\b(?:short|sell) or (?:long|buy|hold)\b|\bgood (?:entry|buy|time to|moment)\b|"
+           r"\bmoon (?:soon|when)\b|\bwen moon\b|\bgoing to moon\b|\b(?:a|still a) buy\b|"
+           r"\bworth (?:buying|a buy)\b|\bape (?:in|into)\b|\btoo late to\b|"
+           r"\b(?:bullish|bull) or (?:bearish|bear)\b|\byes (?:or )?no\b|"
+           r"\b(?:short|long|buy|sell)(?:ing)? (?!ratio|positions?|interest|squeeze)\w+ "
+           r"(?:here|now)\b|"
+           r"\bready to (?:explode|pump|moon|"
+           r"dump|run|fly|break\w*)\b|\b(?:explode|send it)\b|\bhold or\b|\bstill hold\b|"
+           r"\bkeep holding\b|\bshould (?:i|we) (?:keep|wait)\b|\bthis cycle\b|\bgood idea\b|"
+           r"\bworth it\b|\b(?:buy|sell) now\b")
+
+
+
+# Questions about the bot itself ("who made you?", "are you a bot?").
+ABOUT = (r"\bwho (?:made|built|created|owns|runs) you\b|\bare you (?:a )?(?:bot|human|real|"
+        r"person|ai)\b|\bwho are you\b|\bwhat are you\b|\breal person\b|\bwhat can you do\b")
+# A time zone stated or asked ("my timezone is UTC+3", "i'm in istanbul", "set my tz").
+ZONE = (r"\b(?:my )?time ?zone\b|\btz\b|\bi(?: am| m|m) (?:in|based in|from)\b|\bi live in\b")
+# Compliments ("you're way better than the last bot"): thanked like thanks.
+COMPLIMENT = (r"\b(?:you re|youre|you are|ur) (?:\w+ ){0,2}(?:better|the best|great|awesome|goated|"
+              r"amazing|legend|smart)\b|\b(?:love|like) (?:this|the|you) bot\b|\bgood bot\b")
+# When this chat's digests go out ("when does the daily digest go out here?").
+DIGEST_WHEN = (r"\b(?:when|what time)\b.*\b(?:digests?|updates?|reports?)\b.*\b(?:go out|come|"
+               r"sent|arrive|"
+               r"post\w*|scheduled)\b|\bwhat (?:digests?|subscriptions?)\b.*\b(?:have|set)\b")
