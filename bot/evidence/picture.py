@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from bot.analysis.odds import horizon_name
 from bot.evidence.model import Row
@@ -86,13 +87,28 @@ def bin_count(calls: int) -> int:
     return max(1, min(MAX_BINS, calls // MIN_PER_BIN))
 
 
+def _cuts(ordered: Sequence[tuple[float, bool]]) -> list[int]:
+    """Bin edges of equal-count bins, moved on so equal probabilities share a bin (an edge
+    that would leave fewer than :data:`MIN_PER_BIN` calls either side is dropped)."""
+    n, k = len(ordered), bin_count(len(ordered))
+    cuts = [0]
+    for i in range(1, k):
+        cut = max(i * n // k, cuts[-1])
+        while 0 < cut < n and ordered[cut - 1][0] == ordered[cut][0]:
+            cut += 1
+        if cut - cuts[-1] >= MIN_PER_BIN and n - cut >= MIN_PER_BIN:
+            cuts.append(cut)
+    return [*cuts, n]
+
+
 def calibration(pairs: Sequence[tuple[float, bool]]) -> tuple[CalibrationBin, ...]:
-    """``(stated probability, went up)`` pairs in equal-count bins of the sorted odds."""
+    """``(stated probability, went up)`` pairs in equal-count bins of the sorted odds (one
+    probability is never split across bins, so a bin may hold more)."""
     ordered = sorted(pairs, key=lambda pair: pair[0])
-    k = bin_count(len(ordered))
+    cuts = _cuts(ordered)
     out = []
-    for i in range(k):
-        chunk = ordered[i * len(ordered) // k:(i + 1) * len(ordered) // k]
+    for start, stop in pairwise(cuts):
+        chunk = ordered[start:stop]
         ups = sum(1 for _, up in chunk if up)
         interval = Rate(ups, len(chunk)).interval
         assert interval is not None

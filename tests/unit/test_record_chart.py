@@ -55,17 +55,24 @@ def twenty_calls() -> list[Row]:
     return rows
 
 
-def test_twenty_graded_calls_make_four_bins_of_five_with_their_observed_shares() -> None:
+def test_twenty_graded_calls_at_two_odds_make_two_bins_with_their_observed_shares() -> None:
     figures = record_figures(twenty_calls(), "BTC")
     assert figures is not None
     assert figures.calls == 20 and figures.horizon == "24h"
     assert (figures.start, figures.end) == (T0, T0 + 19 * DAY)
-    assert [b.calls for b in figures.bins] == [5, 5, 5, 5]
-    assert [round(b.stated, 2) for b in figures.bins] == [0.4, 0.4, 0.7, 0.7]
-    # sorted by probability (a stable sort): the 40% calls days 10-14 (3 up), 15-19 (none up)
-    assert [b.observed for b in figures.bins] == [0.6, 0.0, 1.0, 0.6]
-    low, high = figures.bins[1].interval
-    assert low == 0.0 and high == pytest.approx(0.4345, abs=1e-4)
+    # four bins of five would split each probability in two: equal odds share one bin
+    assert [b.calls for b in figures.bins] == [10, 10]
+    assert [(b.low, b.high) for b in figures.bins] == [(0.4, 0.4), (0.7, 0.7)]
+    assert [b.observed for b in figures.bins] == [0.3, 0.8]
+    low, high = figures.bins[0].interval
+    assert low == pytest.approx(0.1078, abs=1e-4) and high == pytest.approx(0.6032, abs=1e-4)
+
+
+def test_twenty_distinct_odds_make_four_bins_of_five() -> None:
+    bins = calibration([(0.30 + i / 50, i % 4 == 0) for i in range(20)])
+    assert [b.calls for b in bins] == [5, 5, 5, 5]
+    assert [round(b.stated, 2) for b in bins] == [0.34, 0.44, 0.54, 0.64]
+    assert [b.observed for b in bins] == [0.4, 0.2, 0.2, 0.2]
 
 
 def test_the_hit_rate_line_is_cumulative_beside_momentum_and_always_up() -> None:
@@ -101,6 +108,13 @@ def test_the_picture_takes_the_horizon_with_most_graded_calls() -> None:
     assert figures is not None and figures.horizon == "7d" and figures.calls == 12
     assert record_figures(rows, None, DAY) is not None
     assert record_figures(rows[:12] + rows[12:20], None, DAY) is None
+
+
+def test_a_probability_stated_twelve_times_fills_one_bin_and_no_bin_holds_under_five() -> None:
+    bins = calibration([(0.5, i < 6) for i in range(12)]
+                       + [((60 + i) / 100, True) for i in range(8)])
+    assert [(b.low, b.high, b.calls) for b in bins] == [(0.5, 0.5, 12), (0.6, 0.67, 8)]
+    assert [b.observed for b in bins] == [0.5, 1.0]
 
 
 def test_bins_are_deciles_at_most_and_hold_five_calls_at_least() -> None:
