@@ -40,6 +40,8 @@ async def test_trackrecord_chart_says_how_few_calls_are_graded_then_sends_the_pi
         [again] = await api.wait_sent(GROUP, 1)
         api.send_text(PRIVATE, "/trackrecord btc")
         text = (await api.wait_sent(PRIVATE, 3))[2]
+        api.send_text(GROUP, "/trackrecord xyz chart")
+        unknown = (await api.wait_sent(GROUP, 2))[1]
 
     assert few.photo is None
     assert "No picture yet: only 9 calls graded so far" in few.text
@@ -50,3 +52,4 @@ async def test_trackrecord_chart_says_how_few_calls_are_graded_then_sends_the_pi
     assert again.by_file_id and again.file_id == picture.file_id
     assert again.text == picture.text
     assert text.photo is None and "<b>24h calls</b> · 20 days graded" in text.text
+    assert unknown.photo is None and "I don't cover <b>XYZ</b>" in unknown.text
