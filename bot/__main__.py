@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--every", choices=("1d", "12h", "4h"), default="1d")
     backtest.add_argument("--horizons", default="24h,7d", help="e.g. 24h,7d")
     backtest.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    backtest.add_argument("--chart", metavar="PATH", type=Path,
+                          help="also draw the record's picture (calibration, hit rate) as PNG")
 
     alerts = sub.add_parser("alerts", help="replay price alerts: the messages a chat would get")
     alerts.add_argument("--replay", metavar="DIR", type=Path, required=True,

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.analysis.odds import horizon_name, parse_horizon
 from bot.cli_args import parse_when
@@ -14,6 +15,7 @@ from bot.config import Settings
 from bot.errors import BadArgumentError, OutOfRangeError
 from bot.evidence.backtest import Backtest, run_backtest, steps
 from bot.evidence.export import backtest_csv, backtest_json
+from bot.evidence.picture import MIN_CALLS_FOR_PICTURE, busiest_horizon, graded_calls
 from bot.market.replay import ReplaySource
 
 #: Steps before a progress bar is worth drawing.
@@ -58,6 +60,23 @@ def _text(bt: Backtest, every: str) -> str:
     ).strip() + "\n"
 
 
+def write_chart(bt: Backtest, path: Path) -> str:
+    """Draw the record's picture of ``bt`` to ``path``; the line saying so (or why not)."""
+    from bot.commentary.record_chart import record_chart
+
+    chart = record_chart(bt.rows, bt.symbol)
+    if chart.png is not None:
+        try:
+            path.write_bytes(chart.png)
+        except OSError as e:
+            raise BadArgumentError(f"--chart: cannot write {path}: {e.strerror}") from e
+    template = environment("text").get_template("backtest/chart.j2")
+    horizon = busiest_horizon(bt.rows)
+    calls = graded_calls(bt.rows, horizon) if horizon is not None else 0
+    return template.render(chart=chart, path=path, calls=calls,
+                           min_calls=MIN_CALLS_FOR_PICTURE).strip() + "\n"
+
+
 def backtest(settings: Settings, symbol: str, args: argparse.Namespace) -> str:
     """The report the arguments ask for."""
     start, end = _bound(args.start, "--from"), _bound(args.end, "--to")
@@ -76,6 +95,8 @@ def backtest(settings: Settings, symbol: str, args: argparse.Namespace) -> str:
     show = sys.stderr.isatty() and count >= PROGRESS_MIN_STEPS
     bt = run_backtest(source, settings, symbol, start, end, every, horizons,
                       progress=_progress if show else None)
+    if getattr(args, "chart", None) is not None:
+        sys.stderr.write(write_chart(bt, args.chart))
     if args.format == "json":
         return json.dumps(backtest_json(bt), indent=2, allow_nan=False) + "\n"
     if args.format == "csv":

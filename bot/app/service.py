@@ -23,6 +23,8 @@ from bot.analysis import Analysis, analyse
 from bot.app import housekeeping, views
 from bot.app.errors import failure_reply
 from bot.app.housekeeping import Pruned
+from bot.app.record_picture import TEMPLATE as PICTURE_TEMPLATE
+from bot.app.record_picture import RecordPictures
 from bot.app.trackrecord import LINE_TEMPLATE, track_record, with_line
 from bot.app.trackrecord import TEMPLATE as TRACK_TEMPLATE
 from bot.app.views import View
@@ -151,6 +153,8 @@ class MarketService:
         self._versions: dict[str, tuple[MarketSnapshot, Version]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.calls = CallBook(storage.calls)
+        #: pictures of the track record, cached by its content
+        self.record_pictures = RecordPictures(self.calls)
         #: who runs the scheduled jobs (the entry point sets the PostgreSQL lease)
         self.leadership: Leadership = SoleLeader()
 
@@ -276,6 +280,17 @@ class MarketService:
         """The /trackrecord reply for ``symbol`` (every symbol when ``None``)."""
         record = await track_record(self.calls, symbol)
         return self.text(TRACK_TEMPLATE, record=record)
+
+    async def track_record_picture(self, symbol: str | None) -> Chart | str:
+        """The track record's picture with its caption, or the text saying why there is
+        none yet (too few graded calls)."""
+        picture = await self.record_pictures.picture(symbol)
+        text = self.text(PICTURE_TEMPLATE, picture=picture, symbol=symbol)
+        if picture.chart.png is None:
+            return text
+        symbol_key, content = picture.key
+        return Chart(0, symbol_key, "record", picture.chart.png, text,
+                     (symbol_key, content, "record", self.flavour))
 
     async def cite_track_record(self, symbol: str, messages: tuple[str, ...]
                                 ) -> tuple[str, ...]:

@@ -9,9 +9,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.evidence.backtest import run_backtest
 from bot.evidence.export import row_dict
+from bot.evidence.picture import record_figures
 from bot.market.replay import ReplaySource
 from tests.integration.test_cli import assert_one_line_error, run_bot
 
@@ -77,3 +80,38 @@ def test_a_bad_horizon_or_a_period_outside_the_data_is_one_clear_line(
     early = run_bot("backtest", "ETH", "--replay", shared_data, "--from", "2019-01-01",
                     "--to", "2019-02-01")
     assert_one_line_error(early, "within the replay data for ETH")
+
+
+def test_backtest_chart_writes_the_record_picture_and_says_where(
+    shared_data: Path, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "btc.png"
+    result = run_bot("backtest", "BTC", "--replay", shared_data, "--from", "2026-02-01",
+                     "--to", "2026-03-15", "--format", "json", "--chart", path)
+
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["rows"]) == 86  # stdout stays the report alone
+    assert ("Picture of 43 graded 24h calls (8 calibration bins) written to " + str(path)
+            in result.stderr)
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    source = ReplaySource(shared_data, None, settings)
+    bt = run_backtest(source, settings, "BTC", FEB_1.replace(hour=0),
+                      datetime(2026, 3, 15, tzinfo=UTC), DAY)
+    figures = record_figures(bt.rows, "BTC")
+    assert figures is not None and figures.calls == 43
+    assert sum(b.calls for b in figures.bins) == 43
+    assert figures.timeline[-1].always_up == pytest.approx(
+        sum(1 for r in bt.rows if r.call.horizon == DAY and r.outcome and r.outcome.up) / 43)
+
+
+def test_backtest_chart_of_a_few_days_writes_no_picture_and_says_why(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "few.png"
+    result = run_bot("backtest", "BTC", "--replay", shared_data, "--from", "2026-02-01",
+                     "--to", "2026-02-06", "--chart", path)
+
+    assert result.returncode == 0, result.stderr
+    assert ("No picture written to " + str(path) + ": only 6 calls of one horizon graded "
+            "with stated odds; a picture needs 10.") in result.stderr
+    assert not path.exists()

@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from telegram import Update
+from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler
 
 from bot.app.trackrecord import grade_due
@@ -21,6 +22,7 @@ from bot.telegram.handlers.common import (
     SERVICE_KEY,
     STARTUP_HOOKS,
     Context,
+    heavy_work,
     reply,
     service_of,
 )
@@ -31,14 +33,34 @@ GRADE_EVERY = timedelta(minutes=15)
 GRADING_JOB = "grade-track-record"
 #: Longest the start-up grading pass may hold the bot's start (a slow venue).
 STARTUP_GRADING_SECONDS = 30.0
+#: Words after /trackrecord asking for the picture instead of the text.
+PICTURE_WORDS = frozenset({"chart", "picture"})
 
 
 async def trackrecord(update: Update, context: Context) -> None:
-    """/trackrecord [SYMBOL]: how the published calls fared, beside the baselines."""
+    """/trackrecord [SYMBOL] [chart]: how the published calls fared, beside the baselines
+    (``chart``: as a picture — calibration and hit rate over time)."""
     service = service_of(context)
     args = context.args or []
-    symbol = service.symbols.resolve(args[0]) if args else None
-    await reply(update, await service.track_record_text(symbol))
+    coins = [a for a in args if a.lower() not in PICTURE_WORDS]
+    symbol = service.symbols.resolve(coins[0]) if coins else None
+    if len(coins) == len(args):
+        await reply(update, await service.track_record_text(symbol))
+        return
+    await _send_picture(update, context, symbol)
+
+
+async def _send_picture(update: Update, context: Context, symbol: str | None) -> None:
+    service = service_of(context)
+    message = update.effective_message
+    async with heavy_work(update, context, ChatAction.UPLOAD_PHOTO) as go:
+        if not go or message is None:
+            return
+        picture = await service.track_record_picture(symbol)
+        if isinstance(picture, str):
+            await reply(update, picture)
+        else:
+            await service.reply_chart(message, picture)
 
 
 async def _grade(service: BotService) -> None:
