@@ -15,14 +15,20 @@ from bot.alerts.rules import AlertRequest, Asked, parse_alert
 from bot.errors import BadArgumentError
 
 _COIN = r"\$?(?P<coin>[a-z][a-z0-9]{1,11})"
+#: greetings and politeness before the request ("yo can u notify me …")
+_LEAD = (r"^(?:(?:yo|hey|hi|ok|okay|so|bro|pls|please|plz|can|could|would|will|you|u|ya|"
+         r"just|kindly|bot|mate)[\s,]+)*")
+#: an optional expiry ("for 24h", "within 3 days") and politeness after it
+_TAIL = (r"(?:\s+(?:for|within|in|during)(?:\s+the\s+next)?\s+(?P<exp>[0-9]+\s*(?:m|min|mins|"
+         r"minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)))?"
+         r"(?:[\s,]+(?:pls|please|plz|thanks|thx|ty|bro|mate|fam|ok|today|tomorrow))*\s*$")
 _WHEN = re.compile(
-    r"^(?:please\s+|pls\s+|can you\s+|could you\s+)?"
-    r"(?:ping|alert|notify|tell|warn|message|dm|remind)\s+(?:me|us)\s+"
-    r"(?:if|when|once|as soon as)\s+"
+    _LEAD + r"(?:ping|alert|notify|tell|warn|message|dm|remind|text)\s+(?:me|us|u)\s+"
+    r"(?:if|when|whenever|once|as soon as)\s+"
     + _COIN + r"(?:\s+price)?\s+(?:(?:goes|gets|moves|is|trades|falls|drops|dips|rises|breaks|"
     r"crosses|climbs|pumps|dumps)\s+)?(?P<dir>below|under|above|over|to|past|through|hits|"
-    r"reaches|touches)?\s*(?P<level>\$?[0-9][0-9.,]*[km%]?)\s*$")
-_SET = re.compile(r"^(?:(?:can|could) you\s+|please\s+)?(?:set|create|add|make)\s+"
+    r"reaches|touches)?\s*(?P<level>\$?[0-9][0-9.,]*[km%]?)" + _TAIL)
+_SET = re.compile(_LEAD + r"(?:set|create|add|make)\s+"
                   r"(?:me\s+)?(?:an?\s+)?(?:price\s+)?alert\s+(?:for\s+|on\s+)?"
                   + _COIN + r"\s+(?:at\s+)?(?P<rest>.+?)\s*$")
 _UP = frozenset({"above", "over"})
@@ -40,6 +46,7 @@ POST_PREFIX = "ap:"
 def parse_phrase(text: str) -> AlertRequest | None:
     """The alert ``text`` asks for, or ``None`` when it asks for none (or is unreadable)."""
     clean = re.sub(r"[!?.]+$", "", " ".join(text.lower().split()))
+    clean = re.sub(r"(?:[\s,]+(?:pls|please|plz|thanks|thx|ty|bro|mate|fam))+$", "", clean)
     match = _WHEN.match(clean)
     try:
         if match is not None:
@@ -49,7 +56,8 @@ def parse_phrase(text: str) -> AlertRequest | None:
                     else "below" if word in _DOWN or re.search(r"\b(falls|drops|dips|dumps)\b",
                                                                verb)
                     else None)
-            words = [match.group("coin"), *([side] if side else []), match.group("level")]
+            words = [match.group("coin"), *([side] if side else []), match.group("level"),
+                     *_expiry_words(match.group("exp"))]
             return parse_alert(words)
         match = _SET.match(clean)
         if match is not None:
@@ -57,6 +65,14 @@ def parse_phrase(text: str) -> AlertRequest | None:
     except BadArgumentError:
         return None
     return None
+
+
+def _expiry_words(text: str | None) -> list[str]:
+    """``"24 hours"`` → ``["24h"]`` (what ``/alert`` takes); nothing when none was asked."""
+    if not text:
+        return []
+    match = re.match(r"([0-9]+)\s*([a-z])", text)
+    return [f"{match.group(1)}{match.group(2)}"] if match else []
 
 
 def request_data(request: AlertRequest, prefix: str = PREFIX) -> str | None:

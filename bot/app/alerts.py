@@ -89,7 +89,9 @@ class AlertDesk:
         if same is not None:
             return Reply("duplicate", {"alert": same, "price": prepared.price})
         return Reply("confirm", {"symbol": prepared.symbol, "wanted": prepared.rule,
-                                 "price": prepared.price})
+                                 "price": prepared.price,
+                                 "expires_seconds": request.expires_in.total_seconds()
+                                 if request.expires_in is not None else None})
 
     async def _prepare(self, request: AlertRequest) -> Reply | Prepared:
         """The symbol, current price and rule of ``request``, or the reply refusing it."""

@@ -36,3 +36,21 @@ async def test_cap_duplicates_and_redelivery(settings: Settings, tmp_path: Path)
     assert unknown.what == "unknown_symbol" and unknown.values["suggestion"] == "BTC"
     assert wrong_id.what == "unknown_id" and wrong_id.values["ids"] == [1, 2]
     assert [a.symbol for a in listing.values["alerts"]] == ["BTC", "ETH"]
+
+
+async def test_a_confirmation_states_the_expiry_the_user_asked_for(
+        settings: Settings, tmp_path: Path) -> None:
+    from bot.alerts.phrases import parse_phrase
+    from bot.commentary.render import render_template
+
+    service = await service_on(settings, DemoSource(settings, SET_AT), tmp_path / "bot.sqlite3")
+    request = parse_phrase("set alert btc 90k for 24h")
+    assert request is not None
+    answer = await AlertDesk(service).preview(CHAT.chat_id, request)
+    await service.storage.close()
+    text = render_template("telegram/alerts.j2", "text", what=answer.what, **answer.values)
+    button = render_template("telegram/alerts.j2", "text", what="confirm_button",
+                             **answer.values)
+    assert answer.what == "confirm"
+    assert "trades at or below $90,000, for the next 24 hours?" in text
+    assert button == "🔔 Alert me: BTC ≤ $90,000 (24 hours)"

@@ -21,6 +21,15 @@ from bot.alerts.phrases import parse_phrase, parse_request_data, request_data
     ("set an alert for eth at 2.5k", AlertRequest("eth", "near", 2_500)),
     ("set alert btc below 70k for 24h", AlertRequest("btc", "below", 70_000,
                                                      timedelta(hours=24))),
+    # greetings and politeness around the request, an expiry in words
+    ("hey bot, can u ping me when doge pumps past 0.2 pls", AlertRequest("doge", "above", 0.2)),
+    ("ok just tell me if eth dumps under 2k thx", AlertRequest("eth", "below", 2_000)),
+    ("warn us if sol breaks 300 within the next 2 days",
+     AlertRequest("sol", "near", 300, timedelta(days=2))),
+    ("text me when btc gets to 95k in 90 mins", AlertRequest("btc", "near", 95_000,
+                                                             timedelta(minutes=90))),
+    ("please set an alert on link at 25 for 1w pls", AlertRequest("link", "near", 25,
+                                                                  timedelta(weeks=1))),
 ])
 def test_plain_words_make_the_same_request_as_the_command(
         text: str, request_: AlertRequest) -> None:
