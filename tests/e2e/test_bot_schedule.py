@@ -23,7 +23,7 @@ from bot.scheduling.slots import next_slot
 from bot.storage import Storage
 from tests.e2e.bot_fixtures import GROUP, bot_settings, demo_source
 from tests.fakes.fake_bot_api import FakeBotApi
-from tests.fakes.schedule_bot import digest_jobs, fire, runner_of, running_app
+from tests.fakes.schedule_bot import QUIET, digest_jobs, fire, runner_of, running_app
 
 ADMIN = 4242
 MEMBER = 4343
@@ -68,7 +68,7 @@ async def test_done_when_group_admin_subscribes_and_digest_arrives_after_restart
         jobs = digest_jobs(app)
         assert set(jobs) == {BERLIN_DAILY} and jobs[BERLIN_DAILY].next_t == next_before
         key = ScheduleKey.from_texts("daily 08:00", "Europe/Berlin")
-        first = next_slot(key.schedule, key.timezone, datetime.now(UTC))
+        first = next_slot(key.schedule, key.timezone, datetime.now(UTC) + QUIET)
         sent_before = len(api.sent_to(GROUP))
         await fire(app, BERLIN_DAILY, first + timedelta(seconds=2))
         await fire(app, BERLIN_DAILY, first + timedelta(days=1, seconds=2))
@@ -175,7 +175,7 @@ async def test_channel_post_subscribes_the_channel(
         api.channel_post(CHANNEL, "/subscribe eth every 4h")
         [reply] = await api.wait_sent(CHANNEL, 1)
         key = ScheduleKey.from_texts("every 4h", "UTC")
-        slot = next_slot(key.schedule, key.timezone, datetime.now(UTC))
+        slot = next_slot(key.schedule, key.timezone, datetime.now(UTC) + QUIET)
         report = await fire(app, key.job_name, slot + timedelta(seconds=1))
     assert "Subscribed <b>#1</b>: ETH digests" in reply.text
     assert report is not None and report.sent == 1
@@ -192,7 +192,7 @@ async def test_forum_topic_subscription_keeps_its_thread(
         api.push_raw({"message": message})
         await api.wait_sent(GROUP, 1)
         key = ScheduleKey.from_texts("hourly", "UTC")
-        slot = next_slot(key.schedule, key.timezone, datetime.now(UTC))
+        slot = next_slot(key.schedule, key.timezone, datetime.now(UTC) + QUIET)
         await fire(app, key.job_name, slot + timedelta(seconds=1))
     sends = api.method_calls("sendMessage")
     assert "this topic" in sends[0]["text"]

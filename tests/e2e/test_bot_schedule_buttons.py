@@ -13,7 +13,7 @@ from bot.scheduling.slots import next_slot
 from bot.storage import Storage
 from tests.e2e.bot_fixtures import PRIVATE, api, bot_settings, demo_source
 from tests.fakes.fake_bot_api import FakeBotApi
-from tests.fakes.schedule_bot import fire, running_app
+from tests.fakes.schedule_bot import QUIET, fire, running_app
 
 EVERY_4H = ScheduleKey.from_texts("every 4h", "UTC")
 CHAT = PRIVATE
@@ -28,7 +28,7 @@ async def _subscribe(db: Path) -> int:
 
 
 def _slot() -> datetime:
-    return next_slot(EVERY_4H.schedule, EVERY_4H.timezone, datetime.now(UTC))
+    return next_slot(EVERY_4H.schedule, EVERY_4H.timezone, datetime.now(UTC) + QUIET)
 
 
 async def test_scheduled_digest_has_the_digest_buttons_and_taps_and_replies_work(

@@ -18,7 +18,7 @@ from bot.scheduling.slots import next_slot
 from bot.storage import Storage
 from tests.e2e.bot_fixtures import bot_settings, demo_source
 from tests.fakes.fake_bot_failures import FailingBotApi
-from tests.fakes.schedule_bot import fire, runner_of, running_app
+from tests.fakes.schedule_bot import QUIET, fire, runner_of, running_app
 from tests.fakes.telegram_limits import SendLimits
 
 EVERY_4H = ScheduleKey.from_texts("every 4h", "UTC")
@@ -48,7 +48,7 @@ async def _subscribe(db: Path, chats: list[int], schedule: str = "every 4h",
 
 
 def _next_4h() -> datetime:
-    return next_slot(EVERY_4H.schedule, EVERY_4H.timezone, datetime.now(UTC))
+    return next_slot(EVERY_4H.schedule, EVERY_4H.timezone, datetime.now(UTC) + QUIET)
 
 
 async def test_fanout_respects_telegram_limits_and_loses_nothing(

@@ -21,7 +21,7 @@ from bot.telegram.handlers.trackrecord import GRADING_JOB
 from tests.conftest import shared_data_or_skip
 from tests.e2e.bot_fixtures import GROUP, PRIVATE, api, bot_settings, running_bot
 from tests.fakes.fake_bot_api import FakeBotApi
-from tests.fakes.schedule_bot import fire, running_app
+from tests.fakes.schedule_bot import QUIET, fire, running_app
 
 __all__ = ["api"]
 
@@ -82,7 +82,7 @@ async def test_a_scheduled_digest_records_its_calls_and_the_grading_job_grades_t
     await storage.subscriptions.add(GROUP, None, ("BTC",), "every 4h")
     await storage.close()
     every_4h = ScheduleKey.from_texts("every 4h", "UTC")
-    slot = next_slot(every_4h.schedule, every_4h.timezone, datetime.now(UTC))
+    slot = next_slot(every_4h.schedule, every_4h.timezone, datetime.now(UTC) + QUIET)
     source = ReplaySource(shared_data_or_skip(), POSTED, settings)
     async with running_app(api, bot_settings(settings, db), source, db) as app:
         report = await fire(app, every_4h.job_name, slot + timedelta(seconds=1))

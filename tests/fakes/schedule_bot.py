@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,11 @@ from bot.telegram.app import build_application, start_receiving, start_up
 from bot.telegram.digest_jobs import RUNNER_KEY, digest_runner
 from bot.telegram.shutdown import shut_down
 from tests.fakes.fake_bot_api import FakeBotApi
+
+#: Tests pick the next slot after now + QUIET, so the real JobQueue never fires it (nor does
+#: start-up catch it up) while the test drives the slot itself — even when a test runs a
+#: few seconds before a slot boundary on a slow machine.
+QUIET = timedelta(minutes=10)
 
 
 @asynccontextmanager
