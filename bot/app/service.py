@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -25,6 +25,7 @@ from bot.app.errors import failure_reply
 from bot.app.housekeeping import Pruned
 from bot.app.record_picture import TEMPLATE as PICTURE_TEMPLATE
 from bot.app.record_picture import RecordPictures
+from bot.app.status import status_text as operators_status
 from bot.app.trackrecord import LINE_TEMPLATE, track_record, with_line
 from bot.app.trackrecord import TEMPLATE as TRACK_TEMPLATE
 from bot.app.views import View
@@ -37,11 +38,9 @@ from bot.config import Settings
 from bot.errors import DataError, StorageError, UnknownSymbolError, VenueError
 from bot.evidence.records import CallBook
 from bot.evidence.track import published_rows
-from bot.market.coverage import coverage_of
-from bot.market.health import VenueState
 from bot.market.liquidations import StreamState
 from bot.market.models import MarketSnapshot
-from bot.market.source import KeepsWarm, MarketSource, VenueListing, VenueReporting
+from bot.market.source import KeepsWarm, MarketSource, VenueListing
 from bot.market.version import Version, content_version
 from bot.storage import Storage, StoredPost
 from bot.storage.leader import Leadership, SoleLeader
@@ -405,52 +404,4 @@ class MarketService:
 
     async def status_text(self) -> str:
         """Uptime, snapshot ages, missing venues and stored counts, for operators."""
-        now = datetime.now(UTC)
-        rows = []
-        for name in self.settings.symbol_names:
-            snap = self._last_snapshot.get(name)
-            rows.append({
-                "symbol": name,
-                "age_seconds": max(0.0, (now - snap.as_of).total_seconds()) if snap else None,
-                "missing": [m.venue for m in coverage_of(snap).missing_venues] if snap else [],
-            })
-        counts = await self.storage.counts()
-        states = self.source.venue_states() if isinstance(self.source, VenueReporting) else ()
-        return self.text(
-            "telegram/status.j2",
-            venues=[{"state": s, "ages": _ages(now, s)} for s in states],
-            streams=[{"state": s, "ages": _stream_ages(now, s)}
-                     for s in (self.stream_states() if self.stream_states else ())],
-            spot_venue=self.settings.venues.spot,
-            uptime_seconds=time.monotonic() - self.counters.started,
-            source=type(self.source).__name__,
-            updates=self.counters.updates,
-            errors=self.counters.errors,
-            posts=counts["posts"],
-            messages=counts["post_messages"],
-            alerts=await self.storage.alerts.count_active(),
-            whales_watched=len({w.address for w in await self.storage.whales.watched()}
-                               | {w.address for w in self.settings.whales.tracked}),
-            whale_chats=await self.storage.feeds.count("whales"),
-            symbols=rows,
-            engine=self.storage.engine,
-            leader=await self.leadership.leader_name(),
-            this_process=self.leadership.name,
-        )
-
-
-def _age(now: datetime, when: datetime | None) -> float | None:
-    return None if when is None else max(0.0, (now - when).total_seconds())
-
-
-def _stream_ages(now: datetime, state: StreamState) -> dict[str, float | None]:
-    """Seconds a liquidation stream has been in its state and since its last frame."""
-    return {"since": _age(now, state.since), "message": _age(now, state.last_message)}
-
-
-def _ages(now: datetime, state: VenueState) -> dict[str, float | None]:
-    """Seconds since a venue's last success, last error and market-list fetch."""
-    def age(when: datetime | None) -> float | None:
-        return None if when is None else max(0.0, (now - when).total_seconds())
-    return {"success": age(state.last_success), "error": age(state.last_error_at),
-            "markets": age(state.markets_fetched_at)}
+        return await operators_status(self)
