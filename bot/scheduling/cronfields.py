@@ -4,6 +4,12 @@ Fields are held as sets of integers. Weekdays use cron's numbering: 0 = Sunday �
 (7 is accepted as Sunday too). Names (``jan``…``dec``, ``sun``…``sat``) are accepted in any case.
 Supported per element: ``*``, ``*/n``, ``a``, ``a-b``, ``a-b/n``, ``a/n``; joined by commas.
 Ranges do not wrap around (``fri-mon`` is rejected).
+
+Why not APScheduler's ``CronTrigger.from_crontab``, which fires the jobs anyway: in
+APScheduler 3 it numbers weekdays from Monday (``0`` = Monday) and rejects ``7``, so a
+user's crontab ``0 8 * * 0`` (Sunday in cron) would fire on Mondays. This module keeps
+cron's meaning and hands APScheduler named weekdays (``Schedule.trigger``);
+``tests/unit/test_cron_weekdays.py`` fails if APScheduler ever changes that.
 """
 
 from __future__ import annotations
