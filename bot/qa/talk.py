@@ -19,6 +19,7 @@ from bot.errors import BadArgumentError
 from bot.qa import cues
 from bot.qa import talk_words as tw
 from bot.qa.intents import UNKNOWN
+from bot.qa.languages import FOREIGN_WORDS
 from bot.qa.match import Match, match_question
 from bot.qa.pairs import find_pair
 from bot.qa.symbols import coins_in
@@ -28,12 +29,14 @@ from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
                    "news", "portfolio", "far_future", "index", "subscribe", "advice",
-                   "offtopic", "nearest", "fiat", "about", "timezone", "digest_when"]
+                   "offtopic", "nearest", "fiat", "about", "timezone", "digest_when",
+                   "languages"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
 SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
 CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future",
-                                          "index", "subscribe", "advice", "offtopic", "about"})
+                                          "index", "subscribe", "advice", "offtopic", "about",
+                                          "languages"})
 #: Kinds that speak for the whole message, never split into questions.
 WHOLE_MESSAGE_KINDS: frozenset[str] = frozenset({"subscribe", "stop", "about", "timezone"})
 #: At most this many questions of one message are answered.
@@ -108,6 +111,8 @@ def _words(text: str) -> list[str]:
 
 def _small_talk(text: str) -> TalkKind | None:
     words = [w for w in _words(text) if w not in _FILLER]
+    if "from" in words and words.index("from") > 0 and len(words) - words.index("from") <= 4:
+        words = words[:words.index("from")]  # "good morning from são paulo ☀️"
     if not words:
         # only emoji or punctuation: a reaction ("🚀", "👀"), unless it asks something
         return None if "?" in text or not text.strip() else "ack"
@@ -145,6 +150,16 @@ def subscription_schedule(text: str) -> str:
     interval = re.search(r"\bevery\s+(\d+)\s*h", low)
     if _has(r"\btwice a day\b|\bmorning and evening\b", low):
         return "twice a day"  # 08:00 and 20:00
+    weekly = re.search(r"\b(?:every|each|on)\s+((?:" + tw.WEEKDAY + r"(?:\s*(?:,|and|&)\s*)?)+)"
+                       r"(?:\s+(?:at\s+)?(\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)(?!\w))?", low)
+    if weekly is not None:
+        phrase = " ".join(("every", weekly.group(1).strip(" ,&"), "at",
+                           weekly.group(2) or ("18" if _has(r"\bevening\b", low) else "8")))
+        try:
+            parse_schedule(phrase)
+            return phrase
+        except BadArgumentError:
+            pass
     if interval is not None:
         schedule = f"every {interval.group(1)}h"
     else:
@@ -212,6 +227,8 @@ def classify(text: str) -> Talk | None:
         return Talk("stop")
     if _has(tw.ABOUT, low):
         return Talk("about")
+    if _has(tw.LANGUAGES, low):
+        return Talk("languages")
     if _has(tw.COMPLIMENT, low):
         return Talk("thanks")
     if _has(tw.DIGEST_WHEN, low):
@@ -220,6 +237,8 @@ def classify(text: str) -> Talk | None:
         return Talk("timezone", zone=zone_named(text))
     if _has(tw.INDEX, low):
         return Talk("index")
+    if _has(tw.PORTFOLIO, low):
+        return Talk("portfolio")
     if _has(tw.SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
         return Talk("subscribe", subscription_schedule(tw.schedule_words(text)),
                     zone=zone_named(text))
@@ -267,11 +286,13 @@ def several_prices(text: str, parts: list[str], settings: Settings) -> list[str]
     return coins
 
 
+_OI_GREETING = re.compile(r"^\s*(?:" + FOREIGN_WORDS[0][0] + r")\s*[,!.]*", re.IGNORECASE)
 _LEADING = re.compile(r"^\s*(?:and|also|plus|&|then|oh and|ok and|,)\s+", re.IGNORECASE)
 
 
 def question_parts(text: str) -> list[str]:
     """``text`` cut at ? and !, line breaks, ";", "also" and "plus" (empty parts dropped)."""
+    text = _OI_GREETING.sub("", text)
     chunks = re.split(r"[?!]+|\n+|;|\balso\b|\bplus\b", text)
     parts = [_LEADING.sub("", c).strip(" ,.!-") for c in chunks]
     return [p for p in parts if p]

@@ -60,7 +60,7 @@ async def test_cannot_do_requests_get_one_line_and_the_nearest_offer(
         [alert] = _texts(await h.send("do you do alerts?"))
         [subscribe] = _texts(await h.send("send me eth every morning at 8"))
         [index] = _texts(await h.send("btc dominance?"))
-    assert alert.startswith("Price alerts are commands: <code>/alert btc above 110k</code>")
+    assert alert.startswith("Price alerts are commands: <code>/alert btc above PRICE</code>")
     assert "<code>/levels btc</code>" in alert
     assert "<code>/subscribe eth daily 08:00</code>" in subscribe
     assert index.startswith("I have no source for that index") and "\n" not in index
