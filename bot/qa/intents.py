@@ -126,7 +126,9 @@ _SPECS: tuple[IntentSpec, ...] = (
     IntentSpec(
         "change",
         _kw(NOUN, "performance", "perform", "performed", "percent", "%", "24h change",
-            "daily change", "weekly change", "percentage", "up or down today")
+            "daily change", "weekly change", "percentage", "up or down today",
+            "last num hours", "last 24h", "past num hours", "past 24h", "last num days",
+            "past num days", "last day", "past day", "since yesterday")
         + _kw(NOUN, *(f"how much {aux}{verb}" for aux in ("", "is ", "are ", "has ", "did ")
                       for verb in ("dumped", "dropped", "pumped", "fell", "gained", "lost",
                                    "moved", "up", "down", "rose", "rallied", "crashed",

@@ -65,6 +65,8 @@ FOREIGN_WORDS: tuple[tuple[str, str], ...] = (
     (r"tendencias?|tend[eê]ncias?|trendi\w*|тренд\w*", "trend"),
     (r"tageschart|günlük", "daily chart"),
     (r"wochenchart", "weekly chart"),
+    (r"gr[aá]fico|gr[aá]ficos|график\w*|grafi[kğ]\w*", "chart"),
+    (r"semana|woche|недел[юяи]|hafta", "week"),
     (r"sentimiento|sentimento|stimmung|настроени\w*|duyarlılık", "sentiment"),
     (r"alcista|otimista|yükseliş|бычий|bullisch", "bullish"),
     (r"bajista|pessimista|düşüş|медвежий|bärisch", "bearish"),
