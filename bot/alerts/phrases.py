@@ -34,6 +34,7 @@ _SET = re.compile(_LEAD + r"(?:set|create|add|make)\s+"
 #: Alert words of other languages and everyday English, read as the English above
 #: ("avísame si btc baja de 90k", "сообщи когда эфир будет 4000", "let me know if …").
 _WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bsend (?:me|us) (?:a |an )?(?:message|msg|notification|dm|text|ping)\b", "tell me"),
     (r"\blet (?:me|us) know\b|\bgive me a (?:ping|shout|heads up)\b|\bhit me up\b", "tell me"),
     (r"(?:^|\s)(?:сообщи(?:те)?|напиши(?:те)?|предупреди(?:те)?|скажи(?:те)?|уведоми(?:те)?)"
      r"(?:\s+мне)?\s+(?:когда|если)(?=\s)", " tell me when"),

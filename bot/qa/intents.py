@@ -209,7 +209,9 @@ _SPECS: tuple[IntentSpec, ...] = (
             "buy zone", "where to buy", "safety net",
             # "if eth loses this level, where next": the level below is asked for
             *(f"{lose} {what}" for lose in ("lose", "loses", "lost", "breaks", "break below")
-              for what in ("level", "support", "floor")), "if loses", "if breaks down")
+              for what in ("level", "support", "floor")), "if loses", "if breaks down",
+            "go lower", "goes lower", "we go lower", "fall further", "drop further",
+            "breaks we go", "breaks go lower", "lower if", "below that")
         + _kw(STRONG, "demand", "hold", "holds", "find support", "at what price", "bids", "bid",
               "entry", "entries")
         + _kw(MEDIUM, "buyers", "below", "under")

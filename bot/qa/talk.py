@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.alerts.phrases import parse_phrase
+from bot.alerts.rules import AlertRequest
 from bot.config import Settings
 from bot.errors import BadArgumentError
 from bot.qa import cues
@@ -40,7 +42,7 @@ CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_fut
 #: Kinds that speak for the whole message, never split into questions.
 WHOLE_MESSAGE_KINDS: frozenset[str] = frozenset({"subscribe", "stop", "about", "timezone"})
 #: At most this many questions of one message are answered.
-MAX_PARTS = 3
+MAX_PARTS = 4
 #: Questions beyond those named as skipped (the rest are not read).
 MAX_SKIPPED = 5
 
@@ -53,6 +55,7 @@ class Talk:
     schedule: str | None = None
     unit: str | None = None
     zone: str | None = None
+    alert: AlertRequest | None = None
 
 
 _EMOJI = {"👍": " ok ", "👌": " ok ", "🙏": " thanks ", "🙌": " thanks ", "❤": " thanks ",
@@ -177,9 +180,11 @@ def subscription_schedule(text: str) -> str:
 
 
 # Currencies other than the dollar: a conversion into one gets the dollar price, saying so.
-_FIATS = {"try": "TRY", "tl": "TRY", "lira": "TRY", "liras": "TRY", "eur": "EUR", "euro": "EUR",
-          "euros": "EUR", "€": "EUR", "rub": "RUB", "рубл": "RUB", "руб": "RUB", "gbp": "GBP",
-          "pounds": "GBP", "£": "GBP", "brl": "BRL", "reais": "BRL",
+_FIATS = {"try": "TRY", "tl": "TRY", "lira": "TRY", "liras": "TRY", "лир": "TRY",
+          "eur": "EUR", "euro": "EUR", "euros": "EUR", "€": "EUR", "евро": "EUR",
+          "rub": "RUB", "рубл": "RUB", "руб": "RUB", "рублях": "RUB", "рублей": "RUB",
+          "рубля": "RUB", "gbp": "GBP", "pounds": "GBP", "£": "GBP", "brl": "BRL",
+          "reais": "BRL", "real": "BRL",
           "ars": "ARS", "mxn": "MXN", "pesos": "MXN", "uah": "UAH", "грн": "UAH",
           "inr": "INR", "rupees": "INR", "jpy": "JPY", "yen": "JPY", "cad": "CAD", "aud": "AUD"}
 _FIAT = re.compile(r"(?:\d\s*|\b(?:in|to|into|в|en|em|para|auf)\s+)(" + "|".join(
@@ -192,10 +197,27 @@ def fiat_asked(text: str) -> str | None:
     return _FIATS[found.group(1)] if found is not None else None
 
 
+def in_dollars(text: str) -> str:
+    """``text`` with its non-dollar currency read as dollars ("2 sol in euro" → "… in usd")."""
+    low = unicodedata.normalize("NFKC", text).lower()
+    return _FIAT.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + " usd", low)
+
+
+#: Nationalities said of a time ("8 in german time") and the city whose zone they mean.
+_NATIONS = {"german": "berlin", "germany": "berlin", "turkish": "istanbul", "turkey": "istanbul",
+            "russian": "moscow", "spanish": "madrid", "spain": "madrid", "french": "paris",
+            "british": "london", "uk": "london", "brazil(?:ian)?": "sao paulo",
+            "argentin(?:a|ian|e)": "buenos aires", "mexic(?:o|an)": "mexico city",
+            "italian": "rome", "dutch": "amsterdam", "polish": "warsaw", "ukrainian": "kyiv",
+            "japanese": "tokyo", "indian": "kolkata", "portuguese": "lisbon"}
+
+
 def zone_named(text: str) -> str | None:
     """The time zone a message names: a city's IANA zone ("new york time", "in istanbul" →
     "America/New_York", "Europe/Istanbul") or an offset as written ("utc+3")."""
     low = unicodedata.normalize("NFKC", text).lower()
+    for people, city in _NATIONS.items():  # "in german time" → "in berlin time"
+        low = re.sub(r"\b" + people + r"(?= time\b)", city, low)
     candidates: list[str] = []
     for m in re.finditer(r"\b(?:is|in|from|to|tz|zone|based in|live in)\s+", low):
         after = re.findall(r"[\w+:-]+", low[m.end():])
@@ -242,7 +264,9 @@ def classify(text: str) -> Talk | None:
     if _has(tw.SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
         return Talk("subscribe", subscription_schedule(tw.schedule_words(text)),
                     zone=zone_named(text))
-    for kind, pattern in (("alert", tw.ALERT), ("news", tw.NEWS), ("portfolio", tw.PORTFOLIO),
+    if _has(tw.ALERT, low):
+        return Talk("alert", alert=parse_phrase(_LEADING.sub("", text)))
+    for kind, pattern in ( ("news", tw.NEWS), ("portfolio", tw.PORTFOLIO),
                           ("far_future", tw.FAR_FUTURE), ("advice", tw.ADVICE)):
         if _has(pattern, low):
             return Talk(kind)  # type: ignore[arg-type]
@@ -293,7 +317,7 @@ _LEADING = re.compile(r"^\s*(?:and|also|plus|&|then|oh and|ok and|,)\s+", re.IGN
 def question_parts(text: str) -> list[str]:
     """``text`` cut at ? and !, line breaks, ";", "also" and "plus" (empty parts dropped)."""
     text = _OI_GREETING.sub("", text)
-    chunks = re.split(r"[?!]+|\n+|;|\balso\b|\bplus\b", text)
+    chunks = re.split(r"[?!]+|\n+|;|\balso\b|\bplus\b|(?:^|\s|:)\(?\d[).]\s|(?<=\w{2})\.\s+", text)
     parts = [_LEADING.sub("", c).strip(" ,.!-") for c in chunks]
     return [p for p in parts if p]
 
@@ -307,6 +331,8 @@ def and_split(part: str) -> list[str]:
 
 def _asked(part: str, settings: Settings) -> tuple[str, str | None] | None:
     """What ``part`` asks, as (intent or kind, coin named); ``None`` for small talk or noise."""
+    if _has(tw.STATEMENT, " ".join(_words(part))):
+        return None  # "i hold btc and a bit of eth since 2022": said, not asked
     talk = classify(part)
     match = match_question(part, settings)
     if talk is not None:

@@ -140,3 +140,8 @@ COMPLIMENT = (r"\b(?:you re|youre|you are|ur) (?:\w+ ){0,2}(?:better|the best|gr
 DIGEST_WHEN = (r"\b(?:when|what time)\b.*\b(?:digests?|updates?|reports?)\b.*\b(?:go out|come|"
                r"sent|arrive|"
                r"post\w*|scheduled)\b|\bwhat (?:digests?|subscriptions?)\b.*\b(?:have|set)\b")
+# A sentence about oneself that asks nothing ("i hold btc and a bit of eth since 2022").
+STATEMENT = (r"^(?:i|we|i m|im|my (?:friend|wife|husband|brother|sister|dad|mom|son)|"
+             r"sorry)\s+(?:\w+\s+)?(?:hold|have|had|bought|own|got|sold|am|m|was|invested|"
+             r"lost|says?|said|told|english|from|new|just)\b(?!.*\b(?:should|what|whats|how|"
+             r"when|where|which|why|can|could|will|would|price|is it|tell me|worth)\b)")
