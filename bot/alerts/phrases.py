@@ -57,7 +57,7 @@ _WORDS: tuple[tuple[str, str], ...] = (
     (r"\bunter\b", "below"), (r"\büber\b", "above"),
     (r"\s+(?:fällt|steigt|ist|geht|liegt|kommt|erreicht)$", ""),
     (r"\b(tell me when|tell me if) (?:o|a|el|la|der|die|das) ", r"\1 "),
-    (r"(?:^|\s)(?:будет|дойдет|дойдёт|достигнет)(?=\s)|\b(?:llegue a|llega a|chegar a|"
+    (r"(?:^|\s)(?:будет|дойдет|дойдёт|достигнет)(?:\s+до)?(?=\s)|\b(?:llegue a|llega a|chegar a|"
      r"chegue a|erreicht)\b", " hits"),
 )
 _UP = frozenset({"above", "over"})

@@ -43,6 +43,8 @@ CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_fut
 WHOLE_MESSAGE_KINDS: frozenset[str] = frozenset({"subscribe", "stop", "about", "timezone"})
 #: At most this many questions of one message are answered.
 MAX_PARTS = 4
+#: A part of a compound message longer than this tells a story rather than asks.
+MAX_QUESTION_WORDS = 22
 #: Questions beyond those named as skipped (the rest are not read).
 MAX_SKIPPED = 5
 
@@ -368,8 +370,8 @@ def split_questions(text: str, settings: Settings) -> list[str]:
         if not (asked and all(asked)):
             pieces, asked = [chunk], [_asked(chunk, settings)]
         for piece, key in zip(pieces, asked, strict=True):
-            if key is None:
-                continue
+            if key is None or len(piece.split()) > MAX_QUESTION_WORDS:
+                continue  # a long sentence telling a story, not asking
             coin = key[1] or coin
             if (key[0], coin) not in seen:
                 seen.add((key[0], coin))

@@ -19,7 +19,9 @@ STOP = (r"\bunsub(?:scribe)?\b|\bstop\b.*\b(?:send|sending|messag\w*|post\w*|upd
 TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|\d{1,2}h)"
 WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
 SUBSCRIBE = (r"\b(?:every|each)\s+(?:day|morning|evening|night|hour|\d+\s*h\w*|week\w*|"
-             r"afternoon)\b|\b(?:every|each|on)\s+" + WEEKDAY + r"\b|\bweekly\b.*\b(?:reports?|"
+             r"afternoon)\b|\b(?:send|report|update|digest|summary|post|recap)\w*\b.*\b(?:every|"
+             r"each|on)\s+" + WEEKDAY + r"\b|\b(?:every|each|on)\s+" + WEEKDAY + r"\b.*\b(?:send|"
+             r"report|update|digest|summary|summaries|post|recap)|\bweekly\b.*\b(?:reports?|"
              r"updates?|digests?|summar\w+)\b|\b(?:reports?|updates?|digests?|summar\w+)\b.*"
              r"\b(?:weekly|weekend)\b|\bdaily\b.*\b(?:updates?|posts?|digests?|reports?)\b|"
              r"\b(?:updates?|posts?|digests?|reports?)\b.*\b(?:daily|every day|each day)\b|"
@@ -122,11 +124,14 @@ ABOUT = (r"\bwho (?:made|built|created|owns|runs) you\b|\bare you (?:a )?(?:bot|
         r"\bcomo te llamas\b|\bcómo te llamas\b|\bqual (?:é )?(?:o )?seu nome\b|"
         r"\bкак тебя зовут\b|\bwie heißt du\b|\badın ne\b")
 # A question about the languages the bot reads ("you speak spanish?", "hablas español?").
+_LANGS = (r"(?:english|spanish|español|espanol|portuguese|português|russian|turkish|german|"
+          r"deutsch|french|italian|arabic|chinese|hindi|other languages?|my language|"
+          r"any languages?|languages?)")
 LANGUAGES = (r"\b(?:you|u|do you|can you|does (?:the|this) bot)\s+(?:speak|talk|understand|"
-             r"write|reply in|answer in)\b|\b(?:speak|reply in|answer in|talk in) (?:english|"
-             r"spanish|portuguese|russian|turkish|german|french|italian)\b|\bhablas\b|"
-             r"\bfalas?\b.*\bportugu\w+\b|\bговоришь\b|\bпо-русски\b|\bsprichst du\b|"
-             r"\btürkçe (?:biliyor|konuş)\w*\b|\bwhich languages?\b|\bwhat languages?\b")
+             r"write|reply|answer|know)\s+(?:in\s+)?" + _LANGS + r"\b|\b(?:speak|reply in|"
+             r"answer in|talk in) " + _LANGS + r"\b|\bhablas\b|\bfalas?\b.*\bportugu\w+\b|"
+             r"\bговоришь\b|\bпо-русски\b|\bsprichst du\b|\btürkçe (?:biliyor|konuş)\w*\b|"
+             r"\bwhich languages?\b|\bwhat languages?\b")
 # A time zone stated or asked ("my timezone is UTC+3", "i'm in istanbul", "set my tz").
 ZONE = (r"\b(?:my )?time ?zone\b|\btz\b|\bi(?: am| m|m) (?:in|based in|from)\b|\bi live in\b")
 # Compliments ("you're way better than the last bot"): thanked like thanks.
