@@ -31,6 +31,7 @@ from bot.qa.symbols import coins_in
 from bot.qa.talk import (
     MAX_PARTS,
     WHOLE_MESSAGE_KINDS,
+    asks_each,
     classify,
     fallback,
     in_dollars,
@@ -188,8 +189,13 @@ async def _compound(service: MarketService, chat_id: int, parts: list[str],
     answered: list[tuple[str, str]] = []
     previous, post_id, view, opinion = last, None, ANSWER_VIEW, False
     book, named = symbol_book(settings), None
+    seen: list[str] = []
     for part in parts[:MAX_PARTS]:
         talk, match = classify(part), match_question(part, settings)
+        seen += [c for c in coins_in(part, book) if c not in seen]
+        if len(seen) > 1 and match.symbol is None and asks_each(part):  # "price of both?"
+            answered.append((part, await service.prices_text(seen)))
+            continue
         if match.symbol is None and named is not None:  # "ton price? and the trend?"
             match = replace(match, symbol=named, symbol_supported=book.is_configured(named))
         named = match.symbol or named

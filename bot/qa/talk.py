@@ -30,13 +30,13 @@ from bot.scheduling.timezones import parse_timezone
 from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
-                   "news", "portfolio", "far_future", "index", "subscribe", "advice",
+                   "news", "portfolio", "far_future", "index", "subscribe", "advice", "timing",
                    "offtopic", "nearest", "fiat", "about", "timezone", "digest_when",
                    "languages"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
 SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
-CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future",
+CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future", "timing",
                                           "index", "subscribe", "advice", "offtopic", "about",
                                           "languages"})
 #: Kinds that speak for the whole message, never split into questions.
@@ -269,7 +269,8 @@ def classify(text: str) -> Talk | None:
     if _has(tw.ALERT, low):
         return Talk("alert", alert=parse_phrase(_LEADING.sub("", text)))
     for kind, pattern in ( ("news", tw.NEWS), ("portfolio", tw.PORTFOLIO),
-                          ("far_future", tw.FAR_FUTURE), ("advice", tw.ADVICE)):
+                          ("far_future", tw.FAR_FUTURE), ("timing", tw.TIMING),
+                          ("advice", tw.ADVICE)):
         if _has(pattern, low):
             return Talk(kind)  # type: ignore[arg-type]
     if _has(tw.OPINION, low):
@@ -295,6 +296,11 @@ def fallback(text: str, match: Match) -> Talk | None:
 MAX_LIST_WORDS = 9
 #: Intents a list of coins can ask for together ("btc, eth and xrp prices", "sol avax sui?").
 _PRICE_LIKE = frozenset({"price", "change", UNKNOWN})
+
+
+def asks_each(text: str) -> bool:
+    """True for a question about every coin named before it ("and the price of both?")."""
+    return _has(tw.EACH, " ".join(_words(text)))
 
 
 def several_prices(text: str, parts: list[str], settings: Settings) -> list[str]:

@@ -150,3 +150,12 @@ STATEMENT = (r"^(?:i|we|i m|im|my (?:friend|wife|husband|brother|sister|dad|mom|
              r"sorry)\s+(?:\w+\s+)?(?:hold|have|had|bought|own|got|sold|am|m|was|invested|"
              r"lost|says?|said|told|english|from|new|just)\b(?!.*\b(?:should|what|whats|how|"
              r"when|where|which|why|can|could|will|would|price|is it|tell me|worth)\b)")
+# A question about every coin named before it ("and the price of both?").
+EACH = (r"\b(?:both|each|all of them|them all|both of them|ambos|ambas|los dos|as duas|os dois|"
+        r"beide|beiden|оба|обе|обоих|ikisi|ikisinin|hepsi)\b")
+# The best hour or weekday to trade: no record says one does better.
+TIMING = (r"\bbest (?:hour|hours|time of (?:the )?day|time of (?:the )?week|weekday|day of "
+          r"(?:the )?week|day to (?:buy|sell)|days to (?:buy|sell))\b|\b(?:what|which) (?:hour|"
+          r"weekday|day of (?:the )?week)\b.*\b(?:buy|sell|trade|enter)\b|\b(?:mejor|melhor) "
+          r"(?:hora|horario|horário|d[ií]a)\b|\bлучш\w+ (?:время|час|день)\b|\bbeste "
+          r"(?:uhrzeit|zeit|tag)\b|\ben iyi (?:saat|gün)\b")
