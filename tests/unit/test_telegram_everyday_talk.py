@@ -151,3 +151,17 @@ async def test_long_messages_answer_every_part_and_skip_the_story(
     assert "/subscribe sol daily 07:00 Europe/Istanbul" in schedule
     assert "Bitcoin trades at" in alert
     assert "send <code>/alert eth below 2500</code>" in alert
+
+
+async def test_best_hour_to_buy_and_price_of_both_are_answered(
+    settings: Settings, demo: DemoSource
+) -> None:
+    hour, hora, both = await _each(
+        settings, demo, "which hour of the day is best to buy eth?",
+        "cuál es la mejor hora para comprar?", "eth and sol, which is stronger? and the price "
+        "of both")
+    assert hour.startswith("I can't name a best hour or day to buy") and hora == hour.replace(
+        "eth", "btc")
+    assert "one ETH buys 17.35 SOL" in both
+    assert "💬 <b>the price of both?</b>\n<b>ETH</b> $3,496" in both
+    assert "<b>SOL</b> $201.51" in both
