@@ -22,7 +22,7 @@ from bot.qa import cues
 from bot.qa import talk_words as tw
 from bot.qa.intents import UNKNOWN
 from bot.qa.languages import FOREIGN_WORDS
-from bot.qa.match import Match, match_question
+from bot.qa.match import COMMON_WORDS, Match, match_question
 from bot.qa.pairs import find_pair
 from bot.qa.symbols import coins_in
 from bot.scheduling.schedule import parse_schedule
@@ -31,10 +31,10 @@ from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
                    "news", "portfolio", "far_future", "index", "subscribe", "advice", "timing",
-                   "offtopic", "nearest", "fiat", "about", "timezone", "digest_when",
+                   "offtopic", "nearest", "fiat", "about", "timezone", "digest_when", "chat",
                    "languages"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
-SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
+SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack", "chat"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
 CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future", "timing",
                                           "index", "subscribe", "advice", "offtopic", "about",
@@ -66,7 +66,9 @@ _EMOJI = {"👍": " ok ", "👌": " ok ", "🙏": " thanks ", "🙌": " thanks "
 # Each small-talk word or phrase and the kind of its reply (strongest kind wins).
 _SMALL_TALK: dict[str, TalkKind] = {
     **dict.fromkeys(("gn", "gnn", "good night", "goodnight", "nite", "night", "nighty",
-                     "sleep well", "bye", "cya", "see ya", "later", "laters"), "goodnight"),
+                     "sleep well", "bye", "cya", "see ya", "later", "laters", "buenas noches",
+                     "boa noite", "спокойной ночи", "iyi geceler", "gute nacht", "adiós",
+                     "adios", "tchau", "пока", "tschüss", "hasta luego"), "goodnight"),
     **dict.fromkeys(("thanks", "thank you", "thank u", "thanx", "thx", "ty", "tysm", "tyvm",
                      "appreciate it", "appreciated", "appreciate", "cheers", "ta",
                      "much appreciated", "merci", "gracias", "danke", "teşekkürler",
@@ -101,7 +103,9 @@ _FILLER = frozenset({"bot", "ser", "sir", "fren", "frens", "friend", "friends", 
                      "mate", "man", "guys", "all", "everyone", "there", "so", "much", "very",
                      "again", "a", "lot", "mr", "buddy", "anon", "gang", "and", "for", "that",
                      "the", "nfa", "dyor", "imo", "today", "abi", "hocam", "kanka", "бро",
-                     "братан", "amigo", "hermano", "irmão", "dir", "ederim", "бот", "bota"})
+                     "братан", "amigo", "hermano", "irmão", "dir", "ederim", "бот", "bota",
+                     "todos", "todas", "gente", "pessoal", "galera", "chicos", "leute",
+                     "всем", "herkese", "people", "y'all", "yall", "everybody"})
 
 
 def _words(text: str) -> list[str]:
@@ -289,7 +293,14 @@ def fallback(text: str, match: Match) -> Talk | None:
         return Talk("offtopic")
     if match.symbol is not None or words & cues.MARKET_WORDS:
         return Talk("nearest")
+    said = _words(text)
+    if 0 < len(said) <= MAX_CHAT_WORDS and set(said) & (COMMON_WORDS | tw.CHAT_WORDS):
+        return Talk("chat")  # "what time is it", "i'm bored lol": a word back, no list
     return None
+
+
+#: Chat the bot has no answer for gets one friendly line up to this many words.
+MAX_CHAT_WORDS = 10
 
 
 #: Words besides the coins a price list may have ("please give me the latest figures for").

@@ -159,3 +159,9 @@ TIMING = (r"\bbest (?:hour|hours|time of (?:the )?day|time of (?:the )?week|week
           r"weekday|day of (?:the )?week)\b.*\b(?:buy|sell|trade|enter)\b|\b(?:mejor|melhor) "
           r"(?:hora|horario|horário|d[ií]a)\b|\bлучш\w+ (?:время|час|день)\b|\bbeste "
           r"(?:uhrzeit|zeit|tag)\b|\ben iyi (?:saat|gün)\b")
+# Words of everyday chat in the languages the bot reads ("i'm bored lol", "qué hora es").
+CHAT_WORDS = frozenset({"lol", "lmao", "haha", "im", "m", "bored", "tired", "happy", "sad",
+                        "funny", "joke", "weather", "food", "love", "hate", "que", "qué", "es",
+                        "el", "la", "los", "un", "una", "o", "os", "as", "um", "uma", "é", "eu",
+                        "tu", "yo", "ich", "du", "ist", "das", "der", "die", "и", "я", "ты", "как",
+                        "что", "это", "ben", "sen", "ne", "bu", "mi", "nasıl"})

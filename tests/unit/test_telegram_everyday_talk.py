@@ -165,3 +165,15 @@ async def test_best_hour_to_buy_and_price_of_both_are_answered(
     assert "one ETH buys 17.35 SOL" in both
     assert "💬 <b>the price of both?</b>\n<b>ETH</b> $3,496" in both
     assert "<b>SOL</b> $201.51" in both
+
+
+async def test_chat_with_no_market_answer_gets_one_friendly_line_not_the_list(
+    settings: Settings, demo: DemoSource
+) -> None:
+    hour, bored, pizza, night, noise = await _each(
+        settings, demo, "what time is it over there?", "im so bored today haha",
+        "do you like pizza?", "buenas noches a todos", "zorp quux")
+    for line in (hour, bored, pizza):
+        assert line.startswith("😄 I only know markets") and "\n" not in line
+    assert night == "gn! The charts will still be here tomorrow."
+    assert noise.startswith(NOT_SURE)  # text with no word it knows
