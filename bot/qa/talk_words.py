@@ -92,7 +92,7 @@ FAR_FUTURE = (r"\b(?:in|by|until|till|before|of|year|prediction|predictions|fore
 INDEX = (r"\balt ?coin season\b|\bfear\s*(?:and|&|n|/)?\s*greed\b|\bdominance\b|"
          r"\bbtc\s?d\b|\baltseason index\b|"
          r"\brainbow chart\b|\bstock to flow\b|\bs2f\b|\bgoogle trends\b")
-OPINION = (r"\bcooked\b|\bis it over\b|\bngmi\b|"
+OPINION = (r"\bcooked\b|\bis it over\b(?! (?:there|here))|\bngmi\b|"
            r"\b(?:dip|time|moment) to (?:buy|sell|short|long|enter)\b|\bbuy the dip\b|"
            r"\bshould (?:i|we) (?:short|long|buy|sell|ape|enter|get in|get out|dca|hold|"
            r"exit|add|take profit)\b|\b(?:long|buy) or (?:short|sell|wait)\b|"
