@@ -55,6 +55,8 @@ def schedule_words(text: str) -> str:
         low = re.sub(pattern, english, low)
     return low
 ALERT = (r"(?<!whale )\balerts?\b|\bnotify\b|\bping me\b|\bremind me\b|\bwarn me\b|"
+         r"\bsend (?:me|us) (?:a |an )?(?:message|msg|notification|dm|text|ping)\b.*\b(?:when|"
+         r"if|once)\b|\blet me know\b.*\b(?:when|if|once)\b|"
          r"\bnotification when\b|\b(?:tell|let|dm|message|text|wake) me\s+(?:know\s+)?"
          r"(?:when|if|once|as soon as)\b.*\b(?:hits?|reach\w*|drops?|dips?|breaks?|goes|"
          r"falls?|cross\w*|touch\w*|gets? (?:to|below|above|under|over)|below|above|under|"

@@ -177,3 +177,19 @@ async def test_chat_with_no_market_answer_gets_one_friendly_line_not_the_list(
         assert line.startswith("😄 I only know markets") and "\n" not in line
     assert night == "gn! The charts will still be here tomorrow."
     assert noise.startswith(NOT_SURE)  # text with no word it knows
+
+
+async def test_week_odds_definitions_and_alerts_inside_a_long_message(
+    settings: Settings, demo: DemoSource
+) -> None:
+    [reply] = await _each(
+        settings, demo, "hi from lima. three things please: sol price, is sol more likely up or "
+        "down in a week, what is this 'resistance' thing you mention? also send me a message "
+        "when sol goes above 230")
+    heads = [line for line in reply.splitlines() if line.startswith("💬 ")]
+    assert len(heads) == 4
+    assert "Solana trades at <b>$201.51</b>" in reply
+    assert "Over the past day" not in reply  # the week ahead is asked, not the day behind
+    assert "make no call on the days ahead" in reply
+    assert "Resistance is a price zone where selling has capped rallies before" in reply
+    assert "send <code>/alert sol above 230</code>" in reply
