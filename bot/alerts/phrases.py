@@ -26,11 +26,40 @@ _WHEN = re.compile(
     _LEAD + r"(?:ping|alert|notify|tell|warn|message|dm|remind|text)\s+(?:me|us|u)\s+"
     r"(?:if|when|whenever|once|as soon as)\s+"
     + _COIN + r"(?:\s+price)?\s+(?:(?:goes|gets|moves|is|trades|falls|drops|dips|rises|breaks|"
-    r"crosses|climbs|pumps|dumps)\s+)?(?P<dir>below|under|above|over|to|past|through|hits|"
+    r"crosses|climbs|pumps|dumps|changes|change|moves|move|swings|jumps)\s+)?(?:by\s+)?(?P<dir>below|under|above|over|to|past|through|hits|"
     r"reaches|touches)?\s*(?P<level>\$?[0-9][0-9.,]*[km%]?)" + _TAIL)
 _SET = re.compile(_LEAD + r"(?:set|create|add|make)\s+"
                   r"(?:me\s+)?(?:an?\s+)?(?:price\s+)?alert\s+(?:for\s+|on\s+)?"
                   + _COIN + r"\s+(?:at\s+)?(?P<rest>.+?)\s*$")
+#: Alert words of other languages and everyday English, read as the English above
+#: ("avísame si btc baja de 90k", "сообщи когда эфир будет 4000", "let me know if …").
+_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bsend (?:me|us) (?:a |an )?(?:message|msg|notification|dm|text|ping)\b", "tell me"),
+    (r"\blet (?:me|us) know\b|\bgive me a (?:ping|shout|heads up)\b|\bhit me up\b", "tell me"),
+    (r"(?:^|\s)(?:сообщи(?:те)?|напиши(?:те)?|предупреди(?:те)?|скажи(?:те)?|уведоми(?:те)?)"
+     r"(?:\s+мне)?\s+(?:когда|если)(?=\s)", " tell me when"),
+    (r"\b(?:av[ií]same|av[ií]senme|notif[ií]came|d[ií]me|me avisas?|me avise|me notifique|"
+     r"me fala|me diga)\s+(?:si|cuando|quando|se)\b", "tell me when"),
+    (r"\b(?:sag|sagt|schreib|benachrichtige|informiere)\s+(?:mir|mich)\s+"
+     r"(?:bescheid\s+)?(?:wenn|falls|sobald)\b", "tell me when"),
+    (r"(?:^|\s)(?:эфир\w*|эфириум\w*)(?=\s|$)", " eth"),
+    (r"(?:^|\s)(?:бит(?:ок|ка|коин\w*|койн\w*))(?=\s|$)", " btc"),
+    (r"(?:^|\s)(?:солан\w*)(?=\s|$)", " sol"),
+    (r"\b(?:bitcoin|bitcoins)\b", "btc"), (r"\b(?:ethereum|ether)\b", "eth"),
+    (r"\bsolana\b", "sol"),
+    (r"\b(?:baja|cae|caiga|baje|caia|cair|fällt|sinkt)\s+(?:de|por debajo de|abaixo de|"
+     r"unter|a|para)\b|\b(?:por debajo de|abaixo de)\b|(?:^|\s)(?:упад\w*|опустит\w*|"
+     r"будет)?\s*ниже(?=\s)", " falls below"),
+    (r"\b(?:sube|suba|supere|sobe|suba|passe|steigt|über)\s+(?:de|a|por encima de|acima de|"
+     r"über|para)?\s*(?=\$?[0-9])|\b(?:por encima de|acima de)\b|"
+     r"(?:^|\s)(?:поднимет\w*|вырастет|будет)?\s*выше(?=\s)", " rises above "),
+    (r"\b(?:passar|passe|ultrapassar|ultrapasse)\s+(?:de|os|a)?\s*", "rises above "),
+    (r"\bunter\b", "below"), (r"\büber\b", "above"),
+    (r"\s+(?:fällt|steigt|ist|geht|liegt|kommt|erreicht)$", ""),
+    (r"\b(tell me when|tell me if) (?:o|a|el|la|der|die|das) ", r"\1 "),
+    (r"(?:^|\s)(?:будет|дойдет|дойдёт|достигнет)(?:\s+до)?(?=\s)|\b(?:llegue a|llega a|chegar a|"
+     r"chegue a|erreicht)\b", " hits"),
+)
 _UP = frozenset({"above", "over"})
 _DOWN = frozenset({"below", "under"})
 _CODES: dict[Asked, str] = {"above": "a", "below": "b", "near": "n", "move": "m"}
@@ -47,6 +76,9 @@ def parse_phrase(text: str) -> AlertRequest | None:
     """The alert ``text`` asks for, or ``None`` when it asks for none (or is unreadable)."""
     clean = re.sub(r"[!?.]+$", "", " ".join(text.lower().split()))
     clean = re.sub(r"(?:[\s,]+(?:pls|please|plz|thanks|thx|ty|bro|mate|fam))+$", "", clean)
+    for pattern, english in _WORDS:
+        clean = re.sub(pattern, english, clean).strip()
+    clean = " ".join(clean.split())
     match = _WHEN.match(clean)
     try:
         if match is not None:

@@ -26,12 +26,15 @@ from bot.qa.context import ChatContext, RepliedPost, Resolution, remember, resol
 from bot.qa.intents import PAIR_INTENTS, UNKNOWN
 from bot.qa.match import Match, match_question
 from bot.qa.pair_answer import pair_text
+from bot.qa.pairs import is_dollar
 from bot.qa.symbols import coins_in
 from bot.qa.talk import (
     MAX_PARTS,
     WHOLE_MESSAGE_KINDS,
+    asks_each,
     classify,
     fallback,
+    in_dollars,
     several_prices,
     split_questions,
 )
@@ -186,8 +189,13 @@ async def _compound(service: MarketService, chat_id: int, parts: list[str],
     answered: list[tuple[str, str]] = []
     previous, post_id, view, opinion = last, None, ANSWER_VIEW, False
     book, named = symbol_book(settings), None
+    seen: list[str] = []
     for part in parts[:MAX_PARTS]:
         talk, match = classify(part), match_question(part, settings)
+        seen += [c for c in coins_in(part, book) if c not in seen]
+        if len(seen) > 1 and match.symbol is None and asks_each(part):  # "price of both?"
+            answered.append((part, await service.prices_text(seen)))
+            continue
         if match.symbol is None and named is not None:  # "ton price? and the trend?"
             match = replace(match, symbol=named, symbol_supported=book.is_configured(named))
         named = match.symbol or named
@@ -210,6 +218,17 @@ async def _compound(service: MarketService, chat_id: int, parts: list[str],
     return Answer(Markup(text) if flavour == "html" else text, post_id, view)
 
 
+def _asks_more(text: str, service: MarketService) -> bool:
+    """True when a message asking for updates also asks a market question ("what is sol
+    doing today and can i get a daily btc report?"): each part is answered."""
+    for part in split_questions(text, service.settings):
+        match = match_question(part, service.settings)
+        if (classify(part) is None and match.intent != UNKNOWN
+                and not match.is_followup_same_intent):
+            return True
+    return False
+
+
 async def converse(service: MarketService, chat_id: int, text: str, replied: Replied | None,
                    last: ChatContext | None, default: str) -> Answer | None:
     """The reply to conversation: several questions at once, small talk, a request the bot
@@ -218,10 +237,18 @@ async def converse(service: MarketService, chat_id: int, text: str, replied: Rep
     ``None``: ``text`` is one ordinary question, for the matcher.
     """
     whole = classify(text)
-    if whole is not None and whole.kind in WHOLE_MESSAGE_KINDS:  # "twice a day, btc and sol"
+    besides = whole is not None and whole.kind == "subscribe" and _asks_more(text, service)
+    if whole is not None and whole.kind in WHOLE_MESSAGE_KINDS and not besides:
+        # "twice a day, btc and sol"
         named = coins_in(text, symbol_book(service.settings))
         coin = ",".join(named) if whole.kind == "subscribe" and named else default
         return Answer(talk_text(whole, coin, service.flavour), None, ANSWER_VIEW)
+    if whole is not None and whole.kind == "fiat":  # "i have 2 sol, how much in euro?"
+        dollars = match_question(in_dollars(text), service.settings)
+        if dollars.pair is not None and is_dollar(dollars.pair.quote):  # never "1000 try" as $
+            resolution = resolve(dollars, replied.post if replied else None, last, default)
+            return await answer(service, chat_id, resolution, None, last,
+                                understood=whole.unit)
     parts = split_questions(text, service.settings)
     coins = several_prices(text, parts, service.settings)
     if coins:

@@ -48,7 +48,7 @@ def not_sure_text(flavour: Flavour, symbols: Sequence[str]) -> str:
 def talk_text(talk: Talk, coin: str, flavour: Flavour) -> str:
     """The one line for small talk or a request the bot cannot do (``coin``: the chat's)."""
     return render_template("qa/talk.j2", flavour, kind=talk.kind, coin=coin.lower(),
-                           schedule=talk.schedule, zone=talk.zone).strip()
+                           schedule=talk.schedule, zone=talk.zone, alert=talk.alert).strip()
 
 
 def compound_text(parts: Sequence[tuple[str, str]], skipped: Sequence[str],

@@ -45,6 +45,8 @@ EXPLAIN_CUES: tuple[str, ...] = (
     "indicate", "indicates", "stand for", "what happens when", "what happens if",
     "when you get", "if you get", "if get", "matter", "matters", "why important",
     "im new", "i am new", "new to", "noob", "newbie", "beginner",
+    "what is this", "whats this", "thing you write", "thing you say", "you write", "you mention",
+    "this word", "that word", "in simple words", "in plain words",
 )
 # Polite openers ("tell me …") that ask for a reading when a coin is named.
 POLITE_CUES: frozenset[str] = frozenset({"tell me", "tell you", "tell us"})

@@ -126,7 +126,9 @@ _SPECS: tuple[IntentSpec, ...] = (
     IntentSpec(
         "change",
         _kw(NOUN, "performance", "perform", "performed", "percent", "%", "24h change",
-            "daily change", "weekly change", "percentage", "up or down today")
+            "daily change", "weekly change", "percentage", "up or down today",
+            "last num hours", "last 24h", "past num hours", "past 24h", "last num days",
+            "past num days", "last day", "past day", "since yesterday")
         + _kw(NOUN, *(f"how much {aux}{verb}" for aux in ("", "is ", "are ", "has ", "did ")
                       for verb in ("dumped", "dropped", "pumped", "fell", "gained", "lost",
                                    "moved", "up", "down", "rose", "rallied", "crashed",
@@ -207,7 +209,9 @@ _SPECS: tuple[IntentSpec, ...] = (
             "buy zone", "where to buy", "safety net",
             # "if eth loses this level, where next": the level below is asked for
             *(f"{lose} {what}" for lose in ("lose", "loses", "lost", "breaks", "break below")
-              for what in ("level", "support", "floor")), "if loses", "if breaks down")
+              for what in ("level", "support", "floor")), "if loses", "if breaks down",
+            "go lower", "goes lower", "we go lower", "fall further", "drop further",
+            "breaks we go", "breaks go lower", "lower if", "below that")
         + _kw(STRONG, "demand", "hold", "holds", "find support", "at what price", "bids", "bid",
               "entry", "entries")
         + _kw(MEDIUM, "buyers", "below", "under")
@@ -240,7 +244,9 @@ _SPECS: tuple[IntentSpec, ...] = (
             "hit num", "reach num", "what now", "now what", "when num",
             "num when", "from here", "where do go", "where are going", "where is going",
             "where going", "price prediction", "price forecast", "price outlook",
-            "going up or down", "headed", "where headed", "bull run", "bear market",
+            "going up or down", "headed", "more likely", "likely up", "likely down",
+            "in one week", "in a week", "in num week", "in num days", "in num hours",
+            "where headed", "bull run", "bear market",
             "next week", "next month", "next year", "next few days", "going up",
             "going where", "headed where", "heading where", "next leg", "leg down", "leg up",
             *(f"{move} over" for move in ("dump", "pump", "crash", "rally", "selloff",

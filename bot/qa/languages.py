@@ -12,6 +12,10 @@ from __future__ import annotations
 #: Patterns are regular expressions matched case-insensitively at a word start; a stem
 #: (``поддерж\w*``) covers its inflections. The answer stays in English.
 FOREIGN_WORDS: tuple[tuple[str, str], ...] = (
+    # the Portuguese greeting "oi" ("oi, qual o preço…") is not open interest
+    (r"oi+(?=\s*[,!.]+\s*(?:qual|quanto|quanta|como|tudo|bom|boa|algu[eé]m|voc[eê]s?|eu|me|o|"
+     r"a|tem|sabe|pode|queria|quero|obrigad\w*)(?!\w)|\s*[,!.]*\s*(?:pessoal|gente|galera|"
+     r"amigos?|tudo bem|bot)(?!\w))", "hi"),
     # coin names
     (r"биткоин\w*|биток\w*|биткойн\w*", "bitcoin"),
     (r"эфир\w*|эфириум\w*", "ethereum"),
@@ -61,6 +65,8 @@ FOREIGN_WORDS: tuple[tuple[str, str], ...] = (
     (r"tendencias?|tend[eê]ncias?|trendi\w*|тренд\w*", "trend"),
     (r"tageschart|günlük", "daily chart"),
     (r"wochenchart", "weekly chart"),
+    (r"gr[aá]fico|gr[aá]ficos|график\w*|grafi[kğ]\w*", "chart"),
+    (r"semana|woche|недел[юяи]|hafta", "week"),
     (r"sentimiento|sentimento|stimmung|настроени\w*|duyarlılık", "sentiment"),
     (r"alcista|otimista|yükseliş|бычий|bullisch", "bullish"),
     (r"bajista|pessimista|düşüş|медвежий|bärisch", "bearish"),

@@ -24,6 +24,7 @@ _PREPARE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\$\s*(\d[\d.]*)", r" \1 usd "),  # $250 → 250 usd
         (r"(\d)\s*\$", r"\1 usd "),  # 250$ → 250 usd
         (r"=", " to "),
+        (r"\b(?:one|a single|uno|una|un|um|uma|один|одна|bir|ein|eine)\s+(?=[a-z$])", " 1 "),
         (r"(?<=[a-z]{2})\s*/\s*(?!(?:usdt|usdc|usd|busd)\b)(?=[a-z]{2})", " vs "),
         (r",", " and "),
     )

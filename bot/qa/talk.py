@@ -14,12 +14,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.alerts.phrases import parse_phrase
+from bot.alerts.rules import AlertRequest
 from bot.config import Settings
 from bot.errors import BadArgumentError
 from bot.qa import cues
 from bot.qa import talk_words as tw
 from bot.qa.intents import UNKNOWN
-from bot.qa.match import Match, match_question
+from bot.qa.languages import FOREIGN_WORDS
+from bot.qa.match import COMMON_WORDS, Match, match_question
 from bot.qa.pairs import find_pair
 from bot.qa.symbols import coins_in
 from bot.scheduling.schedule import parse_schedule
@@ -27,17 +30,21 @@ from bot.scheduling.timezones import parse_timezone
 from bot.symbols import symbol_book
 
 TalkKind = Literal["greeting", "thanks", "goodnight", "ack", "stop", "opinion", "alert",
-                   "news", "portfolio", "far_future", "index", "subscribe", "advice",
-                   "offtopic", "nearest", "fiat", "about", "timezone", "digest_when"]
+                   "news", "portfolio", "far_future", "index", "subscribe", "advice", "timing",
+                   "offtopic", "nearest", "fiat", "about", "timezone", "digest_when", "chat",
+                   "languages"]
 #: Kinds answered with one friendly line (in groups only when the bot is addressed).
-SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack"})
+SMALL_TALK_KINDS: frozenset[str] = frozenset({"greeting", "thanks", "goodnight", "ack", "chat"})
 #: Kinds answered with one honest "I can't …" line and the nearest thing the bot offers.
-CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future",
-                                          "index", "subscribe", "advice", "offtopic", "about"})
+CANNOT_KINDS: frozenset[str] = frozenset({"alert", "news", "portfolio", "far_future", "timing",
+                                          "index", "subscribe", "advice", "offtopic", "about",
+                                          "languages"})
 #: Kinds that speak for the whole message, never split into questions.
 WHOLE_MESSAGE_KINDS: frozenset[str] = frozenset({"subscribe", "stop", "about", "timezone"})
 #: At most this many questions of one message are answered.
-MAX_PARTS = 3
+MAX_PARTS = 4
+#: A part of a compound message longer than this tells a story rather than asks.
+MAX_QUESTION_WORDS = 22
 #: Questions beyond those named as skipped (the rest are not read).
 MAX_SKIPPED = 5
 
@@ -50,6 +57,7 @@ class Talk:
     schedule: str | None = None
     unit: str | None = None
     zone: str | None = None
+    alert: AlertRequest | None = None
 
 
 _EMOJI = {"👍": " ok ", "👌": " ok ", "🙏": " thanks ", "🙌": " thanks ", "❤": " thanks ",
@@ -58,7 +66,9 @@ _EMOJI = {"👍": " ok ", "👌": " ok ", "🙏": " thanks ", "🙌": " thanks "
 # Each small-talk word or phrase and the kind of its reply (strongest kind wins).
 _SMALL_TALK: dict[str, TalkKind] = {
     **dict.fromkeys(("gn", "gnn", "good night", "goodnight", "nite", "night", "nighty",
-                     "sleep well", "bye", "cya", "see ya", "later", "laters"), "goodnight"),
+                     "sleep well", "bye", "cya", "see ya", "later", "laters", "buenas noches",
+                     "boa noite", "спокойной ночи", "iyi geceler", "gute nacht", "adiós",
+                     "adios", "tchau", "пока", "tschüss", "hasta luego"), "goodnight"),
     **dict.fromkeys(("thanks", "thank you", "thank u", "thanx", "thx", "ty", "tysm", "tyvm",
                      "appreciate it", "appreciated", "appreciate", "cheers", "ta",
                      "much appreciated", "merci", "gracias", "danke", "teşekkürler",
@@ -93,7 +103,9 @@ _FILLER = frozenset({"bot", "ser", "sir", "fren", "frens", "friend", "friends", 
                      "mate", "man", "guys", "all", "everyone", "there", "so", "much", "very",
                      "again", "a", "lot", "mr", "buddy", "anon", "gang", "and", "for", "that",
                      "the", "nfa", "dyor", "imo", "today", "abi", "hocam", "kanka", "бро",
-                     "братан", "amigo", "hermano", "irmão", "dir", "ederim", "бот", "bota"})
+                     "братан", "amigo", "hermano", "irmão", "dir", "ederim", "бот", "bota",
+                     "todos", "todas", "gente", "pessoal", "galera", "chicos", "leute",
+                     "всем", "herkese", "people", "y'all", "yall", "everybody"})
 
 
 def _words(text: str) -> list[str]:
@@ -108,6 +120,8 @@ def _words(text: str) -> list[str]:
 
 def _small_talk(text: str) -> TalkKind | None:
     words = [w for w in _words(text) if w not in _FILLER]
+    if "from" in words and words.index("from") > 0 and len(words) - words.index("from") <= 4:
+        words = words[:words.index("from")]  # "good morning from são paulo ☀️"
     if not words:
         # only emoji or punctuation: a reaction ("🚀", "👀"), unless it asks something
         return None if "?" in text or not text.strip() else "ack"
@@ -145,6 +159,16 @@ def subscription_schedule(text: str) -> str:
     interval = re.search(r"\bevery\s+(\d+)\s*h", low)
     if _has(r"\btwice a day\b|\bmorning and evening\b", low):
         return "twice a day"  # 08:00 and 20:00
+    weekly = re.search(r"\b(?:every|each|on)\s+((?:" + tw.WEEKDAY + r"(?:\s*(?:,|and|&)\s*)?)+)"
+                       r"(?:\s+(?:at\s+)?(\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)(?!\w))?", low)
+    if weekly is not None:
+        phrase = " ".join(("every", weekly.group(1).strip(" ,&"), "at",
+                           weekly.group(2) or ("18" if _has(r"\bevening\b", low) else "8")))
+        try:
+            parse_schedule(phrase)
+            return phrase
+        except BadArgumentError:
+            pass
     if interval is not None:
         schedule = f"every {interval.group(1)}h"
     else:
@@ -162,9 +186,11 @@ def subscription_schedule(text: str) -> str:
 
 
 # Currencies other than the dollar: a conversion into one gets the dollar price, saying so.
-_FIATS = {"try": "TRY", "tl": "TRY", "lira": "TRY", "liras": "TRY", "eur": "EUR", "euro": "EUR",
-          "euros": "EUR", "€": "EUR", "rub": "RUB", "рубл": "RUB", "руб": "RUB", "gbp": "GBP",
-          "pounds": "GBP", "£": "GBP", "brl": "BRL", "reais": "BRL",
+_FIATS = {"try": "TRY", "tl": "TRY", "lira": "TRY", "liras": "TRY", "лир": "TRY",
+          "eur": "EUR", "euro": "EUR", "euros": "EUR", "€": "EUR", "евро": "EUR",
+          "rub": "RUB", "рубл": "RUB", "руб": "RUB", "рублях": "RUB", "рублей": "RUB",
+          "рубля": "RUB", "gbp": "GBP", "pounds": "GBP", "£": "GBP", "brl": "BRL",
+          "reais": "BRL", "real": "BRL",
           "ars": "ARS", "mxn": "MXN", "pesos": "MXN", "uah": "UAH", "грн": "UAH",
           "inr": "INR", "rupees": "INR", "jpy": "JPY", "yen": "JPY", "cad": "CAD", "aud": "AUD"}
 _FIAT = re.compile(r"(?:\d\s*|\b(?:in|to|into|в|en|em|para|auf)\s+)(" + "|".join(
@@ -177,10 +203,27 @@ def fiat_asked(text: str) -> str | None:
     return _FIATS[found.group(1)] if found is not None else None
 
 
+def in_dollars(text: str) -> str:
+    """``text`` with its non-dollar currency read as dollars ("2 sol in euro" → "… in usd")."""
+    low = unicodedata.normalize("NFKC", text).lower()
+    return _FIAT.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + " usd", low)
+
+
+#: Nationalities said of a time ("8 in german time") and the city whose zone they mean.
+_NATIONS = {"german": "berlin", "germany": "berlin", "turkish": "istanbul", "turkey": "istanbul",
+            "russian": "moscow", "spanish": "madrid", "spain": "madrid", "french": "paris",
+            "british": "london", "uk": "london", "brazil(?:ian)?": "sao paulo",
+            "argentin(?:a|ian|e)": "buenos aires", "mexic(?:o|an)": "mexico city",
+            "italian": "rome", "dutch": "amsterdam", "polish": "warsaw", "ukrainian": "kyiv",
+            "japanese": "tokyo", "indian": "kolkata", "portuguese": "lisbon"}
+
+
 def zone_named(text: str) -> str | None:
     """The time zone a message names: a city's IANA zone ("new york time", "in istanbul" →
     "America/New_York", "Europe/Istanbul") or an offset as written ("utc+3")."""
     low = unicodedata.normalize("NFKC", text).lower()
+    for people, city in _NATIONS.items():  # "in german time" → "in berlin time"
+        low = re.sub(r"\b" + people + r"(?= time\b)", city, low)
     candidates: list[str] = []
     for m in re.finditer(r"\b(?:is|in|from|to|tz|zone|based in|live in)\s+", low):
         after = re.findall(r"[\w+:-]+", low[m.end():])
@@ -212,6 +255,8 @@ def classify(text: str) -> Talk | None:
         return Talk("stop")
     if _has(tw.ABOUT, low):
         return Talk("about")
+    if _has(tw.LANGUAGES, low):
+        return Talk("languages")
     if _has(tw.COMPLIMENT, low):
         return Talk("thanks")
     if _has(tw.DIGEST_WHEN, low):
@@ -220,11 +265,16 @@ def classify(text: str) -> Talk | None:
         return Talk("timezone", zone=zone_named(text))
     if _has(tw.INDEX, low):
         return Talk("index")
+    if _has(tw.PORTFOLIO, low):
+        return Talk("portfolio")
     if _has(tw.SUBSCRIBE, low) and not _has(r"\bif\b|\bwhen\b", low):
         return Talk("subscribe", subscription_schedule(tw.schedule_words(text)),
                     zone=zone_named(text))
-    for kind, pattern in (("alert", tw.ALERT), ("news", tw.NEWS), ("portfolio", tw.PORTFOLIO),
-                          ("far_future", tw.FAR_FUTURE), ("advice", tw.ADVICE)):
+    if _has(tw.ALERT, low):
+        return Talk("alert", alert=parse_phrase(_LEADING.sub("", text)))
+    for kind, pattern in ( ("news", tw.NEWS), ("portfolio", tw.PORTFOLIO),
+                          ("far_future", tw.FAR_FUTURE), ("timing", tw.TIMING),
+                          ("advice", tw.ADVICE)):
         if _has(pattern, low):
             return Talk(kind)  # type: ignore[arg-type]
     if _has(tw.OPINION, low):
@@ -243,13 +293,25 @@ def fallback(text: str, match: Match) -> Talk | None:
         return Talk("offtopic")
     if match.symbol is not None or words & cues.MARKET_WORDS:
         return Talk("nearest")
+    said = _words(text)
+    if 0 < len(said) <= MAX_CHAT_WORDS and set(said) & (COMMON_WORDS | tw.CHAT_WORDS):
+        return Talk("chat")  # "what time is it", "i'm bored lol": a word back, no list
     return None
+
+
+#: Chat the bot has no answer for gets one friendly line up to this many words.
+MAX_CHAT_WORDS = 10
 
 
 #: Words besides the coins a price list may have ("please give me the latest figures for").
 MAX_LIST_WORDS = 9
 #: Intents a list of coins can ask for together ("btc, eth and xrp prices", "sol avax sui?").
 _PRICE_LIKE = frozenset({"price", "change", UNKNOWN})
+
+
+def asks_each(text: str) -> bool:
+    """True for a question about every coin named before it ("and the price of both?")."""
+    return _has(tw.EACH, " ".join(_words(text)))
 
 
 def several_prices(text: str, parts: list[str], settings: Settings) -> list[str]:
@@ -267,12 +329,14 @@ def several_prices(text: str, parts: list[str], settings: Settings) -> list[str]
     return coins
 
 
+_OI_GREETING = re.compile(r"^\s*(?:" + FOREIGN_WORDS[0][0] + r")\s*[,!.]*", re.IGNORECASE)
 _LEADING = re.compile(r"^\s*(?:and|also|plus|&|then|oh and|ok and|,)\s+", re.IGNORECASE)
 
 
 def question_parts(text: str) -> list[str]:
     """``text`` cut at ? and !, line breaks, ";", "also" and "plus" (empty parts dropped)."""
-    chunks = re.split(r"[?!]+|\n+|;|\balso\b|\bplus\b", text)
+    text = _OI_GREETING.sub("", text)
+    chunks = re.split(r"[?!]+|\n+|;|\balso\b|\bplus\b|(?:^|\s|:)\(?\d[).]\s|(?<=\w{2})\.\s+", text)
     parts = [_LEADING.sub("", c).strip(" ,.!-") for c in chunks]
     return [p for p in parts if p]
 
@@ -286,6 +350,8 @@ def and_split(part: str) -> list[str]:
 
 def _asked(part: str, settings: Settings) -> tuple[str, str | None] | None:
     """What ``part`` asks, as (intent or kind, coin named); ``None`` for small talk or noise."""
+    if _has(tw.STATEMENT, " ".join(_words(part))):
+        return None  # "i hold btc and a bit of eth since 2022": said, not asked
     talk = classify(part)
     match = match_question(part, settings)
     if talk is not None:
@@ -321,8 +387,8 @@ def split_questions(text: str, settings: Settings) -> list[str]:
         if not (asked and all(asked)):
             pieces, asked = [chunk], [_asked(chunk, settings)]
         for piece, key in zip(pieces, asked, strict=True):
-            if key is None:
-                continue
+            if key is None or len(piece.split()) > MAX_QUESTION_WORDS:
+                continue  # a long sentence telling a story, not asking
             coin = key[1] or coin
             if (key[0], coin) not in seen:
                 seen.add((key[0], coin))

@@ -58,7 +58,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(\d+)(ma|sma|ema)\b", r" \1 \2 "),
         (r"\b([a-z])\.([a-z])\.?(?=\W|$)", r" \1\2 "),
         (r"\b(?:precio|pre[cç]o|prix|preis|prezzo|prijs|fiyat|cena|цена|harga)\b", " price "),
-        (r"\b(?:quanto|cu[aá]nto|combien|wie ?viel|ile|сколько)\b", " how much "),
+        (r"\b(?:quant[oa]s?|cu[aá]nt[oa]s?|combien|wie ?viel|ile|сколько)\b", " how much "),
         (r"\b(?:vale|vaut|kostet|costa|cuesta|стоит)\b", " is "),
     )
 )

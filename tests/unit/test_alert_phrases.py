@@ -57,3 +57,25 @@ def test_button_data_round_trips_within_64_bytes(request_: AlertRequest) -> None
 def test_polite_set_requests_are_alert_requests_too() -> None:
     assert parse_phrase("can you set a price alert for eth at 3000") == AlertRequest(
         "eth", "near", 3_000)
+
+
+@pytest.mark.parametrize(("text", "request_"), [
+    # everyday English and % moves
+    ("let me know when link drops under 12", AlertRequest("link", "below", 12)),
+    ("let me know if sol swings 6%", AlertRequest("sol", "move", 6.0)),
+    ("hit me up when eth moves by 4%", AlertRequest("eth", "move", 4.0)),
+    ("give me a heads up if btc changes 3%", AlertRequest("btc", "move", 3.0)),
+    # Spanish, Portuguese, Russian, German, with their coin names
+    ("avísame cuando solana supere 260", AlertRequest("sol", "above", 260)),
+    ("avisame si el ethereum cae de 2500", AlertRequest("eth", "below", 2_500)),
+    ("me avisa quando o btc chegar a 150k", AlertRequest("btc", "near", 150_000)),
+    ("me avise se a sol ultrapassar 300", AlertRequest("sol", "above", 300)),
+    ("напиши мне когда биткоин будет ниже 85000", AlertRequest("btc", "below", 85_000)),
+    ("предупреди если эфир дойдет до 5000", AlertRequest("eth", "near", 5_000)),
+    ("скажи когда солана будет 250", AlertRequest("sol", "near", 250)),
+    ("sag mir wenn bitcoin über 130k steigt", AlertRequest("btc", "above", 130_000)),
+    ("benachrichtige mich wenn eth unter 2000 fällt", AlertRequest("eth", "below", 2_000)),
+])
+def test_alerts_in_other_words_and_languages_make_the_command_s_request(
+        text: str, request_: AlertRequest) -> None:
+    assert parse_phrase(text) == request_

@@ -108,8 +108,15 @@ async def test_a_conversion_into_another_currency_is_answered_in_dollars_saying_
     settings: Settings, demo: DemoSource
 ) -> None:
     [reply] = await _say(settings, demo, "3 sol in euros?")
+    [held] = await _say(settings, demo, "i have 2 sol, how much is it in euro?")
+    [lira] = await _say(settings, demo, "1000 try to btc")
     assert reply.startswith("I convert in US dollars only — I have no EUR rate")
-    assert "Solana trades at <b>$201.51</b>" in reply
+    assert "3 SOL is about <b>$605</b>" in reply and "1 SOL = $201.51" in reply
+    assert held.startswith("I convert in US dollars only — I have no EUR rate")
+    assert "2 SOL is about <b>$403</b>" in held and "💬" not in held
+    # a lira amount is never read as dollars: the coin's dollar price, saying so
+    assert lira.startswith("I convert in US dollars only — I have no TRY rate")
+    assert "Bitcoin trades at <b>$99,400</b>" in lira and "1,000" not in lira
 
 
 async def test_timeframes_in_words_read_that_chart_or_say_the_nearest(
