@@ -17,7 +17,7 @@ from bot.errors import BadArgumentError
 _COIN = r"\$?(?P<coin>[a-z][a-z0-9]{1,11})"
 #: greetings and politeness before the request ("yo can u notify me …")
 _LEAD = (r"^(?:(?:yo|hey|hi|ok|okay|so|bro|pls|please|plz|can|could|would|will|you|u|ya|"
-         r"just|kindly|bot|mate)[\s,]+)*")
+         r"just|kindly|bot|mate|abeg|bhai|yaar|boss|oga|sir)[\s,]+)*")
 #: an optional expiry ("for 24h", "within 3 days") and politeness after it
 _TAIL = (r"(?:\s+(?:for|within|in|during)(?:\s+the\s+next)?\s+(?P<exp>[0-9]+\s*(?:m|min|mins|"
          r"minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)))?"
@@ -26,8 +26,10 @@ _WHEN = re.compile(
     _LEAD + r"(?:ping|alert|notify|tell|warn|message|dm|remind|text)\s+(?:me|us|u)\s+"
     r"(?:if|when|whenever|once|as soon as)\s+"
     + _COIN + r"(?:\s+price)?\s+(?:(?:goes|gets|moves|is|trades|falls|drops|dips|rises|breaks|"
+    r"go|get|fall|drop|dip|rise|break|cross|hit|reach|climb|pump|dump|"
     r"crosses|climbs|pumps|dumps|changes|change|moves|move|swings|jumps)\s+)?(?:by\s+)?(?P<dir>below|under|above|over|to|past|through|hits|"
-    r"reaches|touches)?\s*(?P<level>\$?[0-9][0-9.,]*[km%]?)" + _TAIL)
+    r"reaches|touches)?\s*(?P<level>\$?[0-9][0-9.,]*[km%]?)(?:\s*(?:dollars?|usd|usdt|bucks))?"
+    + _TAIL)
 _SET = re.compile(_LEAD + r"(?:set|create|add|make)\s+"
                   r"(?:me\s+)?(?:an?\s+)?(?:price\s+)?alert\s+(?:for\s+|on\s+)?"
                   + _COIN + r"\s+(?:at\s+)?(?P<rest>.+?)\s*$")
@@ -79,16 +81,21 @@ def parse_phrase(text: str) -> AlertRequest | None:
     for pattern, english in _WORDS:
         clean = re.sub(pattern, english, clean).strip()
     clean = " ".join(clean.split())
+    for pattern, compact in _EXPIRIES:
+        clean = re.sub(pattern, compact, clean)
     match = _WHEN.match(clean)
     try:
         if match is not None:
             word = match.group("dir") or ""
             verb = clean[match.end("coin"):match.start("level")]
-            side = ("above" if word in _UP or re.search(r"\b(rises|climbs|pumps)\b", verb)
-                    else "below" if word in _DOWN or re.search(r"\b(falls|drops|dips|dumps)\b",
+            level = match.group("level")
+            side = (None if level.endswith("%")  # a move either way, whatever the verb
+                    else "above" if word in _UP or re.search(r"\b(rises?|climbs?|pumps?)\b",
+                                                             verb)
+                    else "below" if word in _DOWN or re.search(r"\b(falls?|drops?|dips?|dumps?)\b",
                                                                verb)
                     else None)
-            words = [match.group("coin"), *([side] if side else []), match.group("level"),
+            words = [match.group("coin"), *([side] if side else []), level,
                      *_expiry_words(match.group("exp"))]
             return parse_alert(words)
         match = _SET.match(clean)
@@ -97,6 +104,15 @@ def parse_phrase(text: str) -> AlertRequest | None:
     except BadArgumentError:
         return None
     return None
+
+
+#: expiries in words, made compact first ("for the next 48 hours" → "for 48h"; "today only"
+#: is read as the next 24 hours, which the confirmation states)
+_EXPIRIES: tuple[tuple[str, str], ...] = (
+    (r"\b(?:for|within|in|during)(?:\s+the)?(?:\s+next)?\s+([0-9]+)\s*(m|h|d|w)"
+     r"(?:in|ins|inute|inutes|r|rs|our|ours|ay|ays|eek|eeks)?\b", r"for \1\2"),
+    (r"\b(?:today only|only today|for today|just today)\b", "for 24h"),
+)
 
 
 def _expiry_words(text: str | None) -> list[str]:

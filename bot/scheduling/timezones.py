@@ -42,6 +42,12 @@ _ALIASES = {
     "miami": "America/New_York", "san_francisco": "America/Los_Angeles",
     "seattle": "America/Los_Angeles", "dallas": "America/Chicago", "msk": "Europe/Moscow",
     "saint_petersburg": "Europe/Moscow", "st_petersburg": "Europe/Moscow",
+    # abbreviations that name one zone only (not CAT, EAT, WIT: everyday words)
+    "wat": "Africa/Lagos", "sast": "Africa/Johannesburg", "wib": "Asia/Jakarta",
+    "wita": "Asia/Makassar", "pht": "Asia/Manila", "pkt": "Asia/Karachi",
+    "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong", "jst": "Asia/Tokyo",
+    "kst": "Asia/Seoul", "trt": "Europe/Istanbul", "brt": "America/Sao_Paulo",
+    "npt": "Asia/Kathmandu", "gst": "Asia/Dubai",
 }
 _REGIONS = ("Europe", "America", "Asia", "Africa", "Australia", "Pacific", "Atlantic", "Indian")
 

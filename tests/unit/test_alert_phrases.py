@@ -30,6 +30,15 @@ from bot.alerts.phrases import parse_phrase, parse_request_data, request_data
                                                              timedelta(minutes=90))),
     ("please set an alert on link at 25 for 1w pls", AlertRequest("link", "near", 25,
                                                                   timedelta(weeks=1))),
+    # base-form verbs, regional fillers, expiries as people write them, a currency word
+    ("oga abeg ping me once btc drop under 88k", AlertRequest("btc", "below", 88_000)),
+    ("bhai notify me when sol cross 250 for the next 12 hrs",
+     AlertRequest("sol", "near", 250, timedelta(hours=12))),
+    ("set alert eth above 4.2k for next 3 days", AlertRequest("eth", "above", 4_200,
+                                                              timedelta(days=3))),
+    ("tell me if xrp hits 3 dollars today only", AlertRequest("xrp", "near", 3,
+                                                              timedelta(hours=24))),
+    ("alert me when sol dumps 8%", AlertRequest("sol", "move", 8.0)),
 ])
 def test_plain_words_make_the_same_request_as_the_command(
         text: str, request_: AlertRequest) -> None:

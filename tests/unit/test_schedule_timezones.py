@@ -135,3 +135,17 @@ def test_any_text_is_a_zone_or_a_timezone_error(text: str) -> None:
             assert parse_timezone(error.suggestion).key == error.suggestion
     else:
         assert zone.key in REAL_NAMES
+
+
+@pytest.mark.parametrize(("typed", "zone"), [
+    ("WAT", "Africa/Lagos"), ("wib", "Asia/Jakarta"), ("PHT", "Asia/Manila"),
+    ("pkt", "Asia/Karachi"), ("SGT", "Asia/Singapore"), ("brt", "America/Sao_Paulo"),
+])
+def test_abbreviations_that_name_one_zone_are_that_zone(typed: str, zone: str) -> None:
+    assert parse_timezone(typed).key == zone
+
+
+@pytest.mark.parametrize("word", ["cat", "eat", "wit"])
+def test_everyday_words_are_not_read_as_zone_abbreviations(word: str) -> None:
+    with pytest.raises(BadArgumentError):
+        parse_timezone(word)
