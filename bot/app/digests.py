@@ -55,8 +55,8 @@ DEFAULT_WORKERS = 16
 #: Moves of one chat followed within one message (a group upgraded to a supergroup: one).
 MOVES_FOLLOWED = 2
 FORBIDDEN = "forbidden"
-#: Posts whose related questions are kept between rounds (one decode per post otherwise).
-RELATED_KEPT = 256
+#: Posts whose buttons are kept between rounds (one decode per post otherwise).
+BUTTONS_KEPT = 256
 
 
 #: The view digest messages show (their refresh button re-renders it).
@@ -139,7 +139,7 @@ class Fanout:
         finally:
             for key in ((s.subscription_id, s.slot) for s in fresh):
                 self._in_flight.discard(key)
-            if len(self._buttons_of) > RELATED_KEPT:  # a cache: a later re-send reads the post
+            if len(self._buttons_of) > BUTTONS_KEPT:  # a cache: a later re-send reads the post
                 self._buttons_of.clear()
         return report
 
@@ -176,8 +176,8 @@ class Fanout:
         renders: dict[RenderKey, SharedRender] = {}
         for key, shared in zip(wanted, built, strict=True):
             renders[key] = shared
-            self._buttons_of[shared.post_id] = _buttons(shared.post_id, shared.analysis,
-                                                        shared.post.related)
+            self._buttons_of[shared.post_id] = digest_buttons(
+                shared.post_id, shared.analysis, shared.post.related)
             report.renders += 1
         return renders
 
@@ -304,7 +304,7 @@ class Fanout:
             return None
         if post_id not in self._buttons_of:  # a re-send after a restart: the stored post
             stored = await self.service.stored(post_id)
-            self._buttons_of[post_id] = None if stored is None else _buttons(
+            self._buttons_of[post_id] = None if stored is None else digest_buttons(
                 post_id, stored.analysis,
                 related_questions(build_view(stored.analysis), self.service.flavour))
         return self._buttons_of[post_id]
@@ -348,8 +348,8 @@ class Fanout:
         raise DeliveryFailed("the chat kept moving")
 
 
-def _buttons(post_id: int, analysis: Analysis,
-             related: tuple[RelatedQuestion, ...]) -> PostButtons:
+def digest_buttons(post_id: int, analysis: Analysis,
+                   related: tuple[RelatedQuestion, ...]) -> PostButtons:
     """A digest's buttons: its related questions and "🔔 Alert me" for the levels it names."""
     return PostButtons(post_id, DIGEST_VIEW, related, analysis.symbol,
                        alert_levels(analysis, DIGEST_VIEW))

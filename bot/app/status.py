@@ -23,7 +23,7 @@ async def status_text(service: MarketService) -> str:
         snap = service._last_snapshot.get(name)
         rows.append({
             "symbol": name,
-            "age_seconds": max(0.0, (now - snap.as_of).total_seconds()) if snap else None,
+            "age_seconds": _age(now, snap.as_of) if snap else None,
             "missing": [m.venue for m in coverage_of(snap).missing_venues] if snap else [],
         })
     counts = await service.storage.counts()
@@ -62,7 +62,5 @@ def _stream_ages(now: datetime, state: StreamState) -> dict[str, float | None]:
 
 def _ages(now: datetime, state: VenueState) -> dict[str, float | None]:
     """Seconds since a venue's last success, last error and market-list fetch."""
-    def age(when: datetime | None) -> float | None:
-        return None if when is None else max(0.0, (now - when).total_seconds())
-    return {"success": age(state.last_success), "error": age(state.last_error_at),
-            "markets": age(state.markets_fetched_at)}
+    return {"success": _age(now, state.last_success), "error": _age(now, state.last_error_at),
+            "markets": _age(now, state.markets_fetched_at)}
